@@ -1,0 +1,77 @@
+"""Where boto3 clients come from, and the one place AWS error codes become domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pressroom.errors import ConcurrentUpdate, TransientError
+
+# Botocore already retries these with backoff ("standard" mode); what survives its retries is
+# still transient, so the message is retried later rather than rejected.
+_TRANSIENT_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "RequestLimitExceeded",
+        "ProvisionedThroughputExceededException",
+        "TooManyRequestsException",
+        "SlowDown",
+        "InternalError",
+        "InternalServerError",
+        "InternalFailure",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "RequestTimeout",
+        "TooManyInvalidationsInProgress",
+    }
+)
+_RACE_CODES = frozenset({"ConditionalCheckFailedException", "TransactionConflictException"})
+
+
+def error_code(error: Exception) -> str:
+    response = getattr(error, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Translate `ClientError`s into `ConcurrentUpdate` / `TransientError`; re-raise the rest."""
+    from botocore.exceptions import ClientError, ConnectionError, ReadTimeoutError
+
+    try:
+        yield
+    except ClientError as error:
+        code = error_code(error)
+        if code in _RACE_CODES or _is_lost_transaction_race(error):
+            raise ConcurrentUpdate(str(error)) from error
+        if code in _TRANSIENT_CODES or code.startswith("5"):
+            raise TransientError(str(error)) from error
+        raise
+    except (ConnectionError, ReadTimeoutError) as error:
+        raise TransientError(str(error)) from error
+
+
+def _is_lost_transaction_race(error: Exception) -> bool:
+    if error_code(error) != "TransactionCanceledException":
+        return False
+    reasons = getattr(error, "response", {}).get("CancellationReasons", [])
+    return (
+        any(
+            reason.get("Code") in ("ConditionalCheckFailed", "TransactionConflict")
+            for reason in reasons
+        )
+        or not reasons
+    )
+
+
+def new_client(service: str) -> Any:
+    """A client with standard-mode retries. Callers create clients on first use, never at import
+    time, and pass them to the adapters (the Powertools convention)."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(retries={"mode": "standard", "max_attempts": 5}, max_pool_connections=32)
+    return boto3.client(service, config=config)

@@ -1,0 +1,112 @@
+"""S3 adapters: the ingest bucket (sources in, error reports out) and the site bucket."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pressroom.adapters.aws import domain_errors, error_code
+from pressroom.model import Source
+
+_MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
+
+
+class IngestBucket:
+    def __init__(self, name: str, client: Any, reports_prefix: str = "reports/") -> None:
+        self.name = name
+        self._client = client
+        self._reports_prefix = reports_prefix
+
+    def read(self, key: str, max_bytes: int) -> Source | None:
+        """The current object under `key`, or None when it is gone. Reads at most
+        `max_bytes + 1` bytes, so an oversized upload is detected without loading it."""
+        from botocore.exceptions import ClientError
+
+        try:
+            with domain_errors():
+                response = self._client.get_object(
+                    Bucket=self.name, Key=key, Range=f"bytes=0-{max_bytes}"
+                )
+        except ClientError as error:
+            if error_code(error) in _MISSING:
+                return None
+            if error_code(error) == "InvalidRange":  # a zero-byte object has no byte 0
+                return self._read_empty(key)
+            raise
+        with response["Body"] as body:
+            data = body.read()
+        return Source(key=key, body=data, uploaded=response["LastModified"])
+
+    def _read_empty(self, key: str) -> Source | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            with domain_errors():
+                head = self._client.head_object(Bucket=self.name, Key=key)
+        except ClientError as error:
+            if error_code(error) in _MISSING:
+                return None
+            raise
+        return Source(key=key, body=b"", uploaded=head["LastModified"])
+
+    def report_key(self, source_key: str) -> str:
+        return f"{self._reports_prefix}{source_key}.txt"
+
+    def put_report(self, source_key: str, text: str) -> None:
+        with domain_errors():
+            self._client.put_object(
+                Bucket=self.name,
+                Key=self.report_key(source_key),
+                Body=text.encode("utf-8"),
+                ContentType="text/plain; charset=utf-8",
+            )
+
+    def delete_report(self, source_key: str) -> None:
+        with domain_errors():
+            self._client.delete_object(Bucket=self.name, Key=self.report_key(source_key))
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        paginator = self._client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.name, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                yield obj["Key"]
+
+
+class SiteBucket:
+    def __init__(self, name: str, client: Any) -> None:
+        self.name = name
+        self._client = client
+
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None:
+        with domain_errors():
+            self._client.put_object(
+                Bucket=self.name,
+                Key=key,
+                Body=body,
+                ContentType=content_type,
+                CacheControl=cache_control,
+            )
+
+    def delete(self, key: str) -> None:
+        with domain_errors():
+            self._client.delete_object(Bucket=self.name, Key=key)
+
+    def get(self, key: str) -> bytes | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            with domain_errors():
+                response = self._client.get_object(Bucket=self.name, Key=key)
+        except ClientError as error:
+            if error_code(error) in _MISSING:
+                return None
+            raise
+        with response["Body"] as body:
+            data: bytes = body.read()
+        return data
+
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        paginator = self._client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.name, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                yield obj["Key"]

@@ -1,0 +1,28 @@
+"""SQS adapters: the queue of paths waiting to be invalidated, and generic queue plumbing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pressroom.adapters.aws import domain_errors
+
+# SQS messages are at most 256 KiB; 1,500 paths of up to ~150 bytes stay well below.
+_PATHS_PER_MESSAGE = 1500
+
+
+class InvalidationQueue:
+    def __init__(self, url: str, client: Any) -> None:
+        self.url = url
+        self._client = client
+
+    def send(self, paths: list[str], correlation_id: str = "") -> None:
+        if not paths or not self.url:
+            return
+        unique = sorted(set(paths))
+        for start in range(0, len(unique), _PATHS_PER_MESSAGE):
+            body = {"paths": unique[start : start + _PATHS_PER_MESSAGE]}
+            if correlation_id:
+                body["correlation_id"] = correlation_id
+            with domain_errors():
+                self._client.send_message(QueueUrl=self.url, MessageBody=json.dumps(body))

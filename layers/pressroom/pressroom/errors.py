@@ -1,0 +1,25 @@
+"""Domain errors. Adapters translate AWS `ClientError` codes into these in one place."""
+
+from __future__ import annotations
+
+from pressroom.model import Rejection
+
+
+class PressroomError(Exception):
+    """Base of every error Pressroom raises on purpose."""
+
+
+class RejectedFile(PressroomError):
+    """A source file that can never publish as it is: retrying will not help."""
+
+    def __init__(self, key: str, reason: str, fix: str) -> None:
+        super().__init__(f"{key}: {reason}")
+        self.rejection = Rejection(key=key, reason=reason, fix=fix)
+
+
+class TransientError(PressroomError):
+    """A failure worth retrying later (throttling, 5xx, a lost race)."""
+
+
+class ConcurrentUpdate(TransientError):
+    """Another worker changed the same item first; re-read and try again."""

@@ -1,0 +1,1 @@
+"""The embedded backend: the SAM template's resources on moto, and its functions fed locally."""

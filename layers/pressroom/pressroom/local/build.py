@@ -1,0 +1,118 @@
+"""`pressroom build`: publish a folder of articles through the real functions on the embedded
+backend, then export the site bucket to a folder."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pressroom.local.embedded import embedded_aws
+from pressroom.local.runtime import LocalRuntime
+from pressroom.settings import Settings
+
+BUILD_MARKER = ".pressroom-build"
+
+
+@dataclass
+class BuildReport:
+    published: int = 0
+    pages: int = 0
+    rejected: dict[str, str] = field(default_factory=dict)  # source key → report text
+    undelivered: int = 0  # messages or records that ran out of retries
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected and not self.undelivered
+
+
+def article_files(src: Path) -> list[Path]:
+    if src.is_file():
+        return [src]
+    return sorted(
+        path
+        for path in src.rglob("*")
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(src).parts)
+    )
+
+
+def upload(
+    runtime: LocalRuntime, files: Iterable[tuple[str, Path]], progress: Callable[[], None]
+) -> None:
+    settings = Settings.from_env()
+    s3 = runtime.stack.client("s3")
+    for name, path in files:
+        s3.put_object(
+            Bucket=settings.ingest_bucket,
+            Key=settings.articles_prefix + name,
+            Body=path.read_bytes(),
+        )
+        progress()
+
+
+def build_site(
+    src: Path,
+    out: Path,
+    site_url: str | None = None,
+    progress: Callable[[], None] = lambda: None,
+) -> BuildReport:
+    files = article_files(src)
+    root = src if src.is_dir() else src.parent
+    overrides = {"SITE_URL": site_url} if site_url else {}
+    with embedded_aws(overrides) as runtime:
+        upload(runtime, ((path.relative_to(root).as_posix(), path) for path in files), progress)
+        runtime.drain()
+        report = _collect(runtime)
+        report.pages = export_site(runtime, out)
+    return report
+
+
+def _collect(runtime: LocalRuntime) -> BuildReport:
+    settings = Settings.from_env()
+    s3 = runtime.stack.client("s3")
+    report = BuildReport(undelivered=runtime.failures)
+    paginator = s3.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=settings.ingest_bucket, Prefix=settings.reports_prefix):
+        for obj in page.get("Contents", []):
+            body = s3.get_object(Bucket=settings.ingest_bucket, Key=obj["Key"])["Body"].read()
+            source = obj["Key"].removeprefix(settings.reports_prefix).removesuffix(".txt")
+            report.rejected[source] = body.decode("utf-8")
+    from pressroom.pipeline import Pipeline
+
+    report.published = sum(
+        1
+        for state in Pipeline(settings, runtime.stack.client).store.sources()
+        if state.status in ("published", "unlisted")
+    )
+    return report
+
+
+def prepare_output(out: Path) -> None:
+    """Refuse to overwrite a folder we did not build; replace one we did."""
+    if out.exists() and any(out.iterdir()):
+        if not (out / BUILD_MARKER).exists():
+            raise FileExistsError(
+                f"{out} is not empty and was not made by `pressroom build`; choose another --out"
+            )
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / BUILD_MARKER).write_text("made by pressroom build; safe to delete\n")
+
+
+def export_site(runtime: LocalRuntime, out: Path) -> int:
+    settings = Settings.from_env()
+    s3 = runtime.stack.client("s3")
+    count = 0
+    paginator = s3.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=settings.site_bucket):
+        for obj in page.get("Contents", []):
+            target = (out / obj["Key"]).resolve()
+            if not target.is_relative_to(out.resolve()):
+                raise ValueError(f"refusing to export {obj['Key']!r} outside {out}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(
+                s3.get_object(Bucket=settings.site_bucket, Key=obj["Key"])["Body"].read()
+            )
+            count += 1
+    return count

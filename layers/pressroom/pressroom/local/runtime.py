@@ -1,0 +1,221 @@
+"""Run the template's functions locally, fed the way Lambda's event source mappings feed them:
+SQS batches with partial-failure reporting, and the table's stream in order with retries."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pressroom.local.stack import LocalStack
+from pressroom.local.template import (
+    LOCAL_ACCOUNT,
+    LOCAL_REGION,
+    FunctionSpec,
+    QueueSource,
+    StreamSource,
+)
+
+logger = logging.getLogger(__name__)
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+@dataclass(frozen=True)
+class LambdaContext:
+    """The parts of Lambda's context object that Powertools reads."""
+
+    function_name: str
+    memory_limit_in_mb: int = 1024
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{LOCAL_REGION}:{LOCAL_ACCOUNT}:function:{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 60_000
+
+
+def load_handler(spec: FunctionSpec) -> Handler:
+    """Import a function's module from its file, as Lambda would from the code URI."""
+    name = f"pressroom_function_{spec.logical_id}"
+    module = sys.modules.get(name)
+    if module is None:
+        loader_spec = importlib.util.spec_from_file_location(name, spec.handler_file)
+        assert loader_spec is not None and loader_spec.loader is not None
+        module = importlib.util.module_from_spec(loader_spec)
+        sys.modules[name] = module
+        loader_spec.loader.exec_module(module)
+    handler: Handler = getattr(module, spec.handler_name)
+    return handler
+
+
+def forget_handlers() -> None:
+    """Drop imported function modules (each holds settings read at import, like a cold start)."""
+    for name in [n for n in sys.modules if n.startswith("pressroom_function_")]:
+        sys.modules.pop(name)
+
+
+class QueuePump:
+    def __init__(self, stack: LocalStack, function: FunctionSpec, source: QueueSource) -> None:
+        self.function = function
+        self.source = source
+        self.url = stack.refs[source.queue]
+        self.arn = stack.attribute(source.queue, "Arn")
+        self._sqs = stack.client("sqs")
+        self._handler = load_handler(function)
+        self.failures = 0
+
+    def poll(self) -> int:
+        """Deliver one batch; returns how many messages were taken."""
+        messages: list[dict[str, Any]] = []
+        while len(messages) < self.source.batch_size:
+            received = self._sqs.receive_message(
+                QueueUrl=self.url,
+                MaxNumberOfMessages=min(10, self.source.batch_size - len(messages)),
+                AttributeNames=["All"],
+                WaitTimeSeconds=0,
+            ).get("Messages", [])
+            if not received:
+                break
+            messages += received
+        if not messages:
+            return 0
+        event = {"Records": [self._record(message) for message in messages]}
+        failed = self._invoke(event, messages)
+        for message in messages:
+            if message["MessageId"] in failed:
+                # Back on the queue at once (locally nobody benefits from waiting); the queue's
+                # redrive policy moves it to the DLQ after maxReceiveCount deliveries.
+                self._sqs.change_message_visibility(
+                    QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                )
+            else:
+                self._sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
+        self.failures += len(failed)
+        return len(messages)
+
+    def _invoke(self, event: dict[str, Any], messages: list[dict[str, Any]]) -> set[str]:
+        try:
+            response = self._handler(event, LambdaContext(self.function.logical_id)) or {}
+        except Exception:
+            logger.exception("%s failed a batch of %d", self.function.logical_id, len(messages))
+            return {message["MessageId"] for message in messages}
+        return {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
+
+    def _record(self, message: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": message.get("MessageAttributes", {}),
+            "md5OfBody": message.get("MD5OfBody", ""),
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self.arn,
+            "awsRegion": LOCAL_REGION,
+        }
+
+
+class StreamPump:
+    def __init__(self, stack: LocalStack, function: FunctionSpec, source: StreamSource) -> None:
+        self.function = function
+        self.source = source
+        self.arn = stack.attribute(source.table, "StreamArn")
+        self._streams = stack.client("dynamodbstreams")
+        self._handler = load_handler(function)
+        self._iterators: dict[str, str] = {}
+        self._pending: list[dict[str, Any]] = []
+        self.failures = 0
+
+    def poll(self) -> int:
+        """Deliver the next batch of matching records; a failed batch is delivered again
+        (in order) until it succeeds or runs out of retries."""
+        self._fill()
+        if not self._pending:
+            return 0
+        batch = self._pending[: self.source.batch_size]
+        for attempt in range(self.source.max_retries + 1):
+            try:
+                self._handler({"Records": batch}, LambdaContext(self.function.logical_id))
+                break
+            except Exception:
+                logger.exception("%s failed (attempt %d)", self.function.logical_id, attempt + 1)
+        else:
+            self.failures += len(batch)
+        del self._pending[: len(batch)]
+        return len(batch)
+
+    def _fill(self) -> None:
+        if len(self._pending) >= self.source.batch_size:
+            return
+        description = self._streams.describe_stream(StreamArn=self.arn)["StreamDescription"]
+        for shard in description["Shards"]:
+            shard_id = shard["ShardId"]
+            if shard_id not in self._iterators:
+                self._iterators[shard_id] = self._streams.get_shard_iterator(
+                    StreamArn=self.arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
+            while True:
+                response = self._streams.get_records(
+                    ShardIterator=self._iterators[shard_id], Limit=1000
+                )
+                self._iterators[shard_id] = response["NextShardIterator"]
+                records = response["Records"]
+                self._pending += [
+                    self._record(record) for record in records if self._matches(record)
+                ]
+                if not records:
+                    break
+
+    def _matches(self, record: dict[str, Any]) -> bool:
+        keys = record["dynamodb"].get("Keys", {})
+        return all(
+            str(keys.get(attr, {}).get("S", "")).startswith(prefix)
+            for attr, prefix in self.source.key_prefixes.items()
+        )
+
+    def _record(self, record: dict[str, Any]) -> dict[str, Any]:
+        return {**record, "eventSource": "aws:dynamodb", "eventSourceARN": self.arn}
+
+
+Pump = QueuePump | StreamPump
+
+
+@dataclass
+class LocalRuntime:
+    stack: LocalStack
+    pumps: list[Pump]
+
+    @classmethod
+    def start(cls, stack: LocalStack, overrides: dict[str, str]) -> LocalRuntime:
+        """Set the functions' environment and attach a pump to each event source."""
+        os.environ.update({**stack.environment(), **overrides})
+        forget_handlers()  # a new stack is a cold start: modules read settings at import
+        pumps: list[Pump] = []
+        for function in stack.template.functions():
+            for source in function.sources:
+                if isinstance(source, QueueSource):
+                    pumps.append(QueuePump(stack, function, source))
+                else:
+                    pumps.append(StreamPump(stack, function, source))
+        return cls(stack, pumps)
+
+    def drain(self, max_rounds: int = 100_000) -> int:
+        """Deliver until every queue and stream is empty; returns the records delivered."""
+        delivered = 0
+        for _ in range(max_rounds):
+            moved = sum(pump.poll() for pump in self.pumps)
+            if not moved:
+                return delivered
+            delivered += moved
+        raise RuntimeError("the local event sources did not settle")
+
+    @property
+    def failures(self) -> int:
+        return sum(pump.failures for pump in self.pumps)

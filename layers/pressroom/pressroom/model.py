@@ -1,0 +1,111 @@
+"""Value objects shared by every part of Pressroom. Pure: no I/O, no AWS."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from slugify import slugify
+
+Status = Literal["published", "draft", "unlisted"]
+
+
+def slug_of(text: str) -> str:
+    """The one slug rule of the project (tags, authors, titles, file names)."""
+    return slugify(text, max_length=80, word_boundary=True, save_order=True)
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag as readers see it. Equal tags have equal slugs: `Elon Musk`, `elon musk ` and
+    `elon-musk` are one tag; the display name is whichever spelling came first."""
+
+    name: str
+    slug: str = field(compare=True)
+
+    @classmethod
+    def of(cls, name: str) -> Tag:
+        display = " ".join(name.split())
+        return cls(name=display, slug=slug_of(display))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Tag) and other.slug == self.slug
+
+    def __hash__(self) -> int:
+        return hash(self.slug)
+
+
+def unique_tags(names: list[str] | tuple[str, ...]) -> tuple[Tag, ...]:
+    """Normalise a list of tag names, dropping blanks and duplicates, keeping first spellings."""
+    seen: dict[str, Tag] = {}
+    for name in names:
+        tag = Tag.of(name)
+        if tag.slug and tag.slug not in seen:
+            seen[tag.slug] = tag
+    return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class Source:
+    """One uploaded file as read from the ingest bucket."""
+
+    key: str  # URL-decoded S3 key, e.g. "articles/2024-05-01-hello.md"
+    body: bytes
+    uploaded: datetime  # the object's LastModified, timezone-aware
+
+    @property
+    def filename(self) -> str:
+        return self.key.rsplit("/", 1)[-1]
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article ready to render. `body_html` is already sanitised."""
+
+    source_key: str
+    slug: str
+    title: str
+    body_html: str
+    summary: str
+    published: datetime
+    modified: datetime | None = None
+    tags: tuple[Tag, ...] = ()
+    categories: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    related_stories: tuple[str, ...] = ()  # titles only ("You May Also Like")
+    language: str = "en"
+    status: Status = "published"
+    reading_minutes: int = 1
+    # Where `published` came from; the pipeline keeps the first-publish date for "upload".
+    date_source: Literal["metadata", "filename", "upload"] = "metadata"
+
+    @property
+    def path(self) -> str:
+        return f"/articles/{self.slug}/"
+
+    @property
+    def is_live(self) -> bool:
+        """Drafts are not published at all; unlisted articles get a page but no listing."""
+        return self.status != "draft"
+
+    @property
+    def is_listed(self) -> bool:
+        return self.status == "published"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why a source file cannot be published, phrased for the editor who uploaded it."""
+
+    key: str
+    reason: str
+    fix: str
+
+    def report(self) -> str:
+        return f"{self.key}: {self.reason}\nHow to fix: {self.fix}\n"

@@ -1,0 +1,62 @@
+"""The site's URL scheme, in one place: object keys in the site bucket and the public paths
+CloudFront serves them under. Pure functions."""
+
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+from urllib.parse import unquote_plus
+
+from pressroom.errors import RejectedFile
+
+INDEX = "index.html"
+
+
+def page_key(path: str) -> str:
+    """`/tags/x/` → `tags/x/index.html`; `/feed.xml` → `feed.xml`."""
+    key = path.lstrip("/")
+    return key + INDEX if key.endswith("/") or key == "" else key
+
+
+def public_path(key: str) -> str:
+    """`tags/x/index.html` → `/tags/x/`; `index.html` → `/`. The inverse of `page_key`."""
+    if key == INDEX or key.endswith("/" + INDEX):
+        return "/" + key[: -len(INDEX)]
+    return "/" + key
+
+
+def article_path(slug: str) -> str:
+    return f"/articles/{slug}/"
+
+
+def listing_path(kind: str, name: str, page: int | None = None) -> str:
+    """Root or numbered archive page: `/`, `/page/3/`, `/tags/x/`, `/tags/x/page/2/`."""
+    base = "/" if kind == "home" else f"/{_LISTING_DIRS[kind]}/{name}/"
+    return base if page is None else f"{base}page/{page}/"
+
+
+_LISTING_DIRS = {"tag": "tags", "author": "authors"}
+
+
+def source_key_from_event(raw_key: str, prefix: str) -> str:
+    """Decode an S3 event key and check it names an article file we may publish.
+
+    S3 event keys are URL-encoded with `+` for spaces. The decoded key is only ever used as an
+    ingest-bucket key and a database key, never as a path on the site, but we still refuse keys a
+    human could not have meant as an article (outside the prefix, folder markers, `..`, control
+    characters) so that nothing downstream has to think about them."""
+    key = unicodedata.normalize("NFC", unquote_plus(raw_key))
+    if not key.startswith(prefix):
+        raise RejectedFile(raw_key, f"the key is outside `{prefix}`", f"upload under `{prefix}`")
+    if key.endswith("/"):
+        raise RejectedFile(key, "the key is a folder marker, not a file", "upload a file")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
+        raise RejectedFile(
+            key.encode("unicode_escape").decode(),
+            "the key contains control characters",
+            "rename the file without control characters",
+        )
+    parts = key.split("/")
+    if any(part in ("", ".", "..") for part in parts) or posixpath.normpath(key) != key:
+        raise RejectedFile(key, "the key has empty, `.` or `..` segments", "use a plain file path")
+    return key

@@ -1,0 +1,58 @@
+"""The wiring: settings, adapters and renderer that the domain functions are handed.
+
+Everything is built on first use, so a function only pays (at cold start) for the clients it
+actually calls: the invalidation function never creates an S3 client, the ingest function never
+a CloudFront one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from pressroom.adapters.aws import new_client
+from pressroom.adapters.buckets import IngestBucket, SiteBucket
+from pressroom.adapters.cdn import Distribution
+from pressroom.adapters.content_store import ContentStore
+from pressroom.adapters.queues import InvalidationQueue
+from pressroom.publishing.site_writer import SiteWriter
+from pressroom.render import Renderer
+from pressroom.settings import Settings
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, client: Callable[[str], Any] = new_client) -> None:
+        self.settings = settings
+        self._client = client
+
+    @cached_property
+    def _s3(self) -> Any:
+        return self._client("s3")
+
+    @cached_property
+    def store(self) -> ContentStore:
+        return ContentStore(self.settings.content_table, self._client("dynamodb"))
+
+    @cached_property
+    def sources(self) -> IngestBucket:
+        return IngestBucket(self.settings.ingest_bucket, self._s3, self.settings.reports_prefix)
+
+    @cached_property
+    def site_bucket(self) -> SiteBucket:
+        return SiteBucket(self.settings.site_bucket, self._s3)
+
+    @cached_property
+    def site(self) -> SiteWriter:
+        return SiteWriter(self.site_bucket, self.store)
+
+    @cached_property
+    def renderer(self) -> Renderer:
+        return Renderer(self.settings)
+
+    @cached_property
+    def invalidations(self) -> InvalidationQueue:
+        return InvalidationQueue(self.settings.invalidation_queue_url, self._client("sqs"))
+
+    @cached_property
+    def distribution(self) -> Distribution:
+        return Distribution(self.settings.distribution_id, self._client("cloudfront"))

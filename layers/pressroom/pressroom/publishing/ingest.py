@@ -1,0 +1,268 @@
+"""Ingest: bring the site in line with one source key of the ingest bucket.
+
+An S3 event is treated as a hint that *something* happened to a key, never as the truth about
+what: the worker reads the key's current object and converges the table and the article page to
+it. That makes duplicates, reordering and late events harmless (a late PUT event after a delete
+finds no object and changes nothing), and the S3 `sequencer`, when present, lets stale and
+already-finished events be skipped without even reading the object.
+
+Concurrency: every commit is conditional on the source revision read at the start, so two
+workers on one key cannot both win; the loser starts over and re-reads. After projecting a
+revision to the site, a worker records it as synced only if it is still the latest, otherwise it
+projects again, so the last page write always reflects the newest revision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from aws_lambda_powertools.utilities.data_classes import S3Event
+
+from pressroom.adapters.content_store import SourceState
+from pressroom.errors import ConcurrentUpdate, RejectedFile, TransientError
+from pressroom.model import Article, Rejection, Source
+from pressroom.paths import article_path, page_key, source_key_from_event
+from pressroom.pipeline import Pipeline
+from pressroom.publishing.catalog import Card, ListingId, listings_of, plan_change
+from pressroom.publishing.site_writer import Changes, Output
+from pressroom.readers import read_article
+from pressroom.render import stylesheet
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+RELATED_LIMIT = 5
+_RELATED_TAGS = 8  # bounded work: related articles come from at most this many tags
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    key: str
+    outcome: str  # published | unlisted | draft | deleted | rejected | unchanged | stale
+    changes: Changes = field(default_factory=Changes)
+    rejection: Rejection | None = None
+
+
+def ingest_notification(event: S3Event, p: Pipeline) -> list[SyncResult]:
+    """Handle one S3 notification (the body of one ingest-queue message)."""
+    if "Records" not in event.raw_event:  # the s3:TestEvent sent when notifications are set up
+        return []
+    results = []
+    for record in event.records:
+        if record.s3.bucket.name != p.settings.ingest_bucket:
+            logger.warning("ignoring a notification for bucket %s", record.s3.bucket.name)
+            continue
+        raw_key = record.s3.get_object.key
+        try:
+            key = source_key_from_event(raw_key, p.settings.articles_prefix)
+        except RejectedFile as rejected:
+            results.append(_reject_key(rejected.rejection, p))
+            continue
+        results.append(sync_source(key, p, record.s3.get_object.get("sequencer")))
+    return results
+
+
+def _reject_key(rejection: Rejection, p: Pipeline) -> SyncResult:
+    """A key we will not publish under: report it where reports of odd keys go."""
+    digest = hashlib.sha256(rejection.key.encode()).hexdigest()[:16]
+    p.sources.put_report(f"_invalid-keys/{digest}", rejection.report())
+    logger.warning("rejected key %r: %s", rejection.key, rejection.reason)
+    return SyncResult(rejection.key, "rejected", rejection=rejection)
+
+
+def pad_sequencer(sequencer: str | None) -> str:
+    """S3 sequencers are hex strings of varying length; compare them left-padded."""
+    return (sequencer or "").upper().rjust(32, "0") if sequencer else ""
+
+
+def sync_source(
+    key: str, pipeline: Pipeline, sequencer: str | None = None, force: bool = False
+) -> SyncResult:
+    """Converge everything derived from `key` to the key's current object. Idempotent."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            result = _sync_once(key, pad_sequencer(sequencer), pipeline, force)
+        except ConcurrentUpdate:
+            result = None
+        if result is not None:
+            return result
+        time.sleep(min(2.0, 0.05 * 2**attempt) * random.random())  # noqa: S311 (jitter)
+    raise TransientError(f"{key}: still changing after {MAX_ATTEMPTS} attempts; will retry")
+
+
+def _sync_once(key: str, sequencer: str, p: Pipeline, force: bool) -> SyncResult | None:
+    state = p.store.get_source(key)
+    if sequencer and state.sequencer:
+        if sequencer < state.sequencer:
+            return SyncResult(key, "stale")
+        if sequencer == state.sequencer and state.synced_rev == state.rev and not force:
+            return SyncResult(key, "unchanged")
+
+    source = p.sources.read(key, p.settings.max_source_bytes)
+    desired = _desired(source, state, p)
+    new_state = _next_state(state, source, desired, sequencer)
+
+    if new_state is not None:
+        old_record = p.store.get_article(state.slug)
+        article = desired if isinstance(desired, Article) and desired.is_live else None
+        plan = None
+        if not isinstance(desired, Rejection):
+            joining = set(listings_of(article)) if article else set()
+            if old_record is not None:
+                joining -= set(old_record.memberships)
+            heads = p.store.get_heads(joining)
+            plan = plan_change(old_record, article, heads, p.settings.page_size)
+        p.store.commit(state, new_state, plan)
+        state = new_state
+    elif state.synced_rev == state.rev and not force:
+        return SyncResult(key, "unchanged")
+
+    changes = _project(state, desired, p)
+    if not p.store.mark_synced(state):
+        return None  # a newer revision landed meanwhile: project again from the top
+    rejection = desired if isinstance(desired, Rejection) else None
+    return SyncResult(key, state.status, changes, rejection)
+
+
+def _desired(source: Source | None, state: SourceState, p: Pipeline) -> Article | Rejection | None:
+    """What the site should show for this key: an article, a rejection, or nothing."""
+    if source is None:
+        return None
+    if len(source.body) > p.settings.max_source_bytes:
+        return Rejection(
+            source.key,
+            f"the file is larger than the limit of {p.settings.max_source_bytes:,} bytes",
+            "split the article or shrink embedded content; images belong in their own files",
+        )
+    try:
+        article = read_article(source, p.settings)
+    except RejectedFile as rejected:
+        return rejected.rejection
+    owner = p.store.slug_owner(article.slug)
+    if owner is not None and owner != source.key:
+        return Rejection(
+            source.key,
+            f"the slug `{article.slug}` is already used by `{owner}`",
+            "give this article its own `slug:` in the front matter, or rename the file",
+        )
+    if article.date_source == "upload":
+        # Re-uploading must not move an article to the top: keep the first publish date.
+        previous = p.store.get_article(state.slug)
+        if previous is not None and previous.slug == article.slug:
+            article = replace(article, published=previous.card.published)
+    return article
+
+
+def _next_state(
+    state: SourceState,
+    source: Source | None,
+    desired: Article | Rejection | None,
+    sequencer: str,
+) -> SourceState | None:
+    """The source state to commit, or None when the table already says this."""
+    now = datetime.now(UTC).isoformat()
+    sequencer = max(sequencer, state.sequencer)
+    if desired is None:
+        if not state.exists or state.status == "deleted":
+            return None
+        return _retire(state, "deleted", digest="", sequencer=sequencer, now=now)
+    assert source is not None
+    if isinstance(desired, Rejection):
+        if state.status == "rejected" and state.digest == source.digest:
+            return None
+        # A rejected re-upload leaves the live version (if any) alone.
+        return replace(
+            state,
+            rev=state.rev + 1,
+            status="rejected",
+            digest=source.digest,
+            sequencer=sequencer,
+            reason=desired.reason,
+            fix=desired.fix,
+            updated=now,
+        )
+    if state.digest == source.digest and state.status == desired.status:
+        return None
+    if desired.status == "draft":
+        return _retire(state, "draft", digest=source.digest, sequencer=sequencer, now=now)
+    retired = state.slug if state.slug and state.slug != desired.slug else state.retired_slug
+    return replace(
+        state,
+        rev=state.rev + 1,
+        status=desired.status,
+        slug=desired.slug,
+        retired_slug="" if retired == desired.slug else retired,
+        digest=source.digest,
+        sequencer=sequencer,
+        reason="",
+        fix="",
+        updated=now,
+    )
+
+
+def _retire(
+    state: SourceState, status: str, *, digest: str, sequencer: str, now: str
+) -> SourceState:
+    """The state of a source whose article leaves the site (deleted, or turned into a draft)."""
+    return replace(
+        state,
+        rev=state.rev + 1,
+        status=status,
+        slug="",
+        retired_slug=state.slug or state.retired_slug,
+        digest=digest,
+        sequencer=sequencer,
+        reason="",
+        fix="",
+        updated=now,
+    )
+
+
+def _project(state: SourceState, desired: Article | Rejection | None, p: Pipeline) -> Changes:
+    """Make the article page and the error report match `state`. Idempotent."""
+    outputs: list[Output] = []
+    deletions: list[str] = []
+    if isinstance(desired, Article) and desired.is_live and state.slug == desired.slug:
+        html = p.renderer.article_page(desired, related_cards(desired, p))
+        outputs.append(Output(page_key(article_path(desired.slug)), html.encode("utf-8")))
+        outputs += site_furniture(p)
+    if state.retired_slug and p.store.slug_owner(state.retired_slug) is None:
+        deletions.append(page_key(article_path(state.retired_slug)))
+    changes = p.site.apply(outputs, deletions, announce=p.invalidations.send)
+
+    if isinstance(desired, Rejection):
+        p.sources.put_report(state.key, desired.report())
+    else:
+        p.sources.delete_report(state.key)
+    return changes
+
+
+def site_furniture(p: Pipeline) -> list[Output]:
+    """Objects every page relies on; the hash check makes rewriting them free."""
+    css = stylesheet()
+    return [
+        Output(css.key, css.body),
+        Output("404.html", p.renderer.not_found_page().encode("utf-8")),
+    ]
+
+
+def related_cards(article: Article, p: Pipeline) -> list[Card]:
+    """Articles sharing the most tags with this one, newest first among equals.
+
+    Reads the newest few entries of at most `_RELATED_TAGS` tags: bounded work per publish."""
+    scores: dict[str, tuple[int, Card]] = {}
+    for tag in article.tags[:_RELATED_TAGS]:
+        for entry in p.store.newest_entries(ListingId("tag", tag.slug), RELATED_LIMIT * 2):
+            if entry.card.slug == article.slug:
+                continue
+            shared, _ = scores.get(entry.card.slug, (0, entry.card))
+            scores[entry.card.slug] = (shared + 1, entry.card)
+    ranked = sorted(
+        scores.values(), key=lambda scored: (scored[0], scored[1].published), reverse=True
+    )
+    return [card for _, card in ranked[:RELATED_LIMIT]]

@@ -1,0 +1,134 @@
+"""Listings: re-render the pages of the listings whose heads changed.
+
+Driven by the table's stream of head changes, which arrives in order per head, so the renders of
+one listing never race. Each render reads the listing's current entries (consistent reads), so
+the pages are a function of the table, whatever order or repetition the stream delivers in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+from pressroom.adapters.content_store import listing_of_head_key
+from pressroom.paths import listing_path, page_key
+from pressroom.pipeline import Pipeline
+from pressroom.publishing.catalog import HOME, Head, ListingId
+from pressroom.publishing.site_writer import Changes, Output
+from pressroom.render import ListingPage
+
+
+@dataclass
+class HeadChanges:
+    """The head changes of one stream batch, folded per listing."""
+
+    touched: dict[ListingId, set[int]] = field(default_factory=dict)
+
+    def add(self, listing: ListingId, pages: Iterable[int]) -> None:
+        self.touched.setdefault(listing, set()).update(pages)
+
+    @property
+    def kinds(self) -> set[str]:
+        return {listing.kind for listing in self.touched}
+
+
+def head_changes(records: Iterable[DynamoDBRecord]) -> HeadChanges:
+    """Fold a stream batch into the listings to re-render and the archive pages each touched."""
+    batch = HeadChanges()
+    for record in records:
+        keys = record.dynamodb.keys if record.dynamodb else None
+        if not keys or not str(keys.get("pk", "")).startswith("DIR#"):
+            continue  # not a head (the event filter already drops these on AWS)
+        listing = listing_of_head_key(str(keys["pk"]), str(keys["sk"]))
+        image = record.dynamodb.new_image or record.dynamodb.old_image or {}
+        batch.add(listing, (int(page) for page in image.get("touched", ())))
+    return batch
+
+
+def render_listings(batch: HeadChanges, p: Pipeline) -> Changes:
+    """Render every listing named in the batch, plus the indexes their changes affect."""
+    heads = p.store.get_heads(batch.touched)
+    outputs: list[Output] = []
+    deletions: list[str] = []
+    for listing, pages in sorted(batch.touched.items()):
+        head = heads.get(listing, Head(listing))
+        wanted, doomed = _listing_outputs(head, pages, p)
+        outputs += wanted
+        deletions += doomed
+    if "tag" in batch.kinds:
+        outputs.append(_tags_index(p))
+    if "month" in batch.kinds:
+        outputs += _sitemap_index(p)
+    return p.site.apply(outputs, deletions, announce=p.invalidations.send)
+
+
+def _listing_outputs(head: Head, pages: set[int], p: Pipeline) -> tuple[list[Output], list[str]]:
+    listing, size = head.listing, p.settings.page_size
+    if listing.kind == "month":
+        return _sitemap_shard(head, p)
+    page_count = max(1, -(-head.next_seq // size))
+    keys = [page_key(listing_path(listing.kind, listing.name, n)) for n in range(1, page_count + 1)]
+    root_key = page_key(listing_path(listing.kind, listing.name))
+    if head.count <= 0 and listing.kind != HOME:
+        # The last article left: the listing disappears entirely.
+        return [], [root_key, *keys]
+
+    title = p.settings.site_title if listing.kind == HOME else head.display or listing.name
+
+    def page(number: int | None, cards: list) -> ListingPage:
+        return ListingPage(
+            listing=listing,
+            title=title,
+            path=listing_path(listing.kind, listing.name, number),
+            cards=cards,
+            page=number,
+            page_count=page_count,
+            count=head.count,
+        )
+
+    newest = [entry.card for entry in p.store.newest_entries(listing, size)]
+    outputs = [Output(root_key, p.renderer.listing_page(page(None, newest)).encode())]
+    if page_count > 1:
+        for number in sorted(n for n in pages if 1 <= n <= page_count):
+            cards = [entry.card for entry in p.store.page_entries(listing, number, size)]
+            html = p.renderer.listing_page(page(number, cards))
+            outputs.append(Output(keys[number - 1], html.encode()))
+    return outputs, []
+
+
+def _tags_index(p: Pipeline) -> Output:
+    tags = sorted(
+        (
+            (head.display or head.listing.name, listing_path("tag", head.listing.name), head.count)
+            for head in p.store.heads_of_kind("tag")
+            if head.count > 0
+        ),
+        key=lambda tag: tag[0].casefold(),
+    )
+    return Output(page_key("/tags/"), p.renderer.tags_index(tags).encode())
+
+
+def sitemap_shard_key(month: str) -> str:
+    return f"sitemaps/{month}.xml"
+
+
+def _sitemap_shard(head: Head, p: Pipeline) -> tuple[list[Output], list[str]]:
+    """One small sitemap per month of publication: a publish rewrites only its month's shard."""
+    key = sitemap_shard_key(head.listing.name)
+    if head.count <= 0:
+        return [], [key]
+    cards = [entry.card for entry in p.store.all_entries(head.listing)]
+    return [Output(key, p.renderer.sitemap_shard(cards).encode())], []
+
+
+def _sitemap_index(p: Pipeline) -> list[Output]:
+    months = sorted(
+        (head.listing.name for head in p.store.heads_of_kind("month") if head.count > 0),
+    )
+    shards = [(sitemap_shard_key(month), month) for month in months]
+    return [
+        Output("sitemap.xml", p.renderer.sitemap_index(shards).encode()),
+        Output("robots.txt", p.renderer.robots_txt().encode()),
+    ]

@@ -1,0 +1,43 @@
+"""One typed settings object, read once from the environment and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    content_table: str
+    ingest_bucket: str
+    site_bucket: str
+    invalidation_queue_url: str = ""
+    distribution_id: str = ""
+    site_url: str = "http://127.0.0.1:8000"
+    site_title: str = "Pressroom"
+    site_language: str = "en"
+    articles_prefix: str = "articles/"
+    reports_prefix: str = "reports/"
+    max_source_bytes: int = 2 * 1024 * 1024
+    page_size: int = 10
+    templates_dir: str = ""  # operator overrides, searched before the default theme
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        return cls(
+            content_table=env["CONTENT_TABLE"],
+            ingest_bucket=env["INGEST_BUCKET"],
+            site_bucket=env["SITE_BUCKET"],
+            invalidation_queue_url=env.get("INVALIDATION_QUEUE_URL", ""),
+            distribution_id=env.get("DISTRIBUTION_ID", ""),
+            site_url=env.get("SITE_URL", cls.site_url).rstrip("/"),
+            site_title=env.get("SITE_TITLE", cls.site_title),
+            site_language=env.get("SITE_LANGUAGE", cls.site_language),
+            articles_prefix=env.get("ARTICLES_PREFIX", cls.articles_prefix),
+            reports_prefix=env.get("REPORTS_PREFIX", cls.reports_prefix),
+            max_source_bytes=int(env.get("MAX_SOURCE_BYTES", cls.max_source_bytes)),
+            page_size=int(env.get("PAGE_SIZE", cls.page_size)),
+            templates_dir=env.get("TEMPLATES_DIR", ""),
+        )
