@@ -21,7 +21,7 @@ class InvalidationQueue:
             return
         unique = sorted(set(paths))
         for start in range(0, len(unique), _PATHS_PER_MESSAGE):
-            body = {"paths": unique[start : start + _PATHS_PER_MESSAGE]}
+            body: dict[str, object] = {"paths": unique[start : start + _PATHS_PER_MESSAGE]}
             if correlation_id:
                 body["correlation_id"] = correlation_id
             with domain_errors():

@@ -55,6 +55,9 @@ def embedded_aws(overrides: dict[str, str] | None = None) -> Iterator[LocalRunti
     `overrides` replaces values of the functions' environment (e.g. `SITE_URL`)."""
     from moto import mock_aws
 
+    from pressroom.local import moto_gaps
+
+    moto_gaps.apply()
     saved = dict(os.environ)
     os.environ.update(_LOCAL_ENV)
     try:

@@ -7,11 +7,11 @@ import contextlib
 import functools
 import http.server
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {
+    extensions_map = {  # noqa: RUF012 (the stdlib declares it as a plain attribute)
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".xml": "application/xml; charset=utf-8",
         ".html": "text/html; charset=utf-8",

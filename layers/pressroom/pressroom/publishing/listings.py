@@ -38,11 +38,12 @@ def head_changes(records: Iterable[DynamoDBRecord]) -> HeadChanges:
     """Fold a stream batch into the listings to re-render and the archive pages each touched."""
     batch = HeadChanges()
     for record in records:
-        keys = record.dynamodb.keys if record.dynamodb else None
-        if not keys or not str(keys.get("pk", "")).startswith("DIR#"):
+        change = record.dynamodb
+        keys = change.keys if change else None
+        if change is None or not keys or not str(keys.get("pk", "")).startswith("DIR#"):
             continue  # not a head (the event filter already drops these on AWS)
         listing = listing_of_head_key(str(keys["pk"]), str(keys["sk"]))
-        image = record.dynamodb.new_image or record.dynamodb.old_image or {}
+        image = change.new_image or change.old_image or {}
         batch.add(listing, (int(page) for page in image.get("touched", ())))
     return batch
 

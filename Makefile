@@ -1,0 +1,51 @@
+# Pressroom developer workflow. `make help` lists the targets.
+# Everything runs from the project's own virtualenv (.venv), created on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SITE ?= _site
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo site serve test unit lint typecheck template clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	@touch $@
+
+setup: $(STAMP) ## Create .venv and install Pressroom with everything tests and tools need
+
+demo: site serve ## Build the bundled sample articles on the embedded backend and serve them on 127.0.0.1:$(PORT)
+
+site: $(STAMP) ## Build samples/articles into $(SITE) (embedded AWS, real functions)
+	$(BIN)/pressroom build samples/articles --out $(SITE) --site-url http://127.0.0.1:$(PORT)
+
+serve: $(STAMP) ## Serve $(SITE) on http://127.0.0.1:$(PORT)
+	$(BIN)/pressroom serve $(SITE) --port $(PORT)
+
+test: lint typecheck template unit ## Everything CI runs: lint, types, template checks, the test suite
+
+unit: $(STAMP) ## The pytest suite
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff (lint and format check)
+	$(BIN)/ruff check layers functions tests
+	$(BIN)/ruff format --check layers functions tests
+
+typecheck: $(STAMP) ## mypy on the core package
+	$(BIN)/mypy
+
+template: ## cfn-lint, sam validate --lint and sam build (offline, no Docker)
+	bash tools/check-template
+
+clean: ## Remove build output and caches (keeps .venv)
+	rm -rf $(SITE) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,92 @@
+"""`pressroom build`: the whole pipeline on the embedded backend, from a folder to a folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pressroom.cli import main
+
+TEASERS = (
+    "A renowned rating",
+    "To get a good understanding of the situation",
+    "Los Angeles County hospitals see no relief",
+    "Only Cristiano Ronaldo (13) has scored more",
+)
+
+
+def build(src: Path, out: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["build", str(src), "--out", str(out)])
+    return result.exit_code, result.output
+
+
+def test_given_the_seed_article_when_built_then_its_page_tags_and_home_link_up(
+    tmp_path: Path, seed_article: bytes
+):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "seed-article.txt").write_bytes(seed_article)
+
+    code, output = build(src, tmp_path / "site")
+
+    assert code == 0, output
+    site = tmp_path / "site"
+    [page_file] = list((site / "articles").glob("*/index.html"))
+    page = page_file.read_text()
+    article_path = "/" + page_file.parent.relative_to(site).as_posix() + "/"
+    assert (
+        len(re.findall(r"<h2>[^<]+</h2>", page.split('<div class="body">')[1].split("</div>")[0]))
+        == 3
+    )
+    assert "Musk recently expressed his interest in taking tea with Putin" in page
+    tag_links = re.findall(r'<a href="(/tags/[^"]+/)" rel="tag">', page)
+    assert len(tag_links) == 4
+    for tag_link in tag_links:
+        tag_page = (site / tag_link.strip("/") / "index.html").read_text()
+        assert f'href="{article_path}"' in tag_page
+    assert f'href="{article_path}"' in (site / "index.html").read_text()
+    for teaser in TEASERS:
+        assert not any(teaser in path.read_text() for path in site.rglob("*.html")), teaser
+
+
+def test_given_a_bad_file_among_good_ones_when_built_then_exit_1_names_it_and_others_publish(
+    tmp_path: Path,
+):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "good.md").write_text("---\ntitle: Good\ntags: [a]\n---\nFine.\n")
+    (src / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody\n")
+    (src / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+
+    code, output = build(src, tmp_path / "site")
+
+    assert code == 1
+    assert "articles/broken.md" in output and "articles/photo.png" in output
+    assert (tmp_path / "site" / "articles" / "good" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build"],
+        ["build", "does-not-exist", "--out", "x"],
+        ["build", "."],
+    ],
+    ids=["no-source", "missing-source", "no-out"],
+)
+def test_given_wrong_usage_then_exit_2(args: list[str]):
+    assert CliRunner().invoke(main, args).exit_code == 2
+
+
+def test_given_out_folder_with_foreign_files_then_exit_2_and_nothing_is_touched(tmp_path: Path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me")
+
+    code, _ = build(tmp_path, out)
+
+    assert code == 2
+    assert (out / "precious.txt").read_text() == "keep me"

@@ -1,0 +1,130 @@
+"""End to end on the embedded backend: S3 upload → ingest → pages + index → invalidations."""
+
+from __future__ import annotations
+
+from tests.support import Site
+
+
+def article(title: str, tags: list[str], body: str = "Some words.") -> str:
+    tag_list = ", ".join(tags)
+    return f"---\ntitle: {title}\ndate: 2026-03-01\ntags: [{tag_list}]\n---\n\n{body}\n"
+
+
+def listed_slugs(html: str | None) -> list[str]:
+    import re
+
+    assert html is not None
+    return re.findall(r'<h2><a href="/articles/([^/]+)/">', html)
+
+
+def test_given_new_article_when_uploaded_then_article_tag_and_home_pages_link_it(site: Site):
+    site.upload("tea-in-orbit.md", article("Tea in orbit", ["Space", "Elon Musk"]))
+
+    page = site.page("/articles/tea-in-orbit/")
+    assert page is not None and "<h1>Tea in orbit</h1>" in page
+    assert 'href="/tags/space/"' in page and 'href="/tags/elon-musk/"' in page
+    assert listed_slugs(site.page("/tags/space/")) == ["tea-in-orbit"]
+    assert listed_slugs(site.page("/tags/elon-musk/")) == ["tea-in-orbit"]
+    assert listed_slugs(site.page("/")) == ["tea-in-orbit"]
+    tags_index = site.page("/tags/")
+    assert tags_index is not None and ">Elon Musk</a>" in tags_index
+
+
+def test_given_article_when_tags_change_then_it_moves_between_tag_pages(site: Site):
+    site.upload("tea-in-orbit.md", article("Tea in orbit", ["Space", "Tea"]))
+    site.upload("other-story.md", article("Other story", ["Space"]))
+    before = len(site.invalidated_paths())
+
+    site.upload("tea-in-orbit.md", article("Tea in orbit", ["Space", "Rockets"]))
+
+    assert site.page("/tags/tea/") is None, "a tag page whose last article left is deleted"
+    assert listed_slugs(site.page("/tags/rockets/")) == ["tea-in-orbit"]
+    assert sorted(listed_slugs(site.page("/tags/space/"))) == ["other-story", "tea-in-orbit"]
+    changed = sorted(path for batch in site.invalidated_paths()[before:] for path in batch)
+    assert changed == ["/articles/tea-in-orbit/", "/tags/", "/tags/rockets/", "/tags/tea/"]
+
+
+def test_given_create_update_delete_then_nothing_is_left_and_each_step_invalidates_its_paths(
+    site: Site,
+):
+    # GIVEN a new article: its page, its listings and the site's shared objects appear
+    created = site.invalidated_during(lambda: site.upload("alpha.md", article("Alpha", ["1", "2"])))
+    stylesheet = next(key for key in site.object_keys() if key.startswith("assets/"))
+    assert created == sorted(
+        [
+            "/",
+            "/404.html",
+            "/articles/alpha/",
+            "/" + stylesheet,
+            "/robots.txt",
+            "/sitemap.xml",
+            "/sitemaps/2026-03.xml",
+            "/tags/",
+            "/tags/1/",
+            "/tags/2/",
+        ]
+    )
+
+    # WHEN its tags change THEN exactly the article, the old and new tag pages and the index
+    moved = site.invalidated_during(lambda: site.upload("alpha.md", article("Alpha", ["2", "3"])))
+    assert moved == ["/articles/alpha/", "/tags/", "/tags/1/", "/tags/3/"]
+
+    # WHEN it is deleted THEN its page, its listings and every index item go
+    deleted = site.invalidated_during(lambda: site.delete("alpha.md"))
+    assert deleted == [
+        "/",
+        "/articles/alpha/",
+        "/sitemap.xml",
+        "/sitemaps/2026-03.xml",
+        "/tags/",
+        "/tags/2/",
+        "/tags/3/",
+    ]
+    assert site.page("/articles/alpha/") is None
+    assert not any(
+        key.startswith("tags/") and key != "tags/index.html" for key in site.object_keys()
+    )
+    assert listed_slugs(site.page("/")) == []
+    leftovers = [
+        item["pk"]["S"]
+        for item in site.table_items()
+        if item["pk"]["S"].startswith(("ART#", "LST#"))
+    ]
+    assert leftovers == []
+
+
+def test_given_identical_reupload_then_nothing_is_written_or_invalidated(site: Site):
+    site.upload("alpha.md", article("Alpha", ["One"]))
+    invalidations = len(site.invalidated_paths())
+    pages = {key: site.pipeline.site_bucket.get(key) for key in site.object_keys()}
+
+    site.upload("alpha.md", article("Alpha", ["One"]))
+
+    assert len(site.invalidated_paths()) == invalidations
+    assert {key: site.pipeline.site_bucket.get(key) for key in site.object_keys()} == pages
+
+
+def test_given_a_late_duplicate_event_after_delete_then_the_article_stays_deleted(site: Site):
+    site.upload("alpha.md", article("Alpha", ["One"]))
+    put_event = site.runtime.stack.client("sqs")
+    queue = site.runtime.stack.refs["IngestQueue"]
+    late_put = {
+        "Records": [
+            {
+                "eventName": "ObjectCreated:Put",
+                "s3": {
+                    "bucket": {"name": site.pipeline.settings.ingest_bucket},
+                    "object": {"key": "articles/alpha.md"},
+                },
+            }
+        ]
+    }
+    site.delete("alpha.md")
+
+    import json
+
+    put_event.send_message(QueueUrl=queue, MessageBody=json.dumps(late_put))
+    site.runtime.drain()
+
+    assert site.page("/articles/alpha/") is None
+    assert listed_slugs(site.page("/")) == []

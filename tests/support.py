@@ -1,0 +1,79 @@
+"""Test helpers that act like an editor (upload, delete) and a reader (fetch pages)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pressroom.local.runtime import LocalRuntime
+from pressroom.paths import page_key
+from pressroom.pipeline import Pipeline
+
+
+@dataclass
+class Site:
+    runtime: LocalRuntime
+    pipeline: Pipeline
+
+    @property
+    def s3(self) -> Any:
+        return self.runtime.stack.client("s3")
+
+    def upload(self, name: str, body: str | bytes, drain: bool = True) -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        key = self.pipeline.settings.articles_prefix + name
+        self.s3.put_object(Bucket=self.pipeline.settings.ingest_bucket, Key=key, Body=data)
+        if drain:
+            self.runtime.drain()
+
+    def delete(self, name: str, drain: bool = True) -> None:
+        key = self.pipeline.settings.articles_prefix + name
+        self.s3.delete_object(Bucket=self.pipeline.settings.ingest_bucket, Key=key)
+        if drain:
+            self.runtime.drain()
+
+    def page(self, path: str) -> str | None:
+        """The bytes a reader gets for a public path, or None when there is no such object."""
+        body = self.pipeline.site_bucket.get(page_key(path))
+        return None if body is None else body.decode("utf-8")
+
+    def object_keys(self) -> set[str]:
+        return set(self.pipeline.site_bucket.keys())
+
+    def report(self, name: str) -> str | None:
+        key = self.pipeline.sources.report_key(self.pipeline.settings.articles_prefix + name)
+        try:
+            body = self.s3.get_object(Bucket=self.pipeline.settings.ingest_bucket, Key=key)
+        except self.s3.exceptions.NoSuchKey:
+            return None
+        return body["Body"].read().decode("utf-8")
+
+    def table_items(self) -> list[dict[str, Any]]:
+        dynamodb = self.runtime.stack.client("dynamodb")
+        paginator = dynamodb.get_paginator("scan")
+        return [
+            item
+            for page in paginator.paginate(TableName=self.pipeline.settings.content_table)
+            for item in page["Items"]
+        ]
+
+    def invalidated_during(self, action: Callable[[], None]) -> list[str]:
+        """The sorted set of paths invalidated while `action` ran (and the pipeline drained)."""
+        before = len(self.invalidated_paths())
+        action()
+        self.runtime.drain()
+        return sorted({path for batch in self.invalidated_paths()[before:] for path in batch})
+
+    def invalidated_paths(self) -> list[list[str]]:
+        """Each CloudFront invalidation created so far, oldest first (moto lists them in
+        creation order), as its list of paths."""
+        cloudfront = self.runtime.stack.client("cloudfront")
+        distribution = self.pipeline.settings.distribution_id
+        listing = cloudfront.list_invalidations(DistributionId=distribution)
+        summaries = listing.get("InvalidationList", {}).get("Items", [])
+        batches = []
+        for summary in summaries:
+            detail = cloudfront.get_invalidation(DistributionId=distribution, Id=summary["Id"])
+            batches.append(detail["Invalidation"]["InvalidationBatch"]["Paths"].get("Items", []))
+        return batches
