@@ -1,0 +1,68 @@
+"""Readers: turn one uploaded file into an `Article`, or reject it with a clear reason.
+
+Contract used by the pipeline:
+
+    read_article(source: Source, settings: Settings) -> Article   # raises RejectedFile
+
+Steps: pick the reader by file extension (`READERS`); decode the bytes (size, binary, UTF-8 and
+emptiness checks, `decode.py`); the reader returns `(sanitised body_html, metadata)`; one shared
+step builds the `Article` (`article.py`). Modules:
+
+* `markdown_reader`, `text_reader`, `html_reader` — one per format;
+* `front_matter` — YAML / TOML / Pelican header blocks; `metadata` — typed values from them;
+* `filenames` — Jekyll dates and meaningful slugs from file names;
+* `sanitize` — the one HTML allow-list; `prose` — text helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from pressroom.errors import RejectedFile
+from pressroom.model import Article, Source
+from pressroom.readers import html_reader, markdown_reader, text_reader
+from pressroom.readers.article import build_article
+from pressroom.readers.base import Reader, Unreadable
+from pressroom.readers.decode import decode_text
+from pressroom.settings import Settings
+
+__all__ = ["READERS", "SUPPORTED_EXTENSIONS", "read_article", "reader_for"]
+
+READERS: Mapping[str, Reader] = MappingProxyType(
+    {
+        **dict.fromkeys(markdown_reader.EXTENSIONS, markdown_reader.read_markdown),
+        **dict.fromkeys(text_reader.EXTENSIONS, text_reader.read_text),
+        **dict.fromkeys(html_reader.EXTENSIONS, html_reader.read_html),
+    }
+)
+SUPPORTED_EXTENSIONS = tuple(READERS)
+
+
+def extension_of(key: str) -> str:
+    """`.md` for `articles/Post.MD`; `` for `README` or `.hidden`."""
+    filename = key.rsplit("/", 1)[-1]
+    name, dot, extension = filename.lstrip(".").rpartition(".")
+    return f".{extension.lower()}" if dot and name else ""
+
+
+def reader_for(key: str) -> Reader:
+    extension = extension_of(key)
+    reader = READERS.get(extension)
+    if reader is None:
+        found = f"`{extension}` files" if extension else "files without an extension"
+        raise Unreadable(
+            f"Pressroom cannot read {found}.",
+            f"Upload the article as one of: {', '.join(SUPPORTED_EXTENSIONS)}.",
+        )
+    return reader
+
+
+def read_article(source: Source, settings: Settings) -> Article:
+    try:
+        reader = reader_for(source.key)
+        text = decode_text(source.body, settings.max_source_bytes)
+        body_html, metadata = reader(text)
+        return build_article(source, settings, body_html, metadata)
+    except Unreadable as problem:
+        raise RejectedFile(source.key, problem.reason, problem.fix) from None

@@ -1,0 +1,278 @@
+"""The one step that turns any reader's `(body_html, metadata)` into an `Article`.
+
+Title: the `title` field; else the body's leading `<h1>` (removed from the body, since the page
+shows the title itself); else, for a Jekyll-named file, its slug in title case (Jekyll's rule);
+else the first sentence of the first paragraph, without its full stop, cut at a word boundary
+to ~70 characters. A leading `<h1>` that repeats the title is dropped too.
+
+Slug (stable across re-uploads of the same file): the `slug` field; else the slug part of a
+Jekyll `YYYY-MM-DD-slug` name; else the file name when it means something (not a digest, UUID,
+number, random token or `untitled-2`); else the title. All through `slug_of`.
+
+Published: `date` / `publishDate` / `pubdate` (or a date-valued `published`); else the Jekyll
+file-name date; else the upload time. `date_source` records which. Naive times and bare dates
+are UTC. Modified: `modified` / `lastmod` / `updated` / `last_modified_at`.
+
+Status: `draft` for `draft: true`, `published: false` or `status: draft`; `unlisted` for
+`status: hidden` (Pelican) or `unlisted: true`; otherwise `published`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Literal
+
+from pressroom.model import Article, Source, Status, Tag, slug_of, unique_tags
+from pressroom.readers.base import Metadata, Unreadable
+from pressroom.readers.filenames import NameFacts, facts_from_name, title_from_slug
+from pressroom.readers.metadata import (
+    as_datetime,
+    as_flag,
+    as_list,
+    as_text,
+    first_present,
+)
+from pressroom.readers.prose import (
+    first_sentence,
+    shorten,
+    text_of,
+    without_final_period,
+    word_count,
+)
+from pressroom.settings import Settings
+
+MAX_TITLE_CHARS = 300
+MAX_TAGS = 50
+MAX_TAG_CHARS = 100
+DERIVED_TITLE_CHARS = 70
+SUMMARY_CHARS = 200
+WORDS_PER_MINUTE = 230
+
+DATE_KEYS = ("date", "publishdate", "pubdate")
+MODIFIED_KEYS = ("modified", "lastmod", "updated", "lastmodifiedat")
+SUMMARY_KEYS = ("summary", "description", "excerpt")
+LANGUAGE_KEYS = ("lang", "language", "locale")
+
+_LEADING_H1 = re.compile(r"\A\s*<h1(?:\s[^>]*)?>(?P<inner>.*?)</h1>\s*", re.DOTALL)
+_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(?P<inner>.*?)</p>", re.DOTALL)
+_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.DOTALL)
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+DateSource = Literal["metadata", "filename", "upload"]
+_STATUS_WORDS: dict[str, Status] = {
+    "published": "published",
+    "draft": "draft",
+    "hidden": "unlisted",
+    "unlisted": "unlisted",
+}
+
+
+def build_article(
+    source: Source, settings: Settings, body_html: str, metadata: Metadata
+) -> Article:
+    names = facts_from_name(source.key)
+    title, body_html = _title_and_body(metadata, body_html, names)
+    published, date_source = _published(metadata, names, source)
+    body_text = text_of(body_html)
+    return Article(
+        source_key=source.key,
+        slug=_slug(metadata, names, title),
+        title=title,
+        body_html=body_html,
+        summary=_summary(metadata, body_html),
+        published=published,
+        modified=_optional_date(metadata, MODIFIED_KEYS),
+        tags=_tags(metadata),
+        categories=_categories(metadata),
+        authors=_authors(metadata),
+        related_stories=tuple(as_list(metadata.get("relatedstories"), "related stories")),
+        language=_language(metadata, settings.site_language),
+        status=_status(metadata),
+        reading_minutes=max(1, round(word_count(body_text) / WORDS_PER_MINUTE)),
+        date_source=date_source,
+    )
+
+
+# --- title and slug -------------------------------------------------------------------------
+
+
+def _title_and_body(metadata: Metadata, body_html: str, names: NameFacts) -> tuple[str, str]:
+    leading = _LEADING_H1.match(body_html)
+    leading_text = text_of(leading["inner"]) if leading else ""
+    without_leading = body_html[leading.end() :] if leading else body_html
+    if (explicit := first_present(metadata, "title")) is not None:
+        title = _checked_title(as_text(explicit[1], "title"))
+        same = leading_text.casefold() == title.casefold()
+        return title, without_leading if same else body_html
+    if leading_text:
+        return _checked_title(leading_text), without_leading
+    if names.is_jekyll and names.slug:
+        return title_from_slug(names.slug), body_html
+    derived = _title_from_text(_first_paragraph_text(body_html) or text_of(body_html))
+    if not derived:
+        raise Unreadable(
+            "The file has no article text and no title.",
+            "Add the article's text (and a `title:` line) before uploading.",
+        )
+    return derived, body_html
+
+
+def _title_from_text(text: str) -> str:
+    return shorten(without_final_period(first_sentence(text)), DERIVED_TITLE_CHARS)
+
+
+def _checked_title(title: str) -> str:
+    if not title:
+        raise Unreadable(
+            "The title is empty once formatting is removed.",
+            "Give the article a title made of words, e.g. `title: Our new printing press`.",
+        )
+    if len(title) > MAX_TITLE_CHARS:
+        raise Unreadable(
+            f"The title is {len(title)} characters long; the limit is {MAX_TITLE_CHARS}.",
+            "Shorten the title; put the rest in the summary or the first paragraph.",
+        )
+    return title
+
+
+def _slug(metadata: Metadata, names: NameFacts, title: str) -> str:
+    if (explicit := first_present(metadata, "slug")) is not None:
+        slug = slug_of(as_text(explicit[1], "slug"))
+        if not slug:
+            raise Unreadable(
+                f"The slug {explicit[1]!r} has no letters or digits to make a web address from.",
+                "Use letters, digits and hyphens, e.g. `slug: new-printing-press`.",
+            )
+        return slug
+    slug = names.slug or slug_of(title)
+    if not slug:
+        raise Unreadable(
+            "Neither the file name nor the title has letters or digits to make a web address.",
+            "Add a `slug: words-for-the-address` line, or rename the file, e.g. `my-article.md`.",
+        )
+    return slug
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+
+def _published(metadata: Metadata, names: NameFacts, source: Source) -> tuple[datetime, DateSource]:
+    if (explicit := first_present(metadata, *DATE_KEYS)) is not None:
+        return as_datetime(explicit[1], explicit[0]), "metadata"
+    published = metadata.get("published")
+    if isinstance(published, date):  # some exporters write `published: <date>`
+        return as_datetime(published, "published"), "metadata"
+    if names.date is not None:
+        return names.date, "filename"
+    return as_datetime(source.uploaded, "upload time"), "upload"
+
+
+def _optional_date(metadata: Metadata, keys: tuple[str, ...]) -> datetime | None:
+    found = first_present(metadata, *keys)
+    return as_datetime(found[1], found[0]) if found is not None else None
+
+
+# --- lists: tags, categories, authors -------------------------------------------------------
+
+
+def _tags(metadata: Metadata) -> tuple[Tag, ...]:
+    names = [*as_list(metadata.get("tags"), "tags"), *as_list(metadata.get("tag"), "tag")]
+    for name in names:
+        if len(name) > MAX_TAG_CHARS:
+            raise Unreadable(
+                f"The tag {shorten(name, 60)!r} is {len(name)} characters long; "
+                f"the limit is {MAX_TAG_CHARS}.",
+                "Use short tags (a few words each), separated by commas or as a list.",
+            )
+    tags = unique_tags(names)
+    if len(tags) > MAX_TAGS:
+        raise Unreadable(
+            f"The article has {len(tags)} different tags; the limit is {MAX_TAGS}.",
+            f"Keep the {MAX_TAGS} most useful tags (a handful is usually best).",
+        )
+    return tags
+
+
+def _categories(metadata: Metadata) -> tuple[str, ...]:
+    names = [
+        *as_list(metadata.get("categories"), "categories"),
+        *as_list(metadata.get("category"), "category"),
+    ]
+    return tuple(tag.name for tag in unique_tags(names))
+
+
+def _authors(metadata: Metadata) -> tuple[str, ...]:
+    """`authors` is a list or a `;`/`,`-separated string; a single `author` is one name."""
+    names = as_list(metadata.get("authors"), "authors", names=True)
+    single = metadata.get("author")
+    if isinstance(single, list | tuple):
+        names.extend(as_list(single, "author"))
+    elif single is not None:
+        names.append(as_text(single, "author"))
+    unique: dict[str, str] = {}
+    for name in filter(None, names):
+        unique.setdefault(name.casefold(), name)
+    return tuple(unique.values())
+
+
+# --- summary, language, status --------------------------------------------------------------
+
+
+def _summary(metadata: Metadata, body_html: str) -> str:
+    explicit = first_present(metadata, *SUMMARY_KEYS)
+    if explicit is not None and (summary := as_text(explicit[1], explicit[0])):
+        return summary
+    return shorten(_first_paragraph_text(body_html), SUMMARY_CHARS)
+
+
+def _first_paragraph_text(body_html: str) -> str:
+    for paragraph in _PARAGRAPH.finditer(body_html):
+        if text := text_of(_FOOTNOTE_REF.sub("", paragraph["inner"])):
+            return text
+    return ""
+
+
+def _language(metadata: Metadata, default: str) -> str:
+    found = first_present(metadata, *LANGUAGE_KEYS)
+    if found is None:
+        return default
+    language = as_text(found[1], found[0]).replace("_", "-")
+    if not _LANGUAGE_TAG.fullmatch(language):
+        raise Unreadable(
+            f"The language {found[1]!r} is not a language code.",
+            f"Write a code such as `{found[0]}: en`, `{found[0]}: fr` or `{found[0]}: pt-BR`.",
+        )
+    return language
+
+
+def _status(metadata: Metadata) -> Status:
+    declared = _declared_status(metadata)
+    if declared == "draft" or _flag(metadata, "draft") or _unpublished(metadata):
+        return "draft"
+    if declared == "unlisted" or _flag(metadata, "unlisted"):
+        return "unlisted"
+    return "published"
+
+
+def _declared_status(metadata: Metadata) -> Status | None:
+    found = first_present(metadata, "status")
+    if found is None:
+        return None
+    word = as_text(found[1], "status").lower()
+    if word not in _STATUS_WORDS:
+        raise Unreadable(
+            f"The status {found[1]!r} is not one I know.",
+            "Use `status: published`, `status: draft` or `status: hidden`.",
+        )
+    return _STATUS_WORDS[word]
+
+
+def _flag(metadata: Metadata, key: str) -> bool:
+    value = metadata.get(key)
+    return value is not None and as_flag(value, key)
+
+
+def _unpublished(metadata: Metadata) -> bool:
+    """Jekyll's `published: false`; a date-valued `published` is a date, not a flag."""
+    value = metadata.get("published")
+    return value is not None and not isinstance(value, date) and not as_flag(value, "published")

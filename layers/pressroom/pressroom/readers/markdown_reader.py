@@ -1,0 +1,28 @@
+"""Markdown: CommonMark plus tables, strikethrough and footnotes, under any front matter style.
+
+Raw HTML inside Markdown is allowed by CommonMark, so it is rendered and then sanitised like
+any other HTML. Nothing here evaluates `{{ }}` or `{% %}`: they stay text.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+from pressroom.readers.base import Parsed
+from pressroom.readers.front_matter import split_front_matter
+from pressroom.readers.sanitize import clean_html
+
+EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
+
+# Built once per process; rendering keeps no state between documents.
+_MARKDOWN = (
+    MarkdownIt("commonmark", {"html": True, "typographer": False})
+    .enable(["table", "strikethrough"])
+    .use(footnote_plugin)
+)
+
+
+def read_markdown(text: str) -> Parsed:
+    metadata, body = split_front_matter(text, pelican_headers=True)
+    return clean_html(_MARKDOWN.render(body)), metadata
