@@ -1,5 +1,13 @@
 """The site's URL scheme, in one place: object keys in the site bucket and the public paths
-CloudFront serves them under. Pure functions."""
+CloudFront serves them under. Pure functions.
+
+A page a reader requests as `/tags/x/` is stored under the object key `tags/x/` itself (S3 keys
+may end in `/`), so CloudFront fetches it from the private bucket with no URI rewrite. That
+keeps CloudFront's cache key equal to the public path, which is what makes invalidating
+`/tags/x/` (and nothing else) correct: a viewer-request rewrite to `…/index.html` would make the
+rewritten URI the cache key. The home page is the distribution's default root object,
+`index.html`, cached under `/`. Exports to a folder (`pressroom build`) write `tags/x/` as
+`tags/x/index.html`."""
 
 from __future__ import annotations
 
@@ -13,16 +21,20 @@ INDEX = "index.html"
 
 
 def page_key(path: str) -> str:
-    """`/tags/x/` → `tags/x/index.html`; `/feed.xml` → `feed.xml`."""
+    """The site-bucket key of a public path: `/tags/x/` → `tags/x/`, `/` → `index.html`,
+    `/feed.xml` → `feed.xml`."""
     key = path.lstrip("/")
-    return key + INDEX if key.endswith("/") or key == "" else key
+    return key or INDEX
 
 
 def public_path(key: str) -> str:
-    """`tags/x/index.html` → `/tags/x/`; `index.html` → `/`. The inverse of `page_key`."""
-    if key == INDEX or key.endswith("/" + INDEX):
-        return "/" + key[: -len(INDEX)]
-    return "/" + key
+    """The public path of a site-bucket key; the inverse of `page_key`."""
+    return "/" if key == INDEX else "/" + key
+
+
+def export_name(key: str) -> str:
+    """The file a key becomes in an exported folder: `tags/x/` → `tags/x/index.html`."""
+    return key + INDEX if key.endswith("/") else key
 
 
 def article_path(slug: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pressroom.local.embedded import embedded_aws
 from pressroom.local.runtime import LocalRuntime
+from pressroom.paths import export_name
 from pressroom.settings import Settings
 
 BUILD_MARKER = ".pressroom-build"
@@ -107,7 +108,7 @@ def export_site(runtime: LocalRuntime, out: Path) -> int:
     paginator = s3.get_paginator("list_objects_v2")
     for page in paginator.paginate(Bucket=settings.site_bucket):
         for obj in page.get("Contents", []):
-            target = (out / obj["Key"]).resolve()
+            target = (out / export_name(obj["Key"])).resolve()
             if not target.is_relative_to(out.resolve()):
                 raise ValueError(f"refusing to export {obj['Key']!r} outside {out}")
             target.parent.mkdir(parents=True, exist_ok=True)
