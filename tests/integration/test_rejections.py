@@ -1,0 +1,71 @@
+"""Bad input gets a clear report, nothing live is damaged, and fixing the file clears it."""
+
+from __future__ import annotations
+
+from tests.support import Site
+
+GOOD = "---\ntitle: Budget vote\ntags: [council]\n---\nThe council voted.\n"
+BROKEN = "---\ntitle: [unclosed\n---\nThe council voted.\n"
+
+
+def test_given_live_article_when_broken_version_uploaded_then_page_stays_and_report_names_it(
+    site: Site,
+):
+    site.upload("budget-vote.md", GOOD)
+    live = site.page("/articles/budget-vote/")
+
+    site.upload("budget-vote.md", BROKEN)
+
+    assert site.page("/articles/budget-vote/") == live
+    report = site.report("budget-vote.md")
+    assert report is not None
+    assert "articles/budget-vote.md" in report and "How to fix" in report
+    state = site.pipeline.store.get_source("articles/budget-vote.md")
+    assert state.status == "rejected" and state.reason and state.slug == "budget-vote"
+
+
+def test_given_a_rejected_file_when_it_is_fixed_then_it_publishes_and_the_report_goes(site: Site):
+    site.upload("budget-vote.md", BROKEN)
+    assert site.report("budget-vote.md") is not None
+    assert site.page("/articles/budget-vote/") is None
+
+    site.upload("budget-vote.md", GOOD)
+
+    assert site.report("budget-vote.md") is None
+    assert site.page("/articles/budget-vote/") is not None
+
+
+def test_given_two_files_claiming_one_slug_then_the_second_is_rejected_and_the_first_stays(
+    site: Site,
+):
+    site.upload("first.md", "---\ntitle: One\nslug: shared\n---\nFirst.\n")
+    site.upload("second.md", "---\ntitle: Two\nslug: shared\n---\nSecond.\n")
+
+    page = site.page("/articles/shared/")
+    assert page is not None and "First." in page
+    report = site.report("second.md")
+    assert report is not None and "articles/first.md" in report
+
+
+def test_given_a_live_article_when_it_becomes_a_draft_then_it_is_unpublished_everywhere(
+    site: Site,
+):
+    site.upload("budget-vote.md", GOOD)
+
+    site.upload("budget-vote.md", GOOD.replace("tags:", "draft: true\ntags:"))
+
+    assert site.page("/articles/budget-vote/") is None
+    assert site.page("/tags/council/") is None
+    assert "budget-vote" not in (site.page("/") or "")
+
+
+def test_given_a_renamed_slug_then_the_old_page_goes_and_the_new_one_is_listed(site: Site):
+    site.upload("budget-vote.md", GOOD)
+
+    site.upload("budget-vote.md", GOOD.replace("tags:", "slug: council-budget\ntags:"))
+
+    assert site.page("/articles/budget-vote/") is None
+    assert site.page("/articles/council-budget/") is not None
+    tag_page = site.page("/tags/council/")
+    assert tag_page is not None and "/articles/council-budget/" in tag_page
+    assert "/articles/budget-vote/" not in tag_page
