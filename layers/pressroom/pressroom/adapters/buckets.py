@@ -11,6 +11,19 @@ from pressroom.model import Source
 _MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
 
 
+def _unless_missing(call: Any, **kwargs: Any) -> Any:
+    """`call(**kwargs)`, or None when the object does not exist."""
+    from botocore.exceptions import ClientError
+
+    try:
+        with domain_errors():
+            return call(**kwargs)
+    except ClientError as error:
+        if error_code(error) in _MISSING:
+            return None
+        raise
+
+
 class IngestBucket:
     def __init__(self, name: str, client: Any, reports_prefix: str = "reports/") -> None:
         self.name = name
@@ -23,31 +36,20 @@ class IngestBucket:
         from botocore.exceptions import ClientError
 
         try:
-            with domain_errors():
-                response = self._client.get_object(
-                    Bucket=self.name, Key=key, Range=f"bytes=0-{max_bytes}"
-                )
+            response = _unless_missing(
+                self._client.get_object, Bucket=self.name, Key=key, Range=f"bytes=0-{max_bytes}"
+            )
         except ClientError as error:
-            if error_code(error) in _MISSING:
-                return None
-            if error_code(error) == "InvalidRange":  # a zero-byte object has no byte 0
-                return self._read_empty(key)
-            raise
+            if error_code(error) != "InvalidRange":
+                raise
+            # A zero-byte object has no byte 0 to range over.
+            head = _unless_missing(self._client.head_object, Bucket=self.name, Key=key)
+            return None if head is None else Source(key, b"", head["LastModified"])
+        if response is None:
+            return None
         with response["Body"] as body:
             data = body.read()
         return Source(key=key, body=data, uploaded=response["LastModified"])
-
-    def _read_empty(self, key: str) -> Source | None:
-        from botocore.exceptions import ClientError
-
-        try:
-            with domain_errors():
-                head = self._client.head_object(Bucket=self.name, Key=key)
-        except ClientError as error:
-            if error_code(error) in _MISSING:
-                return None
-            raise
-        return Source(key=key, body=b"", uploaded=head["LastModified"])
 
     def report_key(self, source_key: str) -> str:
         return f"{self._reports_prefix}{source_key}.txt"
@@ -92,15 +94,9 @@ class SiteBucket:
             self._client.delete_object(Bucket=self.name, Key=key)
 
     def get(self, key: str) -> bytes | None:
-        from botocore.exceptions import ClientError
-
-        try:
-            with domain_errors():
-                response = self._client.get_object(Bucket=self.name, Key=key)
-        except ClientError as error:
-            if error_code(error) in _MISSING:
-                return None
-            raise
+        response = _unless_missing(self._client.get_object, Bucket=self.name, Key=key)
+        if response is None:
+            return None
         with response["Body"] as body:
             data: bytes = body.read()
         return data
