@@ -17,6 +17,14 @@ def listed_slugs(html: str | None) -> list[str]:
     return re.findall(r'<h2><a href="/articles/([^/]+)/">', html)
 
 
+def with_feeds(*listings: str) -> list[str]:
+    """Listing pages and their Atom, RSS and JSON feeds (cards show tags, so feeds change too)."""
+    return [path for root in listings for path in (root, *(root + f for f in FEEDS))]
+
+
+FEEDS = ("atom.xml", "rss.xml", "feed.json")
+
+
 def test_given_new_article_when_uploaded_then_article_tag_and_home_pages_link_it(site: Site):
     site.upload("tea-in-orbit.md", article("Tea in orbit", ["Space", "Elon Musk"]))
 
@@ -41,7 +49,13 @@ def test_given_article_when_tags_change_then_it_moves_between_tag_pages(site: Si
     assert listed_slugs(site.page("/tags/rockets/")) == ["tea-in-orbit"]
     assert sorted(listed_slugs(site.page("/tags/space/"))) == ["other-story", "tea-in-orbit"]
     changed = sorted(path for batch in site.invalidated_paths()[before:] for path in batch)
-    assert changed == ["/articles/tea-in-orbit/", "/tags/", "/tags/rockets/", "/tags/tea/"]
+    assert changed == sorted(
+        [
+            "/articles/tea-in-orbit/",
+            "/tags/",
+            *with_feeds("/", "/tags/rockets/", "/tags/space/", "/tags/tea/"),
+        ]
+    )
 
 
 def test_given_create_update_delete_then_nothing_is_left_and_each_step_invalidates_its_paths(
@@ -52,7 +66,6 @@ def test_given_create_update_delete_then_nothing_is_left_and_each_step_invalidat
     stylesheet = next(key for key in site.object_keys() if key.startswith("assets/"))
     assert created == sorted(
         [
-            "/",
             "/404.html",
             "/articles/alpha/",
             "/" + stylesheet,
@@ -60,26 +73,27 @@ def test_given_create_update_delete_then_nothing_is_left_and_each_step_invalidat
             "/sitemap.xml",
             "/sitemaps/2026-03.xml",
             "/tags/",
-            "/tags/1/",
-            "/tags/2/",
+            *with_feeds("/", "/tags/1/", "/tags/2/"),
         ]
     )
 
     # WHEN its tags change THEN exactly the article, the old and new tag pages and the index
     moved = site.invalidated_during(lambda: site.upload("alpha.md", article("Alpha", ["2", "3"])))
-    assert moved == ["/articles/alpha/", "/tags/", "/tags/1/", "/tags/3/"]
+    assert moved == sorted(
+        ["/articles/alpha/", "/tags/", *with_feeds("/", "/tags/1/", "/tags/2/", "/tags/3/")]
+    )
 
     # WHEN it is deleted THEN its page, its listings and every index item go
     deleted = site.invalidated_during(lambda: site.delete("alpha.md"))
-    assert deleted == [
-        "/",
-        "/articles/alpha/",
-        "/sitemap.xml",
-        "/sitemaps/2026-03.xml",
-        "/tags/",
-        "/tags/2/",
-        "/tags/3/",
-    ]
+    assert deleted == sorted(
+        [
+            "/articles/alpha/",
+            "/sitemap.xml",
+            "/sitemaps/2026-03.xml",
+            "/tags/",
+            *with_feeds("/", "/tags/2/", "/tags/3/"),
+        ]
+    )
     assert site.page("/articles/alpha/") is None
     assert not any(key.startswith("tags/") and key != "tags/" for key in site.object_keys())
     assert listed_slugs(site.page("/")) == []

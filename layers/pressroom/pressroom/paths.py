@@ -49,6 +49,14 @@ def listing_path(kind: str, name: str, page: int | None = None) -> str:
 
 _LISTING_DIRS = {"tag": "tags", "author": "authors"}
 
+# Feed file names, the same under every listing: `/atom.xml`, `/tags/x/atom.xml`, ...
+FEED_FILES = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
+
+
+def feed_path(kind: str, name: str, feed_format: str) -> str:
+    """`/atom.xml` for the whole site, `/tags/x/rss.xml` for one tag."""
+    return listing_path(kind, name) + FEED_FILES[feed_format]
+
 
 def source_key_from_event(raw_key: str, prefix: str) -> str:
     """Decode an S3 event key and check it names an article file we may publish.

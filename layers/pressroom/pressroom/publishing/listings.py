@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from pressroom.adapters.content_store import listing_of_head_key
-from pressroom.paths import listing_path, page_key
+from pressroom.paths import FEED_FILES, feed_path, listing_path, page_key
 from pressroom.pipeline import Pipeline
-from pressroom.publishing.catalog import HOME, Head, ListingId
+from pressroom.publishing.catalog import HOME, Card, Head, ListingId
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.render import ListingPage
+
+FEED_SIZE = 20  # items per feed: the newest entries of the listing
 
 
 @dataclass
@@ -72,13 +74,14 @@ def _listing_outputs(head: Head, pages: set[int], p: Pipeline) -> tuple[list[Out
     page_count = max(1, -(-head.next_seq // size))
     keys = [page_key(listing_path(listing.kind, listing.name, n)) for n in range(1, page_count + 1)]
     root_key = page_key(listing_path(listing.kind, listing.name))
+    feed_keys = {fmt: page_key(feed_path(listing.kind, listing.name, fmt)) for fmt in FEED_FILES}
     if head.count <= 0 and listing.kind != HOME:
-        # The last article left: the listing disappears entirely.
-        return [], [root_key, *keys]
+        # The last article left: the listing and its feeds disappear entirely.
+        return [], [root_key, *keys, *feed_keys.values()]
 
     title = p.settings.site_title if listing.kind == HOME else head.display or listing.name
 
-    def page(number: int | None, cards: list) -> ListingPage:
+    def page(number: int | None, cards: list[Card]) -> ListingPage:
         return ListingPage(
             listing=listing,
             title=title,
@@ -89,8 +92,10 @@ def _listing_outputs(head: Head, pages: set[int], p: Pipeline) -> tuple[list[Out
             count=head.count,
         )
 
-    newest = [entry.card for entry in p.store.newest_entries(listing, size)]
-    outputs = [Output(root_key, p.renderer.listing_page(page(None, newest)).encode())]
+    newest = [entry.card for entry in p.store.newest_entries(listing, max(size, FEED_SIZE))]
+    outputs = [Output(root_key, p.renderer.listing_page(page(None, newest[:size])).encode())]
+    feeds = p.renderer.feeds(listing, title, newest[:FEED_SIZE])
+    outputs += [Output(feed_keys[fmt], body) for fmt, body in feeds.items()]
     if page_count > 1:
         for number in sorted(n for n in pages if 1 <= n <= page_count):
             cards = [entry.card for entry in p.store.page_entries(listing, number, size)]

@@ -1,5 +1,8 @@
 """Rendering: models in, strings out. One Jinja2 environment per process, autoescaping on,
-`StrictUndefined`, and article content only ever passed in as data (never compiled)."""
+`StrictUndefined`, and article content only ever passed in as data (never compiled).
+
+Every page template gets a `meta` (`PageMeta`): title, description, canonical URL, feeds and
+structured data, so that an operator's template override sees one stable interface."""
 
 from __future__ import annotations
 
@@ -12,10 +15,19 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pressroom.model import Article
-from pressroom.paths import listing_path
-from pressroom.publishing.catalog import Card, ListingId
+from pressroom.model import Article, Tag, slug_of
+from pressroom.paths import FEED_FILES, feed_path, listing_path
+from pressroom.publishing.catalog import HOME, Card, ListingId
+from pressroom.render.feeds import Feed, atom_feed, json_feed, rss_feed
 from pressroom.settings import Settings
+
+FEED_TYPES = {
+    "atom": ("application/atom+xml", "Atom"),
+    "rss": ("application/rss+xml", "RSS"),
+    "json": ("application/feed+json", "JSON Feed"),
+}
+_FEED_WRITERS = {"atom": atom_feed, "rss": rss_feed, "json": json_feed}
+DESCRIPTION_LIMIT = 200  # search engines show about this much of a meta description
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,28 @@ def stylesheet() -> Asset:
     body = resources.files("pressroom.render").joinpath("static/style.css").read_bytes()
     digest = hashlib.sha256(body).hexdigest()[:12]
     return Asset(key=f"assets/style.{digest}.css", body=body, content_type="text/css")
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    type: str  # MIME type, for <link rel="alternate" type=...>
+    label: str  # "Atom", "RSS", "JSON Feed"
+    title: str
+    url: str  # absolute
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What the <head> of a page says about it."""
+
+    title: str  # the page's own title, without the site name
+    document_title: str  # the <title>
+    description: str
+    canonical_url: str | None  # None for pages that must not be indexed (404)
+    og_type: str = "website"
+    feeds: tuple[FeedLink, ...] = ()
+    structured_data: tuple[dict[str, Any], ...] = ()
+    breadcrumbs: tuple[tuple[str, str], ...] = ()  # (name, path), the last one is this page
 
 
 @dataclass(frozen=True)
@@ -66,6 +100,25 @@ class ListingPage:
         return listing_path(self.listing.kind, self.listing.name, self.page - 1)
 
 
+def tag_path(tag: Tag) -> str:
+    return listing_path("tag", tag.slug)
+
+
+def author_path(name: str) -> str | None:
+    """The author's page, or None for a name that makes no slug (nothing to link to)."""
+    slug = slug_of(name)
+    return listing_path("author", slug) if slug else None
+
+
+def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """`text` cut at a word boundary to fit `limit` characters, with an ellipsis if cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-")
+    return cut + "…"
+
+
 class Renderer:
     def __init__(self, settings: Settings) -> None:
         loaders: list[Any] = []
@@ -86,26 +139,124 @@ class Renderer:
             site_url=settings.site_url,
             site_language=settings.site_language,
             stylesheet_path="/" + stylesheet().key,
+            site_feeds=self.feed_links(ListingId(HOME), settings.site_title),
+            tag_path=tag_path,
+            author_path=author_path,
         )
 
+    # -- pages ---------------------------------------------------------------------------------
+
     def article_page(self, article: Article, related: list[Card]) -> str:
+        url = self._url(article.path)
+        trail: list[tuple[str, str]] = [(self.settings.site_title, "/")]
+        if article.tags:
+            trail.append((article.tags[0].name, tag_path(article.tags[0])))
+        trail.append((article.title, article.path))
+        description = shorten(article.summary or article.title)
+        meta = PageMeta(
+            title=article.title,
+            document_title=f"{article.title} · {self.settings.site_title}",
+            description=description,
+            canonical_url=url,
+            og_type="article",
+            feeds=self.feed_links(ListingId(HOME), self.settings.site_title),
+            structured_data=(self._article_data(article, url, description), self._trail(trail)),
+            breadcrumbs=tuple(trail),
+        )
         return self._render(
             "article.html",
+            meta=meta,
             article=article,
             # Sanitised by the readers (nh3) before it ever reaches a template.
-            body=Markup(article.body_html),  # noqa: S704
+            body=Markup(article.body_html),  # noqa: S704  # nosec B704 # nh3-sanitised
             related=related,
-            canonical_url=self.settings.site_url + article.path,
         )
 
     def listing_page(self, page: ListingPage) -> str:
-        return self._render(
-            "listing.html", page=page, canonical_url=self.settings.site_url + page.path
+        site = self.settings.site_title
+        kind = page.listing.kind
+        trail: list[tuple[str, str]] = [(site, "/")]
+        if kind == "tag":
+            trail.append(("Tags", "/tags/"))
+        if kind != HOME:
+            trail.append((page.title, listing_path(kind, page.listing.name)))
+        if page.page is not None:
+            trail.append((f"Page {page.page}", page.path))
+        numbered = f" · page {page.page} of {page.page_count}" if page.page else ""
+        own_title = page.title if kind != HOME else site
+        document_title = own_title + numbered + ("" if kind == HOME else f" · {site}")
+        data = [self._trail(trail)] if len(trail) > 1 else []
+        if kind == HOME and page.page is None:
+            data.insert(0, self._website_data())
+        meta = PageMeta(
+            title=own_title,
+            document_title=document_title,
+            description=self._listing_description(page.listing, page.title),
+            canonical_url=self._url(page.path),
+            feeds=self.feed_links(page.listing, page.title),
+            structured_data=tuple(data),
+            breadcrumbs=tuple(trail),
         )
+        return self._render("listing.html", meta=meta, page=page)
 
     def tags_index(self, tags: list[tuple[str, str, int]]) -> str:
         """`tags`: (display name, path, article count), sorted for display."""
-        return self._render("tags.html", tags=tags, canonical_url=self.settings.site_url + "/tags/")
+        site = self.settings.site_title
+        trail = ((site, "/"), ("Tags", "/tags/"))
+        meta = PageMeta(
+            title="Tags",
+            document_title=f"Tags · {site}",
+            description=f"Every tag on {site}, with the number of articles under each.",
+            canonical_url=self._url("/tags/"),
+            feeds=self.feed_links(ListingId(HOME), site),
+            structured_data=(self._trail(trail),),
+            breadcrumbs=trail,
+        )
+        return self._render("tags.html", meta=meta, tags=tags)
+
+    def not_found_page(self) -> str:
+        site = self.settings.site_title
+        meta = PageMeta(
+            title="Page not found",
+            document_title=f"Page not found · {site}",
+            description="There is no page at this address.",
+            canonical_url=None,
+            feeds=self.feed_links(ListingId(HOME), site),
+        )
+        return self._render("404.html", meta=meta)
+
+    # -- feeds, sitemaps, robots ---------------------------------------------------------------
+
+    def feed_links(self, listing: ListingId, title: str) -> tuple[FeedLink, ...]:
+        name = (
+            self.settings.site_title
+            if listing.kind == HOME
+            else f"{title} · {self.settings.site_title}"
+        )
+        return tuple(
+            FeedLink(
+                type=mime,
+                label=label,
+                title=f"{name} ({label})",
+                url=self._url(feed_path(listing.kind, listing.name, fmt)),
+            )
+            for fmt, (mime, label) in FEED_TYPES.items()
+        )
+
+    def feeds(self, listing: ListingId, title: str, cards: list[Card]) -> dict[str, bytes]:
+        """The listing's feeds by format ("atom", "rss", "json"), newest card first."""
+        site = self.settings.site_title
+        feed = Feed(
+            title=site if listing.kind == HOME else f"{title} · {site}",
+            description=self._listing_description(listing, title),
+            site_url=self.settings.site_url,
+            home_path=listing_path(listing.kind, listing.name),
+            self_paths={fmt: feed_path(listing.kind, listing.name, fmt) for fmt in FEED_FILES},
+            language=self.settings.site_language,
+            publisher=site,
+            cards=tuple(cards),
+        )
+        return {fmt: write(feed) for fmt, write in _FEED_WRITERS.items()}
 
     def sitemap_shard(self, cards: list[Card]) -> str:
         return self._render("sitemap.xml", cards=sorted(cards, key=lambda card: card.sort_key))
@@ -117,8 +268,64 @@ class Renderer:
     def robots_txt(self) -> str:
         return self._render("robots.txt")
 
-    def not_found_page(self) -> str:
-        return self._render("404.html", canonical_url=self.settings.site_url + "/404.html")
+    # -- helpers -------------------------------------------------------------------------------
 
     def _render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
+
+    def _url(self, path: str) -> str:
+        return self.settings.site_url + path
+
+    def _listing_description(self, listing: ListingId, title: str) -> str:
+        site = self.settings.site_title
+        if listing.kind == "tag":
+            return f"Articles tagged “{title}” on {site}, newest first."
+        if listing.kind == "author":
+            return f"Articles by {title} on {site}, newest first."
+        return f"The latest articles from {site}."
+
+    def _website_data(self) -> dict[str, Any]:
+        return {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": self.settings.site_title,
+            "url": self._url("/"),
+            "inLanguage": self.settings.site_language,
+        }
+
+    def _trail(self, trail: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> dict[str, Any]:
+        return {
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": n, "name": name, "item": self._url(path)}
+                for n, (name, path) in enumerate(trail, start=1)
+            ],
+        }
+
+    def _article_data(self, article: Article, url: str, description: str) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": shorten(article.title, 110),  # Google's limit for headlines
+            "description": description,
+            "url": url,
+            "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+            "datePublished": article.published.isoformat(),
+            "dateModified": (article.modified or article.published).isoformat(),
+            "inLanguage": article.language,
+            "publisher": {
+                "@type": "Organization",
+                "name": self.settings.site_title,
+                "url": self._url("/"),
+            },
+        }
+        if article.authors:
+            data["author"] = [
+                {"@type": "Person", "name": name}
+                | ({"url": self._url(path)} if (path := author_path(name)) else {})
+                for name in article.authors
+            ]
+        if article.tags:
+            data["keywords"] = [tag.name for tag in article.tags]
+        return data

@@ -1,0 +1,126 @@
+"""Feeds of a listing: Atom and RSS 2.0 (feedgen) and JSON Feed 1.1, from listing cards.
+
+Feed items carry the card's summary, not the article body, so rendering a feed reads one
+listing's newest entries and nothing else (bounded work per publish). Every timestamp comes
+from the cards, never from the clock, so an unchanged listing renders identical bytes and the
+site writer skips it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+
+from pressroom.model import slug_of
+from pressroom.paths import listing_path
+from pressroom.publishing.catalog import Card
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+# An empty feed (every article of a listing unpublished) still needs an `updated` time.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One listing as a feed. URLs are absolute; `cards` are newest first."""
+
+    title: str
+    description: str
+    site_url: str
+    home_path: str  # the listing's HTML page, e.g. `/tags/x/`
+    self_paths: dict[str, str]  # format ("atom" | "rss" | "json") → the feed's own path
+    language: str
+    publisher: str
+    cards: tuple[Card, ...]
+
+    @property
+    def home_url(self) -> str:
+        return self.site_url + self.home_path
+
+    def url(self, path: str) -> str:
+        return self.site_url + path
+
+    @property
+    def updated(self) -> datetime:
+        return max((card.updated for card in self.cards), default=_EPOCH)
+
+
+def atom_feed(feed: Feed) -> bytes:
+    return _generator(feed, "atom").atom_str(pretty=True)
+
+
+def rss_feed(feed: Feed) -> bytes:
+    return _generator(feed, "rss").rss_str(pretty=True)
+
+
+def json_feed(feed: Feed) -> bytes:
+    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
+    document = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": feed.home_url,
+        "feed_url": feed.url(feed.self_paths["json"]),
+        "description": feed.description,
+        "language": feed.language,
+        "authors": [{"name": feed.publisher, "url": feed.site_url + "/"}],
+        "items": [_json_item(card, feed) for card in feed.cards],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_item(card: Card, feed: Feed) -> dict[str, object]:
+    item: dict[str, object] = {
+        "id": feed.url(card.path),
+        "url": feed.url(card.path),
+        "title": card.title,
+        "summary": card.summary or card.title,
+        "content_text": card.summary or card.title,
+        "date_published": card.published.isoformat(),
+        "date_modified": card.updated.isoformat(),
+    }
+    if card.tags:
+        item["tags"] = [tag.name for tag in card.tags]
+    authors = [_author(name, feed) for name in card.authors]
+    if authors:
+        item["authors"] = authors
+    return item
+
+
+def _author(name: str, feed: Feed) -> dict[str, str]:
+    slug = slug_of(name)
+    return {"name": name, "url": feed.url(listing_path("author", slug))} if slug else {"name": name}
+
+
+def _generator(feed: Feed, flavour: str) -> FeedGenerator:
+    generator = FeedGenerator()
+    generator.id(feed.home_url)
+    generator.title(feed.title)
+    generator.subtitle(feed.description)  # RSS <description>, Atom <subtitle>
+    generator.language(feed.language)
+    generator.author({"name": feed.publisher, "uri": feed.site_url + "/"})
+    generator.generator("Pressroom")
+    # `self` becomes Atom's self link and RSS's atom:link; `alternate` the HTML page.
+    generator.link(href=feed.url(feed.self_paths[flavour]), rel="self")
+    generator.link(href=feed.home_url, rel="alternate")
+    generator.updated(feed.updated)
+    generator.lastBuildDate(feed.updated)
+    # feedgen prepends each entry it adds: add the oldest first so that the newest leads.
+    for card in reversed(feed.cards):
+        entry = generator.add_entry()
+        url = feed.url(card.path)
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        entry.title(card.title)
+        entry.link(href=url, rel="alternate")
+        entry.summary(card.summary or card.title)
+        entry.published(card.published)
+        entry.updated(card.updated)
+        for tag in card.tags:
+            entry.category(term=tag.slug, label=tag.name)
+        if flavour == "atom":  # RSS 2.0 wants authors as e-mail addresses, which we lack
+            for name in card.authors:
+                author = _author(name, feed)
+                entry.author({"name": name, "uri": author["url"]} if "url" in author else author)
+    return generator
