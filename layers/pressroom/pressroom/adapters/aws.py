@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pressroom.errors import ConcurrentUpdate, TransientError
+from pressroom.errors import ConcurrentUpdate, InFlightLimitReached, TransientError
 
 # Botocore already retries these with backoff ("standard" mode); what survives its retries is
 # still transient, so the message is retried later rather than rejected.
@@ -25,9 +25,9 @@ _TRANSIENT_CODES = frozenset(
         "ServiceUnavailable",
         "ServiceUnavailableException",
         "RequestTimeout",
-        "TooManyInvalidationsInProgress",
     }
 )
+_IN_FLIGHT_LIMIT_CODES = frozenset({"TooManyInvalidationsInProgress"})
 _RACE_CODES = frozenset({"ConditionalCheckFailedException", "TransactionConflictException"})
 
 
@@ -47,11 +47,28 @@ def domain_errors() -> Iterator[None]:
         code = error_code(error)
         if code in _RACE_CODES or _is_lost_transaction_race(error):
             raise ConcurrentUpdate(str(error)) from error
-        if code in _TRANSIENT_CODES or code.startswith("5"):
+        if code in _IN_FLIGHT_LIMIT_CODES:
+            raise InFlightLimitReached(str(error)) from error
+        if code in _TRANSIENT_CODES or code in _botocore_retryable_codes() or _status(error) >= 500:
             raise TransientError(str(error)) from error
         raise
     except (ConnectionError, ReadTimeoutError) as error:
         raise TransientError(str(error)) from error
+
+
+def _status(error: Exception) -> int:
+    response = getattr(error, "response", None) or {}
+    return int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+
+
+def _botocore_retryable_codes() -> frozenset[str]:
+    """The throttling and transient codes botocore's standard retry mode retries (e.g. SQS's
+    `RequestThrottled`), so the two lists cannot drift apart."""
+    from botocore.retries.standard import ThrottledRetryableChecker, TransientRetryableChecker
+
+    throttled = getattr(ThrottledRetryableChecker, "_THROTTLED_ERROR_CODES", [])
+    transient = getattr(TransientRetryableChecker, "_TRANSIENT_ERROR_CODES", [])
+    return frozenset([*throttled, *transient])
 
 
 def _is_lost_transaction_race(error: Exception) -> bool:

@@ -6,6 +6,18 @@ it. That makes duplicates, reordering and late events harmless (a late PUT event
 finds no object and changes nothing), and the S3 `sequencer`, when present, lets stale and
 already-finished events be skipped without even reading the object.
 
+Ordering and idempotency rules, per source key:
+* with a sequencer (S3): compared after left-padding to 32 hex digits; one older than the newest
+  the key's state has recorded is acknowledged as `stale`, an equal one whose revision is already
+  on the site as `unchanged` — both without reading the object;
+* without one (moto's local notifications, hand-made events): no ordering is needed and none is
+  guessed — the worker reads the current object, and a duplicate finds the same digest and
+  status in the state and writes nothing. Correctness never depends on the sequencer; it only
+  saves work.
+The source state (`SRC#<key>`: digest, sequencer, rev, synced_rev) is the idempotency record,
+keyed on the bucket's key; a separate record per event would add a write to every delivery and
+prevent nothing the digest check does not already prevent.
+
 Concurrency: every commit is conditional on the source revision read at the start, so two
 workers on one key cannot both win; the loser starts over and re-reads. After projecting a
 revision to the site, a worker records it as synced only if it is still the latest, otherwise it
@@ -36,6 +48,12 @@ from pressroom.render import stylesheet
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# One article change is one DynamoDB transaction (at most 100 actions). The worst change moves an
+# article out of all its listings and into as many new ones: 2 actions per listing left (entry,
+# head), 2 per listing joined, plus source, article put and delete. With home + month + tags +
+# authors listings that is 3 + 4 * (2 + tags + authors) <= 100, so tags + authors <= 22.
+MAX_LISTED_TAGS = 16
+MAX_LISTED_AUTHORS = 6
 RELATED_LIMIT = 5
 _RELATED_TAGS = 8  # bounded work: related articles come from at most this many tags
 
@@ -91,7 +109,7 @@ def sync_source(
             result = None
         if result is not None:
             return result
-        time.sleep(min(2.0, 0.05 * 2**attempt) * random.random())  # noqa: S311 (jitter)
+        time.sleep(min(2.0, 0.05 * 2**attempt) * random.random())  # noqa: S311  # nosec B311 # jitter
     raise TransientError(f"{key}: still changing after {MAX_ATTEMPTS} attempts; will retry")
 
 
@@ -143,6 +161,9 @@ def _desired(source: Source | None, state: SourceState, p: Pipeline) -> Article 
         article = read_article(source, p.settings)
     except RejectedFile as rejected:
         return rejected.rejection
+    too_many = _too_many_listings(article)
+    if too_many is not None:
+        return too_many
     owner = p.store.slug_owner(article.slug)
     if owner is not None and owner != source.key:
         return Rejection(
@@ -156,6 +177,21 @@ def _desired(source: Source | None, state: SourceState, p: Pipeline) -> Article 
         if previous is not None and previous.slug == article.slug:
             article = replace(article, published=previous.card.published)
     return article
+
+
+def _too_many_listings(article: Article) -> Rejection | None:
+    """Every tag and author is a listing updated in the article's one transaction: cap them."""
+    for count, limit, what in (
+        (len(article.tags), MAX_LISTED_TAGS, "tags"),
+        (len(article.authors), MAX_LISTED_AUTHORS, "authors"),
+    ):
+        if count > limit:
+            return Rejection(
+                article.source_key,
+                f"the article has {count} {what}; an article can have at most {limit}",
+                f"keep the {limit} most useful {what}",
+            )
+    return None
 
 
 def _next_state(
