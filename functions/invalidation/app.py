@@ -1,11 +1,10 @@
-"""Invalidation: SQS batches of changed paths → a few coalesced CloudFront invalidations."""
+"""Invalidation: SQS batches of changed paths → one coalesced CloudFront invalidation."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import SQSEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pressroom.errors import TransientError
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.invalidation import invalidate, paths_of
 from pressroom.settings import Settings
@@ -22,14 +21,17 @@ pipeline = Pipeline(Settings.from_env())
 @event_source(data_class=SQSEvent)
 def handler(event: SQSEvent, context: LambdaContext) -> dict:
     records = list(event.records)
-    paths = paths_of(records)
-    try:
-        ids = invalidate(paths, [record.message_id for record in records], pipeline)
-    except TransientError as error:
-        # CloudFront pushed back (too many in progress, throttled): every path goes back to the
-        # queue and comes again after the visibility timeout.
-        logger.warning("invalidation deferred", error=str(error), paths=len(paths))
+    outcome = invalidate(paths_of(records), [record.message_id for record in records], pipeline)
+    metrics.add_metric(name="InvalidationCalls", unit=MetricUnit.Count, value=outcome.calls)
+    if outcome.deferred:
+        # CloudFront pushed back: every message returns after the queue's visibility timeout
+        # (and goes to the DLQ after maxReceiveCount), so no path is lost.
+        logger.warning("invalidation deferred", reason=outcome.deferred, messages=len(records))
+        metrics.add_metric(name="InvalidationsDeferred", unit=MetricUnit.Count, value=1)
         return {"batchItemFailures": [{"itemIdentifier": r.message_id} for r in records]}
-    logger.info("invalidated", invalidations=ids, paths=len(paths))
-    metrics.add_metric(name="PathsInvalidated", unit=MetricUnit.Count, value=len(paths))
+    if outcome.plan is not None:
+        plan = outcome.plan
+        logger.info("invalidated", id=outcome.invalidation_id, paths=plan.paths)
+        metrics.add_metric(name="PathsInvalidated", unit=MetricUnit.Count, value=len(plan.paths))
+        metrics.add_metric(name="WildcardFallbacks", unit=MetricUnit.Count, value=plan.wildcards)
     return {"batchItemFailures": []}

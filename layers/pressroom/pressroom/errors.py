@@ -21,5 +21,10 @@ class TransientError(PressroomError):
     """A failure worth retrying later (throttling, 5xx, a lost race)."""
 
 
+class InFlightLimitReached(TransientError):
+    """A service refuses new work until some of its work in progress finishes (CloudFront's
+    `TooManyInvalidationsInProgress`); asking for less, or later, can succeed."""
+
+
 class ConcurrentUpdate(TransientError):
     """Another worker changed the same item first; re-read and try again."""

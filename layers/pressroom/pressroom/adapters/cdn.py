@@ -1,4 +1,5 @@
-"""CloudFront adapter: create invalidations. Limits and retries are planned by the caller."""
+"""CloudFront adapter: create invalidations. Limits and retries are planned by the caller
+(`publishing/invalidation.py`)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ class Distribution:
         self._client = client
 
     def invalidate(self, paths: list[str], caller_reference: str) -> str:
-        """Create one invalidation; `TooManyInvalidationsInProgress` and throttling surface as
-        `TransientError` so the paths go back to the queue instead of being lost."""
+        """Create one invalidation and return its id. A request repeating an earlier caller
+        reference with the same paths returns that earlier invalidation (no new charge).
+        `TooManyInvalidationsInProgress` surfaces as `InFlightLimitReached`, throttling as
+        `TransientError`, so the caller can ask for less or retry later."""
         with domain_errors():
             response = self._client.create_invalidation(
                 DistributionId=self.id,

@@ -1,55 +1,192 @@
-"""Invalidation: turn the changed paths of a batch into as few CloudFront invalidations as the
-limits allow. The planner is pure; `invalidate` is the thin effectful part."""
+"""Invalidation: turn the changed paths of a batch into one CloudFront invalidation that fits the
+distribution's limits. The planner is pure; `invalidate` is the thin effectful part.
+
+Limits (CloudFront): at most 3,000 individual paths and, independently, 15 wildcard paths may be
+in flight per distribution; past that `CreateInvalidation` fails with
+`TooManyInvalidationsInProgress`. Billing counts a wildcard as one path. The invalidation
+function runs with at most `CONSUMERS` concurrent invocations (the event source's
+`MaximumConcurrency`), so each invocation plans within its share of both budgets.
+
+In-flight invalidations are not counted before creating one: `ListInvalidations` returns no path
+counts (a `GetInvalidation` per in-progress invalidation would be needed), the count would be
+stale at once (two consumers, operators invalidating by hand), and CloudFront enforces the limit
+atomically anyway. So the planner stays inside its share and the error is the signal: on
+`TooManyInvalidationsInProgress` an exact plan is retried at once as its coarse form (wildcards
+draw on their own, separate budget); if that is refused too, or CloudFront throttles, every
+message of the batch goes back to the queue and comes again after the visibility timeout. After
+`maxReceiveCount` deliveries SQS moves them to the dead-letter queue, where they wait, visible, for
+an operator to redrive them; nothing consumes that queue automatically, so there is no loop.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from pressroom.errors import InFlightLimitReached, TransientError
 from pressroom.paths import INDEX
 from pressroom.pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
 
-MAX_PATHS_PER_INVALIDATION = 3000  # CloudFront's limit of paths in flight per distribution
+MAX_PATHS_IN_FLIGHT = 3000
+MAX_WILDCARDS_IN_FLIGHT = 15
+CONSUMERS = 2  # template.yaml: InvalidationFunction's ScalingConfig.MaximumConcurrency
+# One wildcard slot is as scarce as MAX_PATHS / MAX_WILDCARDS = 200 path slots, so a directory is
+# invalidated with a wildcard once at least that many of its paths changed in one batch.
+WILDCARD_THRESHOLD = MAX_PATHS_IN_FLIGHT // MAX_WILDCARDS_IN_FLIGHT
+EVERYTHING = "/*"
 
 
 @dataclass(frozen=True)
-class InvalidationBatch:
+class Limits:
+    """What one invocation may put in flight, and when a directory becomes a wildcard."""
+
+    paths: int = MAX_PATHS_IN_FLIGHT // CONSUMERS
+    wildcards: int = MAX_WILDCARDS_IN_FLIGHT // CONSUMERS
+    wildcard_threshold: int = WILDCARD_THRESHOLD
+
+
+@dataclass(frozen=True)
+class InvalidationPlan:
+    """One `CreateInvalidation` request: its paths, as sent, and its caller reference."""
+
     paths: tuple[str, ...]
     caller_reference: str
+    requested: int  # distinct normalised paths asked for
+
+    @property
+    def wildcards(self) -> int:
+        return sum(1 for path in self.paths if is_wildcard(path))
+
+    def covers(self, path: str) -> bool:
+        """Whether invalidating this plan invalidates `path` (a normalised path)."""
+        return any(
+            path.startswith(item[:-1]) if is_wildcard(item) else path == item for item in self.paths
+        )
+
+
+def is_wildcard(path: str) -> bool:
+    return path.endswith("*")
 
 
 def normalise(path: str) -> str:
-    """`/a/index.html` and `a/` → `/a/`: the path readers request (and CloudFront caches)."""
-    path = "/" + path.lstrip("/")
-    if path.endswith("/" + INDEX):
-        path = path[: -len(INDEX)]
+    """The path readers request and CloudFront caches: `a/index.html`, `/a/index.html` → `/a/`;
+    `//a//b` → `/a/b`. Characters a URL may not carry are percent-encoded, `*` included, so
+    that no stored name can ever act as a wildcard."""
+    parts = [part for part in path.split("/") if part]
+    directory = path.endswith("/")
+    if parts and parts[-1] == INDEX:
+        parts.pop()
+        directory = True
+    normal = "/" + "/".join(parts) + ("/" if directory and parts else "")
+    return quote(normal, safe="/~!$&'()+,;=:@")
+
+
+def coalesce(paths: Iterable[str]) -> set[str]:
+    """Normalised and de-duplicated: every spelling of one page counts once."""
+    return {normalise(path) for path in paths if path}
+
+
+def directories_of(path: str) -> list[str]:
+    """The directories a wildcard could cover `path` with, deepest first, root excluded:
+    `/tags/x/page/2/` → `/tags/x/page/2/`, `/tags/x/page/`, `/tags/x/`, `/tags/`;
+    `/robots.txt` → none. (`/tags/x/*` covers the page `/tags/x/` itself.)"""
+    parts = path.rstrip("*").split("/")[1:-1]
+    return ["/" + "/".join(parts[:depth]) + "/" for depth in range(len(parts), 0, -1)]
+
+
+def collapse(paths: set[str], threshold: int) -> set[str]:
+    """Replace the paths under any directory holding at least `threshold` of them (and more
+    than one) with one `directory*` wildcard. Deepest directories first, and a wildcard counts
+    as one item of its parent, so a parent takes over only when it is itself worth a wildcard.
+    The root is never collapsed here: `/*` is the last resort of `fit`."""
+    counts = Counter(directory for path in paths for directory in directories_of(path))
+    collapsed: set[str] = set()
+    for directory in sorted(counts, key=lambda d: (-d.count("/"), d)):
+        held = counts[directory]
+        if held >= threshold and held > 1:
+            collapsed.add(directory)
+            for parent in directories_of(directory)[1:]:
+                counts[parent] -= held - 1
+    return {_shallowest_wildcard(path, collapsed) for path in paths}
+
+
+def _shallowest_wildcard(path: str, collapsed: set[str]) -> str:
+    for directory in reversed(directories_of(path)):
+        if directory in collapsed:
+            return directory + "*"
     return path
 
 
-def plan_invalidations(paths: Iterable[str], request_ids: Iterable[str]) -> list[InvalidationBatch]:
-    """Normalised, de-duplicated paths in batches within CloudFront's limit.
+def fit(paths: set[str], limits: Limits) -> set[str]:
+    """`paths` if they fit one invocation's share of the in-flight limits; otherwise one
+    wildcard per top-level directory (plus the top-level pages); otherwise `/*`."""
+    if _fits(paths, limits):
+        return paths
+    coarse = coarsen(paths)
+    return coarse if _fits(coarse, limits) else {EVERYTHING}
 
-    The caller reference is derived from the request ids (the SQS message ids of the batch) and
-    the paths, so a retry of the same batch cannot create a second, double-charged invalidation,
-    while a later change to the same paths still gets a fresh one."""
-    unique = sorted({normalise(path) for path in paths})
-    if len(unique) > MAX_PATHS_PER_INVALIDATION:
-        unique = ["/*"]
-    seed = hashlib.sha256("\n".join(sorted(request_ids)).encode())
-    batches = []
-    for start in range(0, len(unique), MAX_PATHS_PER_INVALIDATION):
-        chunk = tuple(unique[start : start + MAX_PATHS_PER_INVALIDATION])
-        reference = seed.copy()
-        reference.update("\n".join(chunk).encode())
-        batches.append(InvalidationBatch(chunk, f"pressroom-{reference.hexdigest()[:40]}"))
-    return batches
+
+def coarsen(paths: set[str]) -> set[str]:
+    """The top-level form: `/tags/x/` → `/tags/*`; `/`, `/robots.txt` stay as they are."""
+    if EVERYTHING in paths:
+        return {EVERYTHING}
+    return {(dirs[-1] + "*") if (dirs := directories_of(path)) else path for path in paths}
+
+
+def _fits(paths: set[str], limits: Limits) -> bool:
+    wildcards = sum(1 for path in paths if is_wildcard(path))
+    return wildcards <= limits.wildcards and len(paths) - wildcards <= limits.paths
+
+
+def caller_reference(paths: Iterable[str], request_ids: Iterable[str]) -> str:
+    """Deterministic for one batch: the same messages asking for the same paths give the same
+    reference, so a retried request returns the existing invalidation instead of creating (and
+    paying for) a second one; new messages, even for the same paths, get a new one."""
+    digest = hashlib.sha256()
+    digest.update("\n".join(sorted(set(request_ids))).encode())
+    digest.update(b"\0")
+    digest.update("\n".join(sorted(paths)).encode())
+    return f"pressroom-{digest.hexdigest()[:40]}"
+
+
+def plan_invalidation(
+    paths: Iterable[str], request_ids: Iterable[str], limits: Limits | None = None
+) -> InvalidationPlan | None:
+    """The one invalidation a batch needs, or None when it names no path."""
+    limits = limits or Limits()
+    wanted = coalesce(paths)
+    if not wanted:
+        return None
+    planned = fit(collapse(wanted, limits.wildcard_threshold), limits)
+    return _plan(planned, request_ids, len(wanted))
+
+
+def coarse_plan(
+    plan: InvalidationPlan, request_ids: Iterable[str], limits: Limits | None = None
+) -> InvalidationPlan | None:
+    """The same invalidation in top-level wildcards (or `/*` when those are too many), or None
+    when `plan` is no finer than that: the same shape would meet the same refusal."""
+    limits = limits or Limits()
+    coarse = coarsen(set(plan.paths))
+    if not _fits(coarse, limits):
+        coarse = {EVERYTHING}
+    if coarse == set(plan.paths):
+        return None
+    return _plan(coarse, request_ids, plan.requested)
+
+
+def _plan(paths: set[str], request_ids: Iterable[str], requested: int) -> InvalidationPlan:
+    ordered = tuple(sorted(paths))
+    return InvalidationPlan(ordered, caller_reference(ordered, request_ids), requested)
 
 
 def paths_of(records: Iterable[SQSRecord]) -> list[str]:
@@ -58,16 +195,47 @@ def paths_of(records: Iterable[SQSRecord]) -> list[str]:
     paths: list[str] = []
     for record in records:
         try:
-            paths += [str(path) for path in json.loads(record.body)["paths"]]
+            named = json.loads(record.body)["paths"]
+            if not isinstance(named, list):
+                raise TypeError("paths is not a list")
+            paths += [str(path) for path in named]
         except (ValueError, KeyError, TypeError):
             logger.error("dropping malformed invalidation message %s", record.message_id)
     return paths
 
 
-def invalidate(paths: Iterable[str], request_ids: Iterable[str], p: Pipeline) -> list[str]:
-    """Create the planned invalidations; returns their ids. Raises `TransientError` when
-    CloudFront pushes back, so the whole batch is retried later."""
-    return [
-        p.distribution.invalidate(list(batch.paths), batch.caller_reference)
-        for batch in plan_invalidations(paths, request_ids)
-    ]
+@dataclass(frozen=True)
+class Outcome:
+    """What `invalidate` did: the plan CloudFront accepted (None when nothing was needed or it
+    was deferred), how many requests it took, and why it was deferred."""
+
+    plan: InvalidationPlan | None = None
+    invalidation_id: str = ""
+    calls: int = 0
+    fell_back: bool = False
+    deferred: str = ""  # the reason the batch must be retried later; empty when done
+
+
+def invalidate(
+    paths: Iterable[str], request_ids: Iterable[str], p: Pipeline, limits: Limits | None = None
+) -> Outcome:
+    """Create the batch's invalidation. On `TooManyInvalidationsInProgress` an exact plan is
+    tried once more in its coarse form; a refusal of that, or throttling, defers the batch."""
+    ids = list(request_ids)
+    plan = plan_invalidation(paths, ids, limits)
+    if plan is None:
+        return Outcome()
+    try:
+        return Outcome(plan, p.distribution.invalidate(list(plan.paths), plan.caller_reference), 1)
+    except InFlightLimitReached as busy:
+        fallback = coarse_plan(plan, ids, limits)
+        if fallback is None:
+            return Outcome(calls=1, deferred=str(busy))
+        logger.warning("in-flight limit reached; invalidating %s instead", fallback.paths)
+    except TransientError as error:
+        return Outcome(calls=1, deferred=str(error))
+    try:
+        created = p.distribution.invalidate(list(fallback.paths), fallback.caller_reference)
+    except TransientError as error:
+        return Outcome(calls=2, fell_back=True, deferred=str(error))
+    return Outcome(fallback, created, calls=2, fell_back=True)
