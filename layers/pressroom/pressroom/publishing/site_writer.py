@@ -7,26 +7,80 @@ be invalidated on the CDN.
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import posixpath
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from pressroom.paths import public_path
 
-_CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
+_HTML = "text/html; charset=utf-8"
+_XML = "application/xml; charset=utf-8"
+_BY_EXTENSION = {
+    ".html": _HTML,
     ".css": "text/css; charset=utf-8",
-    ".xml": "application/xml; charset=utf-8",
+    ".xml": _XML,
+    ".xsl": _XML,
     ".atom": "application/atom+xml; charset=utf-8",
     ".rss": "application/rss+xml; charset=utf-8",
-    ".json": "application/feed+json; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
 }
-# HTML, feeds and sitemaps change in place, so browsers revalidate after a minute and the CDN
-# keeps them until invalidated; content-hashed assets never change under their name.
-SHORT_LIVED = "public, max-age=60, s-maxage=31536000"
+# Anything else (a theme's images, fonts) by Python's built-in table only: the system's
+# mime.types files differ between machines, and the bucket must not.
+_BUILT_IN_TYPES = mimetypes.MimeTypes()
+# A feed named `feed.xml` or `index.json` is recognised by its content, not its name.
+_XML_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+_FEED_ROOTS = {
+    b"feed": "application/atom+xml; charset=utf-8",
+    b"rss": "application/rss+xml; charset=utf-8",
+    b"RDF": "application/rdf+xml; charset=utf-8",
+}
+_JSON_FEED = re.compile(rb'"version"\s*:\s*"https://jsonfeed\.org/version/')
+_SNIFF_BYTES = 1024
+# `style.3f2a9c1b7e4d.css`: the name changes whenever the bytes do.
+_CONTENT_HASHED = re.compile(r"\.[0-9a-f]{8,}\.[A-Za-z0-9]+$")
+
+# Pages, feeds and sitemaps change in place under one name. Browsers keep them a minute. The CDN
+# may keep them a day: every change invalidates exactly the changed paths, so the CDN TTL only
+# bounds how long a page could stay stale if an invalidation were ever lost (e.g. left in the
+# dead-letter queue); re-fetching each page from S3 once a day per edge costs next to nothing.
+# The template's cache policy (managed CachingOptimized: min 1 s, default 1 day, max 1 year)
+# honours s-maxage within those bounds.
+SHORT_LIVED = "public, max-age=60, s-maxage=86400"
+# Content-hashed assets never change under their name: cached everywhere for a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def content_type_of(key: str, body: bytes) -> str:
+    """The Content-Type (with charset for text) readers and feed readers expect: directory
+    keys (`tags/x/`) are pages; XML and JSON feeds are told apart from sitemaps by content."""
+    if key.endswith("/") or not key:
+        return _HTML
+    extension = posixpath.splitext(key)[1].lower()
+    if extension == ".xml":
+        root = _xml_root(body[:_SNIFF_BYTES])
+        return _FEED_ROOTS.get(root, _XML)
+    if extension == ".json" and _JSON_FEED.search(body[:_SNIFF_BYTES]):
+        return "application/feed+json; charset=utf-8"
+    if extension in _BY_EXTENSION:
+        return _BY_EXTENSION[extension]
+    guessed, _ = _BUILT_IN_TYPES.guess_type(key)
+    return guessed or "application/octet-stream"
+
+
+def _xml_root(head: bytes) -> bytes:
+    """The local name of the first element, skipping the declaration, comments, processing
+    instructions (e.g. an `xml-stylesheet`) and a doctype."""
+    head = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", b"", head, flags=re.DOTALL)
+    match = _XML_ROOT.search(head)
+    return match.group(2) if match else b""
+
+
+def cache_control_of(key: str) -> str:
+    return IMMUTABLE if _CONTENT_HASHED.search(posixpath.basename(key)) else SHORT_LIVED
 
 
 @dataclass(frozen=True)
@@ -40,11 +94,11 @@ class Output:
 
     @property
     def content_type(self) -> str:
-        return _CONTENT_TYPES.get(posixpath.splitext(self.key)[1], "application/octet-stream")
+        return content_type_of(self.key, self.body)
 
     @property
     def cache_control(self) -> str:
-        return IMMUTABLE if self.key.startswith("assets/") else SHORT_LIVED
+        return cache_control_of(self.key)
 
 
 @dataclass
