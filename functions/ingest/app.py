@@ -29,6 +29,9 @@ def record_handler(record: SQSRecord) -> None:
         metrics.add_metric(
             name="PagesWritten", unit=MetricUnit.Count, value=len(result.changes.written)
         )
+        metrics.add_metric(
+            name="PagesUnchanged", unit=MetricUnit.Count, value=result.changes.unchanged
+        )
 
 
 @logger.inject_lambda_context

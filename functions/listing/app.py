@@ -25,4 +25,5 @@ def handler(event: DynamoDBStreamEvent, context: LambdaContext) -> dict:
     changes = render_listings(head_changes(event.records), pipeline)
     logger.info("listings rendered", written=len(changes.written), deleted=len(changes.deleted))
     metrics.add_metric(name="PagesWritten", unit=MetricUnit.Count, value=len(changes.written))
+    metrics.add_metric(name="PagesUnchanged", unit=MetricUnit.Count, value=changes.unchanged)
     return {"batchItemFailures": []}
