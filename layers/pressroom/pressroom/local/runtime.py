@@ -7,6 +7,7 @@ import importlib.util
 import logging
 import os
 import sys
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,22 +71,30 @@ class QueuePump:
         self._sqs = stack.client("sqs")
         self._handler = load_handler(function)
         self.failures = 0
+        # Like Lambda's poller, gather a batch until it is full or the source's batching window
+        # (MaximumBatchingWindowInSeconds) has passed since its first message arrived.
+        self.clock: Callable[[], float] = time.monotonic
+        self._batch: list[dict[str, Any]] = []
+        self._batch_opened = 0.0
 
-    def poll(self) -> int:
-        """Deliver one batch; returns how many messages were taken."""
-        messages: list[dict[str, Any]] = []
-        while len(messages) < self.source.batch_size:
-            received = self._sqs.receive_message(
-                QueueUrl=self.url,
-                MaxNumberOfMessages=min(10, self.source.batch_size - len(messages)),
-                AttributeNames=["All"],
-                WaitTimeSeconds=0,
-            ).get("Messages", [])
-            if not received:
-                break
-            messages += received
-        if not messages:
+    @property
+    def window_closes(self) -> float | None:
+        """When the batch being gathered is due (None when none is being gathered)."""
+        return self._batch_opened + self.source.window_seconds if self._batch else None
+
+    def poll(self, window_elapsed: bool | None = None) -> int:
+        """Deliver the gathered batch if it is due: full, or its batching window has passed;
+        returns how many messages were delivered. Whether the window has passed is read from
+        the clock (a long-running stack), unless the caller says (`drain` simulates time)."""
+        self._gather()
+        closes = self.window_closes
+        if closes is None:
             return 0
+        if window_elapsed is None:
+            window_elapsed = self.clock() >= closes
+        if not (window_elapsed or len(self._batch) >= self.source.batch_size):
+            return 0
+        messages, self._batch = self._batch, []
         event = {"Records": [self._record(message) for message in messages]}
         failed = self._invoke(event, messages)
         for message in messages:
@@ -99,6 +108,20 @@ class QueuePump:
                 self._sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
         self.failures += len(failed)
         return len(messages)
+
+    def _gather(self) -> None:
+        while len(self._batch) < self.source.batch_size:
+            received = self._sqs.receive_message(
+                QueueUrl=self.url,
+                MaxNumberOfMessages=min(10, self.source.batch_size - len(self._batch)),
+                AttributeNames=["All"],
+                WaitTimeSeconds=0,
+            ).get("Messages", [])
+            if not received:
+                return
+            if not self._batch:
+                self._batch_opened = self.clock()
+            self._batch += received
 
     def _invoke(self, event: dict[str, Any], messages: list[dict[str, Any]]) -> set[str]:
         try:
@@ -207,14 +230,33 @@ class LocalRuntime:
         return cls(stack, pumps)
 
     def drain(self, max_rounds: int = 100_000) -> int:
-        """Deliver until every queue and stream is empty; returns the records delivered."""
+        """Deliver until every queue and stream is empty; returns the records delivered.
+
+        Time is simulated, so the result does not depend on how fast this machine is: a batch
+        being gathered is delivered when it is full, or, once every source is idle, as if its
+        window had passed (the one closing first), so a burst coalesces as it does on Lambda."""
         delivered = 0
         for _ in range(max_rounds):
-            moved = sum(pump.poll() for pump in self.pumps)
+            moved = sum(
+                pump.poll(window_elapsed=False) if isinstance(pump, QueuePump) else pump.poll()
+                for pump in self.pumps
+            )
+            if not moved:
+                moved = self._close_next_window()
             if not moved:
                 return delivered
             delivered += moved
         raise RuntimeError("the local event sources did not settle")
+
+    def _close_next_window(self) -> int:
+        gathering = [
+            pump
+            for pump in self.pumps
+            if isinstance(pump, QueuePump) and pump.window_closes is not None
+        ]
+        if not gathering:
+            return 0
+        return min(gathering, key=lambda pump: pump.window_closes or 0.0).poll(window_elapsed=True)
 
     @property
     def failures(self) -> int:

@@ -1,0 +1,96 @@
+"""The local pumps honour an SQS event source's MaximumBatchingWindowInSeconds like Lambda:
+a batch is delivered when full or when its window has passed — by the clock in a long-running
+stack, by simulated time in `drain()`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pressroom.local.runtime import LocalRuntime, QueuePump
+from tests.support import Site
+
+S3_TEST_EVENT = json.dumps({"Event": "s3:TestEvent", "Bucket": "ignored"})
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def pump_of(runtime: LocalRuntime, queue: str) -> QueuePump:
+    [pump] = [p for p in runtime.pumps if isinstance(p, QueuePump) and p.source.queue == queue]
+    return pump
+
+
+def send(runtime: LocalRuntime, queue: str, bodies: list[str]) -> None:
+    sqs = runtime.stack.client("sqs")
+    for body in bodies:
+        sqs.send_message(QueueUrl=runtime.stack.refs[queue], MessageBody=body)
+
+
+@pytest.fixture
+def ingest_pump(runtime: LocalRuntime) -> tuple[QueuePump, FakeClock]:
+    """The ingest queue's pump (BatchSize 10, window 1 s) on a clock the test moves, after the
+    test event S3 sent when the stack set up its notifications."""
+    runtime.drain()
+    pump = pump_of(runtime, "IngestQueue")
+    assert (pump.source.batch_size, pump.source.window_seconds) == (10, 1)
+    clock = FakeClock()
+    pump.clock = clock
+    return pump, clock
+
+
+def test_given_a_partial_batch_then_it_waits_until_the_window_has_passed_by_the_clock(
+    runtime: LocalRuntime, ingest_pump: tuple[QueuePump, FakeClock]
+):
+    pump, clock = ingest_pump
+    send(runtime, "IngestQueue", [S3_TEST_EVENT] * 4)
+
+    assert pump.poll() == 0
+    clock.now += 0.9
+    send(runtime, "IngestQueue", [S3_TEST_EVENT] * 2)
+    assert pump.poll() == 0
+
+    clock.now += 0.1  # one second after the first message arrived
+    assert pump.poll() == 6
+    assert pump.poll() == 0
+
+
+def test_given_a_full_batch_then_it_is_delivered_without_waiting(
+    runtime: LocalRuntime, ingest_pump: tuple[QueuePump, FakeClock]
+):
+    pump, _ = ingest_pump
+    send(runtime, "IngestQueue", [S3_TEST_EVENT] * 13)
+
+    assert pump.poll() == 10
+    assert pump.poll() == 0  # the other 3 start a new window
+
+
+def test_given_a_burst_of_path_messages_when_drained_then_one_invalidation_covers_them(
+    site: Site,
+):
+    bursts = [[f"/articles/story-{n}/", "/", "/tags/common/"] for n in range(25)]
+    send(site.runtime, "InvalidationQueue", [json.dumps({"paths": paths}) for paths in bursts])
+
+    site.runtime.drain()
+
+    [invalidation] = site.invalidated_paths()
+    assert len(invalidation) == 27
+
+
+def test_given_uploads_when_drained_then_ingest_and_listings_finish_before_one_invalidation(
+    site: Site,
+):
+    for n in range(5):
+        body = f"---\ntitle: Story {n}\ndate: 2026-03-01\ntags: [Common]\n---\n\nHi.\n"
+        site.upload(f"story-{n}.md", body, drain=False)
+
+    site.runtime.drain()
+
+    [invalidation] = site.invalidated_paths()
+    assert {"/", "/tags/common/", "/articles/story-0/", "/articles/story-4/"} <= set(invalidation)
