@@ -91,5 +91,8 @@ def test_given_a_published_article_then_each_stored_object_carries_its_headers(s
     assert headers("index.html") == html
     assert headers("sitemap.xml") == ("application/xml; charset=utf-8", SHORT_LIVED)
     assert headers("robots.txt") == ("text/plain; charset=utf-8", SHORT_LIVED)
+    assert headers("atom.xml") == ("application/atom+xml; charset=utf-8", SHORT_LIVED)
+    assert headers("tags/one/rss.xml") == ("application/rss+xml; charset=utf-8", SHORT_LIVED)
+    assert headers("feed.json") == ("application/feed+json; charset=utf-8", SHORT_LIVED)
     [stylesheet] = [key for key in site.object_keys() if key.startswith("assets/")]
     assert headers(stylesheet) == ("text/css; charset=utf-8", IMMUTABLE)
