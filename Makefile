@@ -47,5 +47,14 @@ typecheck: $(STAMP) ## mypy on the core package
 template: ## cfn-lint, sam validate --lint and sam build (offline, no Docker)
 	bash tools/check-template
 
+.PHONY: browser-deps
+browser-deps: ## Install what the site tests need outside Python (root, Debian): chromium, its driver, Java
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v java >/dev/null; then \
+	  echo "chromium, chromedriver and java are present"; \
+	else \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium chromium-driver default-jre-headless; \
+	fi
+
 clean: ## Remove build output and caches (keeps .venv)
 	rm -rf $(SITE) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -12,6 +12,7 @@ from pressroom.local.embedded import embedded_aws
 from pressroom.local.runtime import LocalRuntime
 from pressroom.pipeline import Pipeline
 from pressroom.settings import Settings
+from tests.browser import Browser, chromium
 from tests.support import Site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,3 +43,10 @@ def seed_article() -> bytes:
     if not path.is_file():
         pytest.skip(f"the shared samples folder is absent ({path}); the seed test needs it")
     return path.read_bytes()
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    """A headless Debian Chromium with console logging on (tests/browser.py), quit afterwards."""
+    with chromium() as opened:
+        yield opened

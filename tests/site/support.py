@@ -1,0 +1,162 @@
+"""Build a site from article files once, serve it like the CDN does, and crawl it."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.error import HTTPError
+from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.request import urlopen
+
+from pressroom.local.build import article_files, export_site, upload
+from pressroom.local.embedded import embedded_aws, find_template
+from pressroom.local.serve import _SiteHandler
+from pressroom.local.template import Template
+
+SITE_URL = "https://news.example"
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    folder: Path
+    site_url: str
+    sources: int  # article files uploaded
+
+    def html_pages(self) -> list[Path]:
+        return sorted(self.folder.rglob("*.html"))
+
+    def files(self, pattern: str) -> list[Path]:
+        return sorted(self.folder.rglob(pattern))
+
+    def article_paths(self) -> set[str]:
+        """Public paths of every article page in the folder."""
+        return {
+            "/" + page.parent.relative_to(self.folder).as_posix() + "/"
+            for page in (self.folder / "articles").glob("*/index.html")
+        }
+
+
+def build(src: Path, out: Path, overrides: dict[str, str]) -> BuiltSite:
+    """What `pressroom build` does (real functions on the embedded backend), with settings
+    overridden, e.g. a small PAGE_SIZE so that a handful of articles paginates."""
+    files = article_files(src)
+    with embedded_aws({"SITE_URL": SITE_URL, **overrides}) as runtime:
+        upload(runtime, ((path.relative_to(src).as_posix(), path) for path in files), lambda: None)
+        runtime.drain()
+        export_site(runtime, out)
+    return BuiltSite(folder=out, site_url=SITE_URL, sources=len(files))
+
+
+def content_security_policy() -> str:
+    """The policy the CDN sends with every response (template.yaml's response headers)."""
+    template = Template(find_template())
+    [policy] = template.of_type("AWS::CloudFront::ResponseHeadersPolicy").values()
+    config = policy["Properties"]["ResponseHeadersPolicyConfig"]
+    return " ".join(
+        config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"].split()
+    )
+
+
+class _CdnLikeHandler(_SiteHandler):
+    """`pressroom serve`'s handler plus the CDN's Content-Security-Policy header, so that a
+    browser test fails on anything the policy would block in production."""
+
+    policy = ""
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", self.policy)
+        super().end_headers()
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 on a free port; yields the base URL (no trailing slash)."""
+    handler: Any = functools.partial(
+        type("Handler", (_CdnLikeHandler,), {"policy": content_security_policy()}),
+        directory=str(folder),
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and name in ("href", "src"):
+                self.found.append(value)
+
+
+def links_of(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.found
+
+
+@dataclass
+class CrawlResult:
+    visited: dict[str, int]  # local URL → HTTP status
+    broken: list[tuple[str, str, int]]  # (page, link, status)
+
+
+def crawl(base: str, site_url: str, starts: list[str]) -> CrawlResult:
+    """Follow every internal link (relative, or absolute under `site_url`) from `starts`.
+
+    Absolute links to the site's own URL are fetched from `base` instead, so canonical and feed
+    URLs are checked too. Other hosts are not contacted."""
+    visited: dict[str, int] = {}
+    broken: list[tuple[str, str, int]] = []
+    queue = [(start, "(start)") for start in starts]
+    while queue:
+        path, referrer = queue.pop()
+        if path in visited:
+            if visited[path] != 200:
+                broken.append((referrer, path, visited[path]))
+            continue
+        status, body, content_type = _fetch(base + path)
+        visited[path] = status
+        if status != 200:
+            broken.append((referrer, path, status))
+            continue
+        if content_type.startswith("text/html"):
+            for link in links_of(body.decode("utf-8")):
+                local = _local_path(link, path, site_url)
+                if local is not None:
+                    queue.append((local, path))
+    return CrawlResult(visited, broken)
+
+
+def _local_path(link: str, page: str, site_url: str) -> str | None:
+    link, _ = urldefrag(link)
+    if not link or link.startswith(("data:", "mailto:", "tel:")):
+        return None
+    if link.startswith(site_url + "/"):
+        return link[len(site_url) :]
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc:
+        return None  # another site: not ours to check
+    return urlsplit(urljoin(page, link)).path
+
+
+def _fetch(url: str) -> tuple[int, bytes, str]:
+    try:
+        with urlopen(url, timeout=10) as response:
+            return response.status, response.read(), response.headers.get("Content-Type", "")
+    except HTTPError as error:
+        return error.code, b"", ""
