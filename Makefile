@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo site serve test unit lint typecheck template clean
+.PHONY: help setup demo site serve test unit lint typecheck security template clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +32,7 @@ site: $(STAMP) ## Build samples/articles into $(SITE) (embedded AWS, real functi
 serve: $(STAMP) ## Serve $(SITE) on http://127.0.0.1:$(PORT)
 	$(BIN)/pressroom serve $(SITE) --port $(PORT)
 
-test: lint typecheck template unit ## Everything CI runs: lint, types, template checks, the test suite
+test: lint typecheck security template unit ## Everything CI runs: lint, types, bandit, template checks, the test suite
 
 unit: $(STAMP) ## The pytest suite
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
@@ -44,7 +44,10 @@ lint: $(STAMP) ## ruff (lint and format check)
 typecheck: $(STAMP) ## mypy on the core package
 	$(BIN)/mypy
 
-template: ## cfn-lint, sam validate --lint and sam build (offline, no Docker)
+security: $(STAMP) ## bandit on the code (findings justified inline with `# nosec <id>`)
+	$(BIN)/bandit -c pyproject.toml -q -r layers functions
+
+template: ## cfn-lint, sam validate --lint, checkov (SAM-expanded) and sam build (offline, no Docker)
 	bash tools/check-template
 
 .PHONY: browser-deps

@@ -14,8 +14,8 @@ from pressroom.local.template import LOCAL_REGION, Template
 
 _LOCAL_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",  # nosec B105 # moto's fake credentials
+    "AWS_SESSION_TOKEN": "testing",  # nosec B105 # moto's fake credentials
     "AWS_DEFAULT_REGION": LOCAL_REGION,
     "AWS_REGION": LOCAL_REGION,
     # Newer botocore sends DynamoDB Streams calls to account-based hosts moto does not route.

@@ -40,7 +40,7 @@ _CfnLoader.add_multi_constructor("!", _construct_tag)
 
 def load_template(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 (a SafeLoader subclass)
+        return yaml.load(handle, Loader=_CfnLoader)  # noqa: S506  # nosec B506 # a SafeLoader subclass
 
 
 @dataclass(frozen=True)
