@@ -12,7 +12,7 @@ from pressroom.local.runtime import LocalRuntime
 from pressroom.local.stack import LocalStack
 from pressroom.local.template import LOCAL_REGION, Template
 
-_LOCAL_ENV = {
+LOCAL_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",  # nosec B105 # moto's fake credentials
     "AWS_SESSION_TOKEN": "testing",  # nosec B105 # moto's fake credentials
@@ -22,7 +22,7 @@ _LOCAL_ENV = {
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
 # Quiet, local-only function environment: no X-Ray, no EMF on stdout, warnings-only logs.
-_QUIET_FUNCTIONS = {
+QUIET_FUNCTIONS = {
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
@@ -59,11 +59,11 @@ def embedded_aws(overrides: dict[str, str] | None = None) -> Iterator[LocalRunti
 
     moto_gaps.apply()
     saved = dict(os.environ)
-    os.environ.update(_LOCAL_ENV)
+    os.environ.update(LOCAL_ENV)
     try:
         with mock_aws():
             stack = LocalStack.create(Template(find_template()), local_client)
-            runtime = LocalRuntime.start(stack, {**_QUIET_FUNCTIONS, **(overrides or {})})
+            runtime = LocalRuntime.start(stack, {**QUIET_FUNCTIONS, **(overrides or {})})
             yield runtime
     finally:
         os.environ.clear()

@@ -71,6 +71,9 @@ class QueuePump:
         self._sqs = stack.client("sqs")
         self._handler = load_handler(function)
         self.failures = 0
+        # Seconds before a failed message is delivered again; None keeps the queue's own
+        # visibility timeout, as Lambda does (`pressroom up` honours it).
+        self.retry_after: int | None = 0
         # Like Lambda's poller, gather a batch until it is full or the source's batching window
         # (MaximumBatchingWindowInSeconds) has passed since its first message arrived.
         self.clock: Callable[[], float] = time.monotonic
@@ -99,11 +102,15 @@ class QueuePump:
         failed = self._invoke(event, messages)
         for message in messages:
             if message["MessageId"] in failed:
-                # Back on the queue at once (locally nobody benefits from waiting); the queue's
-                # redrive policy moves it to the DLQ after maxReceiveCount deliveries.
-                self._sqs.change_message_visibility(
-                    QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
-                )
+                # Back on the queue after `retry_after` (at once by default: in tests nobody
+                # benefits from waiting); the queue's redrive policy moves it to the DLQ after
+                # maxReceiveCount deliveries.
+                if self.retry_after is not None:
+                    self._sqs.change_message_visibility(
+                        QueueUrl=self.url,
+                        ReceiptHandle=message["ReceiptHandle"],
+                        VisibilityTimeout=self.retry_after,
+                    )
             else:
                 self._sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
         self.failures += len(failed)

@@ -43,6 +43,37 @@ class LocalStack:
         stack._create_buckets()
         return stack
 
+    @classmethod
+    def attach(cls, template: Template, client: Callable[[str], Any]) -> LocalStack:
+        """The stack a running `pressroom up` created: same names, found instead of made."""
+        stack = cls(template, client)
+        for logical, resource in template.of_type("AWS::SQS::Queue").items():
+            name = stack._name(_props(resource), "QueueName", logical)
+            stack.refs[logical] = client("sqs").get_queue_url(QueueName=name)["QueueUrl"]
+            stack.attributes[(logical, "Arn")] = (
+                f"arn:aws:sqs:{LOCAL_REGION}:{LOCAL_ACCOUNT}:{name}"
+            )
+            stack.attributes[(logical, "QueueName")] = name
+        for logical, resource in template.of_type("AWS::DynamoDB::Table").items():
+            name = stack._name(_props(resource), "TableName", logical)
+            table = client("dynamodb").describe_table(TableName=name)["Table"]
+            stack._record_table(logical, name, table)
+        summaries = client("cloudfront").list_distributions()["DistributionList"].get("Items", [])
+        for logical in template.of_type("AWS::CloudFront::Distribution"):
+            comment = stack._distribution_comment(logical)
+            found = next(item for item in summaries if item["Comment"] == comment)
+            stack._record_distribution(logical, found)
+        for logical, resource in template.of_type("AWS::S3::Bucket").items():
+            stack._record_bucket(logical, stack._name(_props(resource), "BucketName", logical))
+        return stack
+
+    def outputs(self) -> dict[str, str]:
+        """The template's Outputs, as `describe_stacks` would list them."""
+        return {
+            name: str(self.resolve(output["Value"]))
+            for name, output in self.template.doc.get("Outputs", {}).items()
+        }
+
     def attribute(self, logical_id: str, name: str) -> str:
         if name == "Ref":
             return self.refs[logical_id]
@@ -97,17 +128,20 @@ class LocalStack:
                     **request["StreamSpecification"],
                 }
             description = dynamodb.create_table(TableName=name, **request)["TableDescription"]
-            self.refs[logical] = name
-            self.attributes[(logical, "Arn")] = description["TableArn"]
-            if "LatestStreamArn" in description:
-                self.attributes[(logical, "StreamArn")] = description["LatestStreamArn"]
+            self._record_table(logical, name, description)
+
+    def _record_table(self, logical: str, name: str, description: dict[str, Any]) -> None:
+        self.refs[logical] = name
+        self.attributes[(logical, "Arn")] = description["TableArn"]
+        if "LatestStreamArn" in description:
+            self.attributes[(logical, "StreamArn")] = description["LatestStreamArn"]
 
     def _create_distribution(self) -> None:
         cloudfront = self.client("cloudfront")
         for logical in self.template.of_type("AWS::CloudFront::Distribution"):
             config = {
                 "CallerReference": f"{self.template.stack_name}-{logical}",
-                "Comment": "Pressroom local distribution",
+                "Comment": self._distribution_comment(logical),
                 "Enabled": True,
                 "Origins": {
                     "Quantity": 1,
@@ -126,9 +160,16 @@ class LocalStack:
                 },
             }
             created = cloudfront.create_distribution(DistributionConfig=config)["Distribution"]
-            self.refs[logical] = created["Id"]
-            self.attributes[(logical, "DomainName")] = created["DomainName"]
-            self.attributes[(logical, "Id")] = created["Id"]
+            self._record_distribution(logical, created)
+
+    def _distribution_comment(self, logical: str) -> str:
+        # How `attach` finds the distribution again: moto makes up its id.
+        return f"Pressroom local distribution {self.template.stack_name}/{logical}"
+
+    def _record_distribution(self, logical: str, distribution: dict[str, Any]) -> None:
+        self.refs[logical] = distribution["Id"]
+        self.attributes[(logical, "DomainName")] = distribution["DomainName"]
+        self.attributes[(logical, "Id")] = distribution["Id"]
 
     def _create_buckets(self) -> None:
         s3 = self.client("s3")
@@ -136,12 +177,7 @@ class LocalStack:
             props = _props(resource)
             name = self._name(props, "BucketName", logical)
             s3.create_bucket(Bucket=name)
-            self.refs[logical] = name
-            self.attributes[(logical, "Arn")] = f"arn:aws:s3:::{name}"
-            self.attributes[(logical, "RegionalDomainName")] = (
-                f"{name}.s3.{LOCAL_REGION}.amazonaws.com"
-            )
-            self.attributes[(logical, "DomainName")] = f"{name}.s3.amazonaws.com"
+            self._record_bucket(logical, name)
             status = props.get("VersioningConfiguration", {}).get("Status")
             if status:
                 s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": status})
@@ -155,6 +191,12 @@ class LocalStack:
                         ]
                     },
                 )
+
+    def _record_bucket(self, logical: str, name: str) -> None:
+        self.refs[logical] = name
+        self.attributes[(logical, "Arn")] = f"arn:aws:s3:::{name}"
+        self.attributes[(logical, "RegionalDomainName")] = f"{name}.s3.{LOCAL_REGION}.amazonaws.com"
+        self.attributes[(logical, "DomainName")] = f"{name}.s3.amazonaws.com"
 
 
 def _props(resource: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,195 @@
+"""`pressroom up`: the template's resources on a moto server on loopback, the functions fed by
+background event pumps, and a local CDN in front of the site bucket.
+
+The moto server runs in this process, so `moto_gaps` applies to it; the functions' boto3 clients
+(and any other client in this process) reach it through `AWS_ENDPOINT_URL`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pressroom.local.cdn import (
+    CdnServer,
+    EdgeCache,
+    InvalidationWatcher,
+    LocalDistribution,
+    Origin,
+    error_caching_ttl,
+)
+from pressroom.local.embedded import LOCAL_ENV, find_template, local_client
+from pressroom.local.runtime import LocalRuntime, QueuePump
+from pressroom.local.stack import LocalStack
+from pressroom.local.template import Template
+
+logger = logging.getLogger(__name__)
+
+# Functions log at INFO here (the structured logs are what an operator watches locally); traces
+# and EMF metrics are for AWS.
+_FUNCTIONS_ENV = {
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+}
+
+
+def endpoint_clients(endpoint_url: str) -> Callable[[str], Any]:
+    """Clients for a `pressroom up` at `endpoint_url` (its dummy credentials and region)."""
+    import boto3
+    from botocore.config import Config
+
+    session = boto3.session.Session(
+        aws_access_key_id=LOCAL_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=LOCAL_ENV["AWS_SECRET_ACCESS_KEY"],
+        region_name=LOCAL_ENV["AWS_DEFAULT_REGION"],
+    )
+    config = Config(retries={"mode": "standard", "max_attempts": 5})
+    return lambda service: session.client(service, endpoint_url=endpoint_url, config=config)  # type: ignore[call-overload]
+
+
+@dataclass
+class LocalCloud:
+    """A running `pressroom up`: what it prints and what its tests look at."""
+
+    endpoint_url: str
+    site_url: str
+    stack: LocalStack
+    runtime: LocalRuntime
+    cache: EdgeCache
+
+    def summary(self) -> dict[str, str]:
+        env = self.stack.environment()
+        return {
+            "endpoint": self.endpoint_url,
+            "site": self.site_url,
+            "ingest bucket": env["INGEST_BUCKET"],
+            "site bucket": env["SITE_BUCKET"],
+            "content table": env["CONTENT_TABLE"],
+            "distribution": env["DISTRIBUTION_ID"],
+        }
+
+
+class EventPumps:
+    """Polls every event source (and the distribution's invalidations) on one background
+    thread, like Lambda's event source mappings; a failing poll is logged, never fatal."""
+
+    def __init__(
+        self, runtime: LocalRuntime, watcher: InvalidationWatcher, interval: float
+    ) -> None:
+        self._runtime = runtime
+        self._watcher = watcher
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="event-pumps", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            moved = 0
+            for poll in [*(pump.poll for pump in self._runtime.pumps), self._watcher.poll]:
+                try:
+                    moved += poll()
+                except Exception:
+                    logger.exception("event pump failed; polling again")
+            if not moved:
+                self._stop.wait(self._interval)
+
+
+@contextmanager
+def local_cloud(
+    host: str = "127.0.0.1",
+    port: int = 4566,
+    cdn_port: int = 8000,
+    poll_interval: float = 0.15,
+    retry_after: int | None = None,
+    max_window: int | None = None,
+    log_level: str = "INFO",
+) -> Iterator[LocalCloud]:
+    """Start everything; stop it all (and restore the environment) on exit.
+
+    `retry_after` is how long a failed queue message stays invisible; None keeps each queue's
+    VisibilityTimeout from the template, as on AWS. `max_window` caps the event sources'
+    batching windows (the invalidation queue's is 30 s); None keeps the template's."""
+    from moto.server import ThreadedMotoServer
+
+    from pressroom.local import moto_gaps
+
+    moto_gaps.apply()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
+    # Powertools warns on every invocation that adds no metric while metrics are disabled.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    saved = dict(os.environ)
+    moto = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    moto.start()
+    cdn: CdnServer | None = None
+    pumps: EventPumps | None = None
+    try:
+        bound_host, bound_port = moto.get_host_and_port()
+        endpoint_url = f"http://{bound_host}:{bound_port}"
+        os.environ.update({**LOCAL_ENV, "AWS_ENDPOINT_URL": endpoint_url})
+        template = Template(find_template())
+        stack = LocalStack.create(template, local_client)
+        env = stack.environment()
+
+        cache = EdgeCache()
+        distribution = LocalDistribution(
+            Origin(local_client("s3"), env["SITE_BUCKET"]), cache, _error_ttl(template)
+        )
+        cdn = CdnServer(distribution, host, cdn_port)
+        runtime = LocalRuntime.start(
+            stack, {**_FUNCTIONS_ENV, "POWERTOOLS_LOG_LEVEL": log_level, "SITE_URL": cdn.url}
+        )
+        for pump in runtime.pumps:
+            if isinstance(pump, QueuePump):
+                pump.retry_after = retry_after
+                if max_window is not None:
+                    window = min(pump.source.window_seconds, max_window)
+                    pump.source = replace(pump.source, window_seconds=window)
+        watcher = InvalidationWatcher(local_client("cloudfront"), env["DISTRIBUTION_ID"], cache)
+        pumps = EventPumps(runtime, watcher, poll_interval)
+        cdn.start()
+        pumps.start()
+        yield LocalCloud(endpoint_url, cdn.url, stack, runtime, cache)
+    finally:
+        if pumps is not None:
+            pumps.stop()
+        if cdn is not None:
+            cdn.stop()
+        moto.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _error_ttl(template: Template) -> float:
+    distributions: dict[str, Any] = template.of_type("AWS::CloudFront::Distribution")
+    for logical in distributions:
+        return error_caching_ttl(template.properties(logical).get("DistributionConfig", {}))
+    return 10.0
+
+
+def run_until_stopped(announce: Callable[[LocalCloud], None], **options: Any) -> None:
+    """`local_cloud(**options)` until SIGINT (Ctrl-C) or SIGTERM, then a clean stop."""
+    stop = threading.Event()
+    handled = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in handled}
+    try:
+        with local_cloud(**options) as cloud:
+            announce(cloud)
+            # A timed wait, so the main thread returns to the interpreter to run the handlers.
+            while not stop.wait(0.5):
+                pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

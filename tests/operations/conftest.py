@@ -1,0 +1,129 @@
+"""A `pressroom up` in a subprocess on free loopback ports, driven with the real AWS CLI."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+STARTUP_SECONDS = 60
+
+
+@dataclass
+class Response:
+    status: int
+    body: str
+    headers: dict[str, str]
+
+
+@dataclass
+class LocalUp:
+    process: subprocess.Popen[str]
+    endpoint: str
+    site: str
+    ingest_bucket: str
+    env: dict[str, str]
+
+    def aws(self, *args: str) -> str:
+        """The real AWS CLI against this endpoint."""
+        command = [str(BIN / "aws"), *args, "--endpoint-url", self.endpoint]
+        done = subprocess.run(
+            command, env=self.env, capture_output=True, text=True, timeout=60, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def get(self, path: str) -> Response:
+        """GET from the local CDN (redirects are not followed)."""
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: object, **kwargs: object) -> None:
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            with opener.open(self.site + path, timeout=10) as response:
+                return Response(response.status, response.read().decode(), dict(response.headers))
+        except urllib.error.HTTPError as error:
+            return Response(error.code, error.read().decode(), dict(error.headers))
+
+    def wait_for(self, path: str, check: object, timeout: float = 10.0) -> tuple[Response, float]:
+        """Poll `path` until `check(response)` holds; the response and the seconds it took."""
+        assert callable(check)
+        started = time.monotonic()
+        while True:
+            response = self.get(path)
+            if check(response):
+                return response, time.monotonic() - started
+            if time.monotonic() - started > timeout:
+                raise AssertionError(f"{path}: still {response.status} after {timeout} s")
+            time.sleep(0.05)
+
+
+def _cli_env(tmp: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    return {
+        **env,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        # No profile or config of the machine's user leaks in.
+        "AWS_CONFIG_FILE": str(tmp / "aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp / "aws-credentials"),
+    }
+
+
+@pytest.fixture(scope="module")
+def local_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalUp]:
+    """GIVEN `pressroom up` running on free ports (batching windows capped at 1 s so updates
+    reach the local CDN in seconds, retries at once)."""
+    tmp = tmp_path_factory.mktemp("up")
+    env = _cli_env(tmp)
+    command = [
+        str(BIN / "pressroom"),
+        "up",
+        "--port=0",
+        "--cdn-port=0",
+        "--max-window=1",
+        "--retry-after=0",
+        "--log-level=WARNING",
+    ]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=sys.stderr, text=True
+    )
+    announced: dict[str, str] = {}
+    deadline = time.monotonic() + STARTUP_SECONDS
+    assert process.stdout is not None
+    for line in process.stdout:
+        name, _, value = line.partition(":")
+        announced[name.strip()] = value.strip()
+        if line.startswith("ready") or time.monotonic() > deadline:
+            break
+    if "ready (Ctrl-C stops)" not in announced and process.poll() is not None:
+        pytest.fail(f"pressroom up exited with {process.returncode}: {announced}")
+    # Keep reading its output (the functions' logs), or a full pipe would stall it.
+    threading.Thread(
+        target=lambda: sys.stderr.writelines(process.stdout or ()), daemon=True
+    ).start()
+    up = LocalUp(process, announced["endpoint"], announced["site"], announced["ingest bucket"], env)
+    try:
+        yield up
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            code = process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+        assert code == 0, f"pressroom up did not stop cleanly on Ctrl-C (exit {code})"
