@@ -163,6 +163,24 @@ class ContentStore:
             )
         ]
 
+    def touch_head(self, listing: ListingId, pages: Iterable[int]) -> bool:
+        """Ask for a listing's pages to be re-rendered (a full rebuild): the head's stream
+        record reaches the listing function in order with every other change of that listing.
+        False when the head does not exist (nothing to render)."""
+        try:
+            with domain_errors():
+                self._client.update_item(
+                    TableName=self.table,
+                    Key=_dump(head_key(listing)),
+                    # No upload caused this render: drop the last one's correlation id.
+                    UpdateExpression="SET touched = :pages REMOVE correlation_id ADD version :one",
+                    ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeValues=_dump({":pages": set(pages), ":one": 1}),
+                )
+        except ConcurrentUpdate:
+            return False
+        return True
+
     def newest_entries(self, listing: ListingId, limit: int) -> list[Entry]:
         items = self._query(
             KeyConditionExpression="pk = :pk",
@@ -195,7 +213,13 @@ class ContentStore:
 
     # -- the one write path --------------------------------------------------------------------
 
-    def commit(self, source: SourceState, new_source: SourceState, plan: Plan | None) -> None:
+    def commit(
+        self,
+        source: SourceState,
+        new_source: SourceState,
+        plan: Plan | None,
+        correlation_id: str = "",
+    ) -> None:
         """Apply a source-state change and its catalogue plan atomically.
 
         Conditional on the source revision read before planning, on slug ownership and on each
@@ -203,7 +227,7 @@ class ContentStore:
         both writing."""
         actions = [_source_update(source, new_source)]
         if plan is not None:
-            actions += _plan_actions(plan, now=new_source.updated)
+            actions += _plan_actions(plan, now=new_source.updated, correlation_id=correlation_id)
         for action in actions:
             next(iter(action.values()))["TableName"] = self.table
         with domain_errors():
@@ -310,7 +334,7 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
     }
 
 
-def _plan_actions(plan: Plan, now: str) -> list[dict[str, Any]]:
+def _plan_actions(plan: Plan, now: str, correlation_id: str = "") -> list[dict[str, Any]]:
     actions: list[dict[str, Any]] = []
     old, new = plan.old_record, plan.record
     if new is not None and new != old:
@@ -340,11 +364,11 @@ def _plan_actions(plan: Plan, now: str) -> list[dict[str, Any]]:
     for entry in plan.put_entries:
         actions.append({"Put": {"Item": _dump(_entry_item(entry))}})
     for change in plan.heads:
-        actions.append({"Update": _head_update(change, now)})
+        actions.append({"Update": _head_update(change, now, correlation_id)})
     return actions
 
 
-def _head_update(change: HeadChange, now: str) -> dict[str, Any]:
+def _head_update(change: HeadChange, now: str, correlation_id: str = "") -> dict[str, Any]:
     values: dict[str, Any] = {
         ":delta": change.count_delta,
         ":one": 1,
@@ -355,6 +379,9 @@ def _head_update(change: HeadChange, now: str) -> dict[str, Any]:
     if change.display:
         sets.append("display = :display")
         values[":display"] = change.display
+    if correlation_id:  # the upload this change came from, for the listing function's logs
+        sets.append("correlation_id = :correlation")
+        values[":correlation"] = correlation_id
     update: dict[str, Any] = {"Key": _dump(head_key(change.listing))}
     if change.expected_next_seq is not None:
         sets.append("next_seq = :next")

@@ -1,0 +1,79 @@
+"""Full re-render (after a template or settings change), fanned out through the rebuild queue.
+
+The operator's side lists everything there is to render and cuts it into small messages
+(`rebuild_messages`); each message is one worker invocation (`rebuild`), so N articles run on
+up to N/10 workers at once. Articles are re-projected with `sync_source(force=True)`, the same
+convergence an upload runs; listings are not rendered here but *touched* (their heads marked), so
+the listing function re-renders them from the stream, in order with every other change — a
+rebuild never races a publish on one listing page."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from pressroom.pipeline import Pipeline
+from pressroom.publishing.catalog import HOME, ListingId
+from pressroom.publishing.ingest import sync_source
+from pressroom.publishing.site_writer import Changes
+
+KEYS_PER_MESSAGE = 10  # one worker renders ~10 articles: seconds, well inside the timeout
+LISTINGS_PER_MESSAGE = 50  # a touch is one small write; the rendering happens downstream
+LISTING_KINDS = (HOME, "tag", "author", "month")
+
+
+@dataclass
+class RebuildResult:
+    articles: int = 0
+    listings: int = 0
+    changes: Changes = field(default_factory=Changes)
+
+
+def source_keys(p: Pipeline) -> list[str]:
+    """Every key that may need rendering: the files in the bucket, and the sources the table
+    still shows (a file whose delete event was lost converges to deleted)."""
+    keys = set(p.sources.keys(p.settings.articles_prefix))
+    keys |= {state.key for state in p.store.sources() if state.status not in ("deleted", "absent")}
+    return sorted(key for key in keys if not key.endswith("/"))
+
+
+def listing_ids(p: Pipeline) -> list[str]:
+    return sorted(
+        str(head.listing) for kind in LISTING_KINDS for head in p.store.heads_of_kind(kind)
+    )
+
+
+def rebuild_messages(keys: Iterable[str], listings: Iterable[str]) -> Iterator[str]:
+    """Queue message bodies: `{"keys": [...]}` of up to 10 keys, `{"listings": [...]}`."""
+    yield from (json.dumps({"keys": chunk}) for chunk in _chunks(keys, KEYS_PER_MESSAGE))
+    yield from (
+        json.dumps({"listings": chunk}) for chunk in _chunks(listings, LISTINGS_PER_MESSAGE)
+    )
+
+
+def rebuild(message: dict[str, list[str]], p: Pipeline) -> RebuildResult:
+    """One rebuild message: re-project its articles, touch its listings. Idempotent; raises
+    (so the message is retried) when any key cannot be synced yet."""
+    result = RebuildResult()
+    for key in message.get("keys", []):
+        synced = sync_source(key, p, force=True)
+        result.changes.merge(synced.changes)
+        result.articles += 1
+    wanted = [ListingId.parse(text) for text in message.get("listings", [])]
+    for listing, head in p.store.get_heads(wanted).items():
+        page_count = max(1, -(-head.next_seq // p.settings.page_size))
+        if p.store.touch_head(listing, range(1, page_count + 1)):
+            result.listings += 1
+    return result
+
+
+def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
