@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.pipeline import Pipeline
-from pressroom.publishing.ingest import ingest_notification
+from pressroom.publishing.ingest import correlation_id_of, ingest_notification
 from pressroom.settings import Settings
 
 logger = Logger()
@@ -23,7 +23,10 @@ pipeline = Pipeline(Settings.from_env())
 
 
 def record_handler(record: SQSRecord) -> None:
-    for result in ingest_notification(S3Event(record.json_body), pipeline):
+    notification = S3Event(record.json_body)
+    correlation_id = correlation_id_of(notification, record.message_id)
+    logger.set_correlation_id(correlation_id)
+    for result in ingest_notification(notification, pipeline, correlation_id):
         logger.info("synced", key=result.key, outcome=result.outcome, paths=result.changes.paths)
         metrics.add_metric(name=f"Articles{result.outcome.title()}", unit=MetricUnit.Count, value=1)
         metrics.add_metric(

@@ -21,6 +21,14 @@ pipeline = Pipeline(Settings.from_env())
 @event_source(data_class=SQSEvent)
 def handler(event: SQSEvent, context: LambdaContext) -> dict:
     records = list(event.records)
+    # The uploads behind these paths (ingest and listing messages carry "id" or "id,id").
+    uploads = {
+        upload
+        for record in records
+        for upload in str(record.json_body.get("correlation_id", "")).split(",")
+        if upload
+    }
+    logger.set_correlation_id(",".join(sorted(uploads)) or None)
     outcome = invalidate(paths_of(records), [record.message_id for record in records], pipeline)
     metrics.add_metric(name="InvalidationCalls", unit=MetricUnit.Count, value=outcome.calls)
     if outcome.deferred:

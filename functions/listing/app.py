@@ -22,7 +22,9 @@ pipeline = Pipeline(Settings.from_env())
 def handler(event: DynamoDBStreamEvent, context: LambdaContext) -> dict:
     # Any failure raises: the stream retries the batch (bisecting it), in order, so a listing
     # is never rendered from an older state after a newer one.
-    changes = render_listings(head_changes(event.records), pipeline)
+    batch = head_changes(event.records)
+    logger.set_correlation_id(batch.correlation_id or None)
+    changes = render_listings(batch, pipeline)
     logger.info("listings rendered", written=len(changes.written), deleted=len(changes.deleted))
     metrics.add_metric(name="PagesWritten", unit=MetricUnit.Count, value=len(changes.written))
     metrics.add_metric(name="PagesUnchanged", unit=MetricUnit.Count, value=changes.unchanged)

@@ -66,7 +66,19 @@ class SyncResult:
     rejection: Rejection | None = None
 
 
-def ingest_notification(event: S3Event, p: Pipeline) -> list[SyncResult]:
+def correlation_id_of(event: S3Event, fallback: str) -> str:
+    """The id an upload's logs carry through ingest, listing and invalidation: S3's request id
+    of the upload (the `x-amz-request-id` the uploader got back, also in CloudTrail), else
+    `fallback` (the queue message id; moto's events carry no request id)."""
+    if "Records" in event.raw_event:
+        for record in event.records:
+            request_id = record.raw_event.get("responseElements", {}).get("x-amz-request-id")
+            if request_id:
+                return str(request_id)
+    return fallback
+
+
+def ingest_notification(event: S3Event, p: Pipeline, correlation_id: str = "") -> list[SyncResult]:
     """Handle one S3 notification (the body of one ingest-queue message)."""
     if "Records" not in event.raw_event:  # the s3:TestEvent sent when notifications are set up
         return []
@@ -81,7 +93,8 @@ def ingest_notification(event: S3Event, p: Pipeline) -> list[SyncResult]:
         except RejectedFile as rejected:
             results.append(_reject_key(rejected.rejection, p))
             continue
-        results.append(sync_source(key, p, record.s3.get_object.get("sequencer")))
+        sequencer = record.s3.get_object.get("sequencer")
+        results.append(sync_source(key, p, sequencer, correlation_id=correlation_id))
     return results
 
 
@@ -99,12 +112,18 @@ def pad_sequencer(sequencer: str | None) -> str:
 
 
 def sync_source(
-    key: str, pipeline: Pipeline, sequencer: str | None = None, force: bool = False
+    key: str,
+    pipeline: Pipeline,
+    sequencer: str | None = None,
+    force: bool = False,
+    correlation_id: str = "",
 ) -> SyncResult:
-    """Converge everything derived from `key` to the key's current object. Idempotent."""
+    """Converge everything derived from `key` to the key's current object. Idempotent.
+
+    `correlation_id` travels on to the listing heads and invalidation messages it causes."""
     for attempt in range(MAX_ATTEMPTS):
         try:
-            result = _sync_once(key, pad_sequencer(sequencer), pipeline, force)
+            result = _sync_once(key, pad_sequencer(sequencer), pipeline, force, correlation_id)
         except ConcurrentUpdate:
             result = None
         if result is not None:
@@ -113,7 +132,9 @@ def sync_source(
     raise TransientError(f"{key}: still changing after {MAX_ATTEMPTS} attempts; will retry")
 
 
-def _sync_once(key: str, sequencer: str, p: Pipeline, force: bool) -> SyncResult | None:
+def _sync_once(
+    key: str, sequencer: str, p: Pipeline, force: bool, correlation_id: str
+) -> SyncResult | None:
     state = p.store.get_source(key)
     if sequencer and state.sequencer:
         if sequencer < state.sequencer:
@@ -135,12 +156,12 @@ def _sync_once(key: str, sequencer: str, p: Pipeline, force: bool) -> SyncResult
                 joining -= set(old_record.memberships)
             heads = p.store.get_heads(joining)
             plan = plan_change(old_record, article, heads, p.settings.page_size)
-        p.store.commit(state, new_state, plan)
+        p.store.commit(state, new_state, plan, correlation_id)
         state = new_state
     elif state.synced_rev == state.rev and not force:
         return SyncResult(key, "unchanged")
 
-    changes = _project(state, desired, p)
+    changes = _project(state, desired, p, correlation_id)
     if not p.store.mark_synced(state):
         return None  # a newer revision landed meanwhile: project again from the top
     rejection = desired if isinstance(desired, Rejection) else None
@@ -259,7 +280,9 @@ def _retire(
     )
 
 
-def _project(state: SourceState, desired: Article | Rejection | None, p: Pipeline) -> Changes:
+def _project(
+    state: SourceState, desired: Article | Rejection | None, p: Pipeline, correlation_id: str = ""
+) -> Changes:
     """Make the article page and the error report match `state`. Idempotent."""
     outputs: list[Output] = []
     deletions: list[str] = []
@@ -269,7 +292,9 @@ def _project(state: SourceState, desired: Article | Rejection | None, p: Pipelin
         outputs += site_furniture(p)
     if state.retired_slug and p.store.slug_owner(state.retired_slug) is None:
         deletions.append(page_key(article_path(state.retired_slug)))
-    changes = p.site.apply(outputs, deletions, announce=p.invalidations.send)
+    changes = p.site.apply(
+        outputs, deletions, announce=lambda paths: p.invalidations.send(paths, correlation_id)
+    )
 
     if isinstance(desired, Rejection):
         p.sources.put_report(state.key, desired.report())

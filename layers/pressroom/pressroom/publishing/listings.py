@@ -27,6 +27,12 @@ class HeadChanges:
     """The head changes of one stream batch, folded per listing."""
 
     touched: dict[ListingId, set[int]] = field(default_factory=dict)
+    correlation_ids: set[str] = field(default_factory=set)  # the uploads behind the changes
+
+    @property
+    def correlation_id(self) -> str:
+        """The batch's uploads as one id for logs and invalidation messages ("a,b")."""
+        return ",".join(sorted(self.correlation_ids))
 
     def add(self, listing: ListingId, pages: Iterable[int]) -> None:
         self.touched.setdefault(listing, set()).update(pages)
@@ -47,6 +53,8 @@ def head_changes(records: Iterable[DynamoDBRecord]) -> HeadChanges:
         listing = listing_of_head_key(str(keys["pk"]), str(keys["sk"]))
         image = change.new_image or change.old_image or {}
         batch.add(listing, (int(page) for page in image.get("touched", ())))
+        if change.new_image and change.new_image.get("correlation_id"):
+            batch.correlation_ids.add(str(change.new_image["correlation_id"]))
     return batch
 
 
@@ -64,7 +72,11 @@ def render_listings(batch: HeadChanges, p: Pipeline) -> Changes:
         outputs.append(_tags_index(p))
     if "month" in batch.kinds:
         outputs += _sitemap_index(p)
-    return p.site.apply(outputs, deletions, announce=p.invalidations.send)
+    return p.site.apply(
+        outputs,
+        deletions,
+        announce=lambda paths: p.invalidations.send(paths, batch.correlation_id),
+    )
 
 
 def _listing_outputs(head: Head, pages: set[int], p: Pipeline) -> tuple[list[Output], list[str]]:
