@@ -141,7 +141,7 @@ def _items_serialise_in_proportion_to_their_size() -> None:
             return
         original(self, serialized, value, shape, key)
 
-    JSONSerializer._serialize_type_structure = serialize_structure  # type: ignore[method-assign]
+    JSONSerializer._serialize_type_structure = serialize_structure  # type: ignore[method-assign,assignment]
 
 
 def _queries_read_one_partition() -> None:
