@@ -8,9 +8,10 @@ STAMP := $(VENV)/.installed
 SITE ?= _site
 PORT ?= 8000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo site serve test unit lint typecheck security template clean
+.PHONY: help setup demo site serve test unit lint typecheck security template clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,8 +39,8 @@ unit: $(STAMP) ## The pytest suite
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint and format check)
-	$(BIN)/ruff check layers functions tests
-	$(BIN)/ruff format --check layers functions tests
+	$(BIN)/ruff check layers functions tests bench
+	$(BIN)/ruff format --check layers functions tests bench
 
 typecheck: $(STAMP) ## mypy on the core package
 	$(BIN)/mypy
@@ -58,6 +59,9 @@ browser-deps: ## Install what the site tests need outside Python (root, Debian):
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    chromium chromium-driver default-jre-headless; \
 	fi
+
+bench: $(STAMP) ## Benchmarks (issue 9): publish vs site size, build vs Pelican/Hugo, cold start, cost -> bench/results/ (BENCH_ARGS=--quick for a fast run)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean: ## Remove build output and caches (keeps .venv)
 	rm -rf $(SITE) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,106 @@
+"""`python -m bench [--quick] [--out bench/results]` (or `make bench`): run every part of the
+bench, print the Markdown table, write `results.md` and `results.png` to `--out`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.bulk import bulk_builds, hugo_available
+from bench.coldstart import cold_starts
+from bench.cost import Cost, per_thousand_publishes
+from bench.counters import Meter
+from bench.publish import PublishResult, measure_publishes
+from bench.report import Results, chart, markdown
+
+FULL = {"publish": [100, 1_000, 10_000], "publishes": 10, "bulk": [1_000, 10_000], "cold_runs": 5}
+QUICK = {"publish": [12, 24], "publishes": 2, "bulk": [12], "cold_runs": 1}
+
+
+def _cost(row: PublishResult) -> Cost:
+    sqs_polls = row.invocations.get("IngestFunction", 0.0) + row.invocations.get(
+        "InvalidationFunction", 0.0
+    )
+    return per_thousand_publishes(
+        calls=row.calls,
+        function_seconds=row.function_seconds,
+        invocations=row.invocations,
+        paths_invalidated=row.paths_invalidated,
+        items_written=row.write_units,
+        items_read=row.read_units,
+        sqs_polls=2 * sqs_polls,  # Lambda's poller receives, then deletes, each batch
+    )
+
+
+def run(
+    mode: str,
+    out: Path,
+    parts: set[str],
+    seed: int = 9,
+    only_sizes: dict[str, list[int]] | None = None,
+) -> Results:
+    plan = {**(QUICK if mode == "quick" else FULL), **(only_sizes or {})}
+    results = Results(
+        mode=mode,
+        machine=f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+        f", load average {os.getloadavg()[0]:.1f} at start",
+    )
+    if "publish" in parts:
+        meter = Meter()
+        for size in plan["publish"]:  # type: ignore[attr-defined]
+            started = time.perf_counter()
+            row = measure_publishes(size, meter, seed, plan["publishes"])  # type: ignore[arg-type]
+            results.publishes.append(row)
+            results.costs[size] = _cost(row)
+            print(f"publish N={size}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="pressroom-bench-") as scratch:
+        work = Path(scratch)
+        if "bulk" in parts:
+            sizes: list[int] = plan["bulk"]  # type: ignore[assignment]
+            results.builds = bulk_builds(sizes, work, seed)
+            if not hugo_available():
+                print("Hugo not installed (/usr/bin/hugo): skipped", file=sys.stderr)
+    if "cold" in parts:
+        results.cold_starts = cold_starts(plan["cold_runs"])  # type: ignore[arg-type]
+    table = markdown(results)
+    print(table)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.md").write_text(table)
+    chart(results, out / "results.png")
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, seconds not minutes")
+    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=["publish", "bulk", "cold"],
+        help="run only these parts (repeatable); cost comes with publish",
+    )
+    parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--publish-sizes", type=int, nargs="+", help="override the site sizes")
+    parser.add_argument("--bulk-sizes", type=int, nargs="+", help="override the build sizes")
+    args = parser.parse_args(argv)
+    run(
+        "quick" if args.quick else "full",
+        args.out,
+        set(args.only or {"publish", "bulk", "cold"}),
+        args.seed,
+        {
+            part: sizes
+            for part, sizes in (("publish", args.publish_sizes), ("bulk", args.bulk_sizes))
+            if sizes
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()

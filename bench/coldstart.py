@@ -1,0 +1,160 @@
+"""Cold start: a fresh Python process imports a function's handler and handles its first event,
+against a moto server on loopback (so, as on Lambda, nothing AWS-shaped is loaded in the
+function's process before its own imports). Compared with a fresh process that only does
+`import boto3`. Both are timed inside the child, interpreter start excluded, median of runs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+EVENTS = {  # the sample events `sam local invoke -e` takes
+    "IngestFunction": "ingest-put.json",
+    "ListingFunction": "listing-head-change.json",
+    "InvalidationFunction": "invalidation-paths.json",
+}
+SAMPLE_ARTICLE = "---\ntitle: Hello world\ndate: 2026-06-01\ntags: [hello]\n---\nHello.\n"
+
+_CHILD = """
+import importlib.util, json, sys, time
+started = time.perf_counter()
+spec = importlib.util.spec_from_file_location("cold_function", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+imported = time.perf_counter()
+class Context:
+    function_name = "cold"; memory_limit_in_mb = 1024; aws_request_id = "cold-start"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:cold"
+    def get_remaining_time_in_millis(self): return 60000
+if len(sys.argv) > 3:  # a function without a sample event is timed at import only
+    getattr(module, sys.argv[2])(json.load(open(sys.argv[3])), Context())
+done = time.perf_counter()
+print(json.dumps({"import": imported - started, "first_call": done - imported}))
+"""
+_BASELINE = """
+import json, time
+started = time.perf_counter()
+import boto3
+print(json.dumps({"import": time.perf_counter() - started, "first_call": 0.0}))
+"""
+
+
+@dataclass(frozen=True)
+class ColdStart:
+    name: str  # a function's logical id, or "import boto3"
+    import_seconds: float
+    first_call_seconds: float
+
+    @property
+    def seconds(self) -> float:
+        return self.import_seconds + self.first_call_seconds
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def moto_server() -> Iterator[tuple[dict[str, str], Any]]:
+    """A moto server on 127.0.0.1 holding the template's resources; yields the functions'
+    environment (pointing at it) and the stack."""
+    from moto.server import ThreadedMotoServer
+
+    from pressroom.local import moto_gaps
+    from pressroom.local.embedded import LOCAL_ENV, QUIET_FUNCTIONS, find_template
+    from pressroom.local.stack import LocalStack
+    from pressroom.local.template import Template
+
+    moto_gaps.apply()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    saved = dict(os.environ)
+    os.environ.update({**LOCAL_ENV, "AWS_ENDPOINT_URL": endpoint})
+    try:
+        import boto3
+
+        session = boto3.session.Session()
+        stack = LocalStack.create(
+            Template(find_template()),
+            lambda service: session.client(service),  # type: ignore[call-overload]
+        )
+        environment = {
+            **LOCAL_ENV,
+            **stack.environment(),
+            **QUIET_FUNCTIONS,
+            "AWS_ENDPOINT_URL": endpoint,
+        }
+        yield environment, stack
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        server.stop()
+
+
+def _child(script: str, args: list[str], environment: dict[str, str]) -> dict[str, float]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    env.update(environment)
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"cold start child failed:\n{done.stderr[-3000:]}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def cold_starts(runs: int = 5) -> list[ColdStart]:
+    """Median over `runs` fresh processes for each function and for the baseline."""
+    from pressroom.local.embedded import find_template
+    from pressroom.local.template import Template
+
+    results = []
+    with moto_server() as (environment, stack):
+        settings_bucket = environment["INGEST_BUCKET"]
+        stack.client("s3").put_object(
+            Bucket=settings_bucket, Key="articles/hello world.md", Body=SAMPLE_ARTICLE.encode()
+        )
+        samples = [_child(_BASELINE, [], environment) for _ in range(runs)]
+        results.append(_median("import boto3", samples))
+        for function in Template(find_template()).functions():
+            args = [str(function.handler_file), function.handler_name]
+            if function.logical_id in EVENTS:
+                args.append(str(REPO / "events" / EVENTS[function.logical_id]))
+            samples = [_child(_CHILD, args, environment) for _ in range(runs)]
+            results.append(_median(function.logical_id, samples))
+    return results
+
+
+def _median(name: str, samples: list[dict[str, float]]) -> ColdStart:
+    totals = sorted(samples, key=lambda s: s["import"] + s["first_call"])
+    middle = totals[len(totals) // 2]
+    return ColdStart(name, middle["import"], middle["first_call"])
+
+
+if __name__ == "__main__":
+    for row in cold_starts(int(sys.argv[1]) if len(sys.argv) > 1 else 3):
+        print(
+            f"{row.name:24} import {row.import_seconds * 1000:7.0f} ms   first call "
+            f"{row.first_call_seconds * 1000:7.0f} ms   total {row.seconds * 1000:7.0f} ms"
+        )

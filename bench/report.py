@@ -1,0 +1,166 @@
+"""The bench's results as a Markdown table (printed and saved) and a PNG chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.bulk import BuildTime
+from bench.coldstart import ColdStart
+from bench.cost import PRICES_AS_OF, Cost
+from bench.publish import PublishResult
+
+
+@dataclass
+class Results:
+    mode: str
+    machine: str
+    publishes: list[PublishResult] = field(default_factory=list)
+    builds: list[BuildTime] = field(default_factory=list)
+    cold_starts: list[ColdStart] = field(default_factory=list)
+    costs: dict[int, Cost] = field(default_factory=dict)
+
+
+def _ratio(value: float, base: float) -> str:
+    return f"{value / base:.2f}×" if base else "–"
+
+
+def markdown(results: Results) -> str:
+    lines = [f"Mode: {results.mode}. Machine: {results.machine}.", ""]
+    if results.publishes:
+        base = results.publishes[0]
+        lines += [
+            "### Incremental publish (one new article; time: median of the publishes, "
+            "counts: mean per publish)",
+            "",
+            f"| Site size | Median time (s) | × N={base.articles} | AWS calls by the functions "
+            "| Objects written | Paths invalidated | Calls by operation |",
+            "|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for row in results.publishes:
+            operations = ", ".join(f"{op} {n:g}" for op, n in sorted(row.calls.items()) if n)
+            lines.append(
+                f"| {row.articles:,} | {row.median_seconds:.2f} | "
+                f"{_ratio(row.median_seconds, base.median_seconds)} | {row.total_calls:g} | "
+                f"{row.objects_written:g} | {row.paths_invalidated:g} | {operations} |"
+            )
+        lines.append("")
+    if results.builds:
+        lines += [
+            "### Bulk build (wall time of the command, fresh process)",
+            "",
+            "| Articles | Tool | Seconds | Files | × Pelican | Where pressroom build's time goes |",
+            "|---:|---|---:|---:|---:|---|",
+        ]
+        pelican = {b.articles: b.seconds for b in results.builds if b.tool == "Pelican"}
+        for build in results.builds:
+            where = ""
+            if build.breakdown:
+                figures = build.breakdown
+                functions = sum(figures["function_seconds"].values())
+                in_code = functions - figures["function_api_seconds"]
+                where = (
+                    f"AWS calls (moto + botocore) {figures['api_seconds']:.1f} s "
+                    f"({figures['api_calls']:,.0f} calls), function code {in_code:.1f} s, "
+                    f"rest (start-up, upload, export) "
+                    f"{build.seconds - figures['api_seconds'] - in_code:.1f} s"
+                )
+            lines.append(
+                f"| {build.articles:,} | {build.tool} | {build.seconds:.1f} | {build.files:,} | "
+                f"{_ratio(build.seconds, pelican.get(build.articles, 0.0))} | {where} |"
+            )
+        big = max(pelican) if pelican else 0
+        publish = next((p for p in results.publishes if p.articles == big), None)
+        if publish is not None:
+            lines += [
+                "",
+                f"One publish into the {big:,}-article site vs Pelican's full build of it: "
+                f"{pelican[big] / publish.median_seconds:.0f}× faster.",
+            ]
+        lines.append("")
+    if results.cold_starts:
+        baseline = next(c for c in results.cold_starts if c.name == "import boto3")
+        lines += [
+            "### Cold start (fresh process: import the handler, handle one sample event; "
+            "median of runs)",
+            "",
+            "| Handler | Import (ms) | First call (ms) | Total (ms) | × `import boto3` |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for cold in results.cold_starts:
+            lines.append(
+                f"| {cold.name} | {cold.import_seconds * 1000:.0f} | "
+                f"{cold.first_call_seconds * 1000:.0f} | {cold.seconds * 1000:.0f} | "
+                f"{_ratio(cold.seconds, baseline.seconds)} |"
+            )
+        lines.append("")
+    if results.costs:
+        lines += [
+            f"### Cost per 1,000 publishes (USD; {PRICES_AS_OF})",
+            "",
+            "| Site size | Lambda (arm64) | DynamoDB | S3 | SQS | CloudFront invalidations "
+            "| Total |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for size, cost in sorted(results.costs.items()):
+            lines.append(
+                f"| {size:,} | {cost.lambda_usd:.4f} | {cost.dynamodb_usd:.4f} | "
+                f"{cost.s3_usd:.4f} | {cost.sqs_usd:.4f} | {cost.cloudfront_usd:.2f} | "
+                f"{cost.total:.2f} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def chart(results: Results, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4.5))
+    if results.publishes:
+        sizes = [row.articles for row in results.publishes]
+        left.plot(sizes, [row.median_seconds for row in results.publishes], "o-", label="time (s)")
+        left.set_xscale("log")
+        left.set_xlabel("articles in the site")
+        left.set_ylabel("seconds per publish (median)")
+        twin = left.twinx()
+        twin.plot(sizes, [row.total_calls for row in results.publishes], "s--", color="tab:orange")
+        twin.set_ylabel("AWS calls per publish", color="tab:orange")
+        twin.set_ylim(bottom=0)
+        left.set_ylim(bottom=0)
+        left.set_title("One publish: flat in site size")
+    if results.builds:
+        tools = sorted({b.tool for b in results.builds})
+        sizes = sorted({b.articles for b in results.builds})
+        width = 0.8 / len(tools)
+        for index, tool in enumerate(tools):
+            seconds = {b.articles: b.seconds for b in results.builds if b.tool == tool}
+            middle.bar(
+                [i + index * width for i in range(len(sizes))],
+                [seconds.get(size, 0.0) for size in sizes],
+                width,
+                label=tool,
+            )
+        middle.set_xticks([i + width * (len(tools) - 1) / 2 for i in range(len(sizes))])
+        middle.set_xticklabels([f"{s:,} articles" for s in sizes])
+        middle.set_ylabel("seconds (wall)")
+        middle.set_title("Bulk build")
+        middle.legend()
+    if results.cold_starts:
+        names = [c.name for c in results.cold_starts]
+        right.barh(names, [c.import_seconds * 1000 for c in results.cold_starts], label="import")
+        right.barh(
+            names,
+            [c.first_call_seconds * 1000 for c in results.cold_starts],
+            left=[c.import_seconds * 1000 for c in results.cold_starts],
+            label="first call",
+        )
+        right.set_xlabel("milliseconds")
+        right.set_title("Cold start")
+        right.legend()
+    figure.suptitle(f"Pressroom bench ({results.mode})")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
