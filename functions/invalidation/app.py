@@ -6,7 +6,7 @@ from aws_lambda_powertools.utilities.data_classes import SQSEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.pipeline import Pipeline
-from pressroom.publishing.invalidation import invalidate, paths_of
+from pressroom.publishing.invalidation import correlation_ids_of, invalidate, paths_of
 from pressroom.settings import Settings
 
 logger = Logger()
@@ -21,14 +21,7 @@ pipeline = Pipeline(Settings.from_env())
 @event_source(data_class=SQSEvent)
 def handler(event: SQSEvent, context: LambdaContext) -> dict:
     records = list(event.records)
-    # The uploads behind these paths (ingest and listing messages carry "id" or "id,id").
-    uploads = {
-        upload
-        for record in records
-        for upload in str(record.json_body.get("correlation_id", "")).split(",")
-        if upload
-    }
-    logger.set_correlation_id(",".join(sorted(uploads)) or None)
+    logger.set_correlation_id(correlation_ids_of(records))  # the uploads behind these paths
     outcome = invalidate(paths_of(records), [record.message_id for record in records], pipeline)
     metrics.add_metric(name="InvalidationCalls", unit=MetricUnit.Count, value=outcome.calls)
     if outcome.deferred:

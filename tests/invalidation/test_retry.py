@@ -211,3 +211,17 @@ def test_given_cloudfront_refuses_for_good_then_the_paths_wait_in_the_dead_lette
         "/articles/a/",
         "/tags/t/",
     ]
+
+
+def test_given_a_malformed_message_among_good_ones_then_the_good_paths_are_invalidated(site: Site):
+    sqs = site.runtime.stack.client("sqs")
+    queue = site.runtime.stack.refs["InvalidationQueue"]
+    sqs.send_message(QueueUrl=queue, MessageBody="{not json")
+    sqs.send_message(QueueUrl=queue, MessageBody=json.dumps({"paths": "/not-a-list/"}))
+    send_paths(site.runtime, ["/articles/a/"])
+
+    site.runtime.drain()
+
+    assert site.invalidated_paths() == [["/articles/a/"]]
+    assert queued(site.runtime, "InvalidationQueue") == 0
+    assert queued(site.runtime, "InvalidationDeadLetterQueue") == 0

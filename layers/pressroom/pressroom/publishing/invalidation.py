@@ -191,17 +191,36 @@ def _plan(paths: set[str], request_ids: Iterable[str], requested: int) -> Invali
 
 def paths_of(records: Iterable[SQSRecord]) -> list[str]:
     """The paths named by a batch of invalidation-queue messages; malformed ones are logged and
-    dropped (retrying them could never succeed)."""
+    dropped (retrying them could never succeed, and failing the batch would hold back the
+    paths of every other message in it)."""
     paths: list[str] = []
     for record in records:
-        try:
-            named = json.loads(record.body)["paths"]
-            if not isinstance(named, list):
-                raise TypeError("paths is not a list")
+        named = _body(record).get("paths")
+        if isinstance(named, list):
             paths += [str(path) for path in named]
-        except (ValueError, KeyError, TypeError):
+        else:
             logger.error("dropping malformed invalidation message %s", record.message_id)
     return paths
+
+
+def correlation_ids_of(records: Iterable[SQSRecord]) -> str | None:
+    """The uploads behind a batch (messages carry `correlation_id`: "id" or "id,id"), joined
+    for the logs; None when no message names one."""
+    uploads = {
+        upload
+        for record in records
+        for upload in str(_body(record).get("correlation_id", "")).split(",")
+        if upload
+    }
+    return ",".join(sorted(uploads)) or None
+
+
+def _body(record: SQSRecord) -> dict[str, object]:
+    try:
+        body = json.loads(record.body)
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 @dataclass(frozen=True)
