@@ -140,3 +140,17 @@ def test_given_a_late_duplicate_event_after_delete_then_the_article_stays_delete
 
     assert site.page("/articles/alpha/") is None
     assert listed_slugs(site.page("/")) == []
+
+
+def test_given_an_article_listed_as_related_when_it_changes_or_goes_then_the_lister_follows(
+    site: Site,
+):
+    site.upload("older-story.md", article("Older story", ["Council", "Budget"]))
+    site.upload("newer-story.md", article("Newer story", ["Council", "Budget"]))
+    assert 'href="/articles/older-story/"' in (site.page("/articles/newer-story/") or "")
+
+    site.upload("older-story.md", article("Older story, corrected", ["Council", "Budget"]))
+    assert "Older story, corrected" in (site.page("/articles/newer-story/") or "")
+
+    site.delete("older-story.md")
+    assert 'href="/articles/older-story/"' not in (site.page("/articles/newer-story/") or "")

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pressroom.adapters.queues import WorkQueue
 from pressroom.errors import RejectedFile
 from pressroom.model import Article, Source
 from pressroom.pipeline import Pipeline
@@ -245,18 +246,8 @@ def enqueue_rebuild(target: Target) -> int:
     from pressroom.publishing.rebuild import listing_ids, rebuild_messages, source_keys
 
     p = target.pipeline
-    url = target.outputs["RebuildQueueUrl"]
-    bodies = list(rebuild_messages(source_keys(p), listing_ids(p)))
-    sqs = target.client("sqs")
-    for start in range(0, len(bodies), 10):
-        entries = [
-            {"Id": str(number), "MessageBody": body}
-            for number, body in enumerate(bodies[start : start + 10])
-        ]
-        failed = sqs.send_message_batch(QueueUrl=url, Entries=entries).get("Failed", [])
-        if failed:
-            raise RuntimeError(f"the rebuild queue refused {len(failed)} message(s): {failed}")
-    return len(bodies)
+    queue = WorkQueue(target.outputs["RebuildQueueUrl"], target.client("sqs"))
+    return queue.send_all(rebuild_messages(source_keys(p), listing_ids(p)))
 
 
 def rebuild_backlog(target: Target) -> int:

@@ -14,7 +14,7 @@ from pressroom.adapters.aws import new_client
 from pressroom.adapters.buckets import IngestBucket, SiteBucket
 from pressroom.adapters.cdn import Distribution
 from pressroom.adapters.content_store import ContentStore
-from pressroom.adapters.queues import InvalidationQueue
+from pressroom.adapters.queues import InvalidationQueue, WorkQueue
 from pressroom.publishing.site_writer import SiteWriter
 from pressroom.render import Renderer
 from pressroom.settings import Settings
@@ -52,6 +52,10 @@ class Pipeline:
     @cached_property
     def invalidations(self) -> InvalidationQueue:
         return InvalidationQueue(self.settings.invalidation_queue_url, self._client("sqs"))
+
+    @cached_property
+    def rebuilds(self) -> WorkQueue:
+        return WorkQueue(self.settings.rebuild_queue_url, self._client("sqs"))
 
     @cached_property
     def distribution(self) -> Distribution:

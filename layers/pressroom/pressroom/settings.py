@@ -13,6 +13,7 @@ class Settings:
     ingest_bucket: str
     site_bucket: str
     invalidation_queue_url: str = ""
+    rebuild_queue_url: str = ""
     distribution_id: str = ""
     site_url: str = "http://127.0.0.1:8000"
     site_title: str = "Pressroom"
@@ -31,6 +32,7 @@ class Settings:
             ingest_bucket=env["INGEST_BUCKET"],
             site_bucket=env["SITE_BUCKET"],
             invalidation_queue_url=env.get("INVALIDATION_QUEUE_URL", ""),
+            rebuild_queue_url=env.get("REBUILD_QUEUE_URL", ""),
             distribution_id=env.get("DISTRIBUTION_ID", ""),
             site_url=env.get("SITE_URL", cls.site_url).rstrip("/"),
             site_title=env.get("SITE_TITLE", cls.site_title),

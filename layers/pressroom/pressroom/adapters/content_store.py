@@ -233,6 +233,38 @@ class ContentStore:
         with domain_errors():
             self._client.transact_write_items(TransactItems=actions)
 
+    # -- related-article links (who lists whom, so changes reach the pages that list them) -------
+
+    def add_referrer(self, targets: Iterable[str], slug: str, source_key: str) -> None:
+        """Record that article `slug` (from `source_key`) lists `targets` as related."""
+        self._batch_write(
+            [
+                {
+                    "PutRequest": {
+                        "Item": _dump({"pk": f"REL#{target}", "sk": slug, "source_key": source_key})
+                    }
+                }
+                for target in sorted(set(targets))
+            ]
+        )
+
+    def referrers(self, slug: str) -> dict[str, str]:
+        """The articles that list `slug` as related: their slug → their source key."""
+        items = self._query(
+            KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": f"REL#{slug}"}
+        )
+        return {str(item["sk"]): str(item["source_key"]) for item in items}
+
+    def forget_referrers(self, slug: str, referrers: Iterable[str]) -> None:
+        """Drop links once their pages are queued for re-rendering, which records again the
+        ones that still hold."""
+        self._batch_write(
+            [
+                {"DeleteRequest": {"Key": _dump({"pk": f"REL#{slug}", "sk": referrer})}}
+                for referrer in sorted(set(referrers))
+            ]
+        )
+
     # -- page hashes (skip writing identical bytes) ----------------------------------------------
 
     def page_hashes(self, keys: Iterable[str]) -> dict[str, str]:
@@ -265,14 +297,17 @@ class ContentStore:
             {"DeleteRequest": {"Key": _dump({"pk": f"PAGE#{key}", "sk": "PAGE"})}}
             for key in sorted(set(deleted))
         ]
+        self._batch_write(requests)
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _batch_write(self, requests: list[dict[str, Any]]) -> None:
         for start in range(0, len(requests), 25):
-            pending = {self.table: requests[start : start + 25]}
+            pending: dict[str, Any] = {self.table: requests[start : start + 25]}
             while pending:
                 with domain_errors():
                     response = self._client.batch_write_item(RequestItems=pending)
                 pending = response.get("UnprocessedItems") or {}
-
-    # -- plumbing ------------------------------------------------------------------------------
 
     def _get(self, key: dict[str, str]) -> dict[str, Any] | None:
         with domain_errors():

@@ -1,11 +1,13 @@
-"""SQS adapters: the queue of paths waiting to be invalidated, and generic queue plumbing."""
+"""SQS adapters: the queue of paths waiting to be invalidated, and the rebuild work queue."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from pressroom.adapters.aws import domain_errors
+from pressroom.errors import TransientError
 
 # SQS messages are at most 256 KiB; 1,500 paths of up to ~150 bytes stay well below.
 _PATHS_PER_MESSAGE = 1500
@@ -26,3 +28,24 @@ class InvalidationQueue:
                 body["correlation_id"] = correlation_id
             with domain_errors():
                 self._client.send_message(QueueUrl=self.url, MessageBody=json.dumps(body))
+
+
+class WorkQueue:
+    """A queue of small JSON work orders (the rebuild queue), sent in batches of ten."""
+
+    def __init__(self, url: str, client: Any) -> None:
+        self.url = url
+        self._client = client
+
+    def send_all(self, bodies: Iterable[str]) -> int:
+        pending = list(bodies) if self.url else []
+        for start in range(0, len(pending), 10):
+            entries = [
+                {"Id": str(number), "MessageBody": body}
+                for number, body in enumerate(pending[start : start + 10])
+            ]
+            with domain_errors():
+                response = self._client.send_message_batch(QueueUrl=self.url, Entries=entries)
+            if response.get("Failed"):
+                raise TransientError(f"the queue refused {len(response['Failed'])} message(s)")
+        return len(pending)

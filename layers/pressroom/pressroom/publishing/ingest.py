@@ -40,7 +40,7 @@ from pressroom.errors import ConcurrentUpdate, RejectedFile, TransientError
 from pressroom.model import Article, Rejection, Source
 from pressroom.paths import article_path, page_key, source_key_from_event
 from pressroom.pipeline import Pipeline
-from pressroom.publishing.catalog import Card, ListingId, listings_of, plan_change
+from pressroom.publishing.catalog import Card, ListingId, Plan, listings_of, plan_change
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.readers import read_article
 from pressroom.render import stylesheet
@@ -158,10 +158,18 @@ def _sync_once(
             plan = plan_change(old_record, article, heads, p.settings.page_size)
         p.store.commit(state, new_state, plan, correlation_id)
         state = new_state
+        listed_elsewhere = _cards_gone_or_changed(plan)
     elif state.synced_rev == state.rev and not force:
         return SyncResult(key, "unchanged")
+    elif state.synced_rev != state.rev:
+        # Recovering a revision committed by a worker that stopped before finishing: what it
+        # changed is not known any more, so refresh whatever may list this source's articles.
+        listed_elsewhere = {state.slug, state.retired_slug} - {""}
+    else:
+        listed_elsewhere = set()  # a forced re-render changes no card
 
     changes = _project(state, desired, p, correlation_id)
+    _refresh_referrers(listed_elsewhere, key, p)
     if not p.store.mark_synced(state):
         return None  # a newer revision landed meanwhile: project again from the top
     rejection = desired if isinstance(desired, Rejection) else None
@@ -287,7 +295,9 @@ def _project(
     outputs: list[Output] = []
     deletions: list[str] = []
     if isinstance(desired, Article) and desired.is_live and state.slug == desired.slug:
-        html = p.renderer.article_page(desired, related_cards(desired, p))
+        related = related_cards(desired, p)
+        p.store.add_referrer([card.slug for card in related], desired.slug, desired.source_key)
+        html = p.renderer.article_page(desired, related)
         outputs.append(Output(page_key(article_path(desired.slug)), html.encode("utf-8")))
         outputs += site_furniture(p)
     if state.retired_slug and p.store.slug_owner(state.retired_slug) is None:
@@ -301,6 +311,28 @@ def _project(
     else:
         p.sources.delete_report(state.key)
     return changes
+
+
+def _cards_gone_or_changed(plan: Plan | None) -> set[str]:
+    """Slugs whose card (title, summary, dates, path) other pages may show out of date."""
+    if plan is None or plan.old_record is None:
+        return set()
+    if plan.record is not None and plan.record.card == plan.old_record.card:
+        return set()
+    return {plan.old_record.slug}
+
+
+def _refresh_referrers(slugs: set[str], own_key: str, p: Pipeline) -> None:
+    """Queue a re-render of the articles that list these slugs as related, so no page keeps a
+    link to an article that left or a title that changed. Bounded per change by the links that
+    exist; the re-renders run on the rebuild workers, not in this invocation."""
+    from pressroom.publishing.rebuild import rebuild_messages
+
+    for slug in sorted(slugs):
+        links = p.store.referrers(slug)
+        keys = sorted({source for source in links.values() if source != own_key})
+        p.rebuilds.send_all(rebuild_messages(keys, []))
+        p.store.forget_referrers(slug, links)
 
 
 def site_furniture(p: Pipeline) -> list[Output]:
