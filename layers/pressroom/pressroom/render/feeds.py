@@ -7,6 +7,7 @@ site writer skips it."""
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -93,11 +94,18 @@ def _author(name: str, feed: Feed) -> dict[str, str]:
     return {"name": name, "url": feed.url(listing_path("author", slug))} if slug else {"name": name}
 
 
+def _as_text(text: str, flavour: str) -> str:
+    """Plain text for a feed field. RSS readers render `<description>` as HTML, so there the
+    text is HTML-escaped (then XML-escaped by feedgen): a summary quoting `<script>` stays
+    text. Atom's `<summary>`/`<subtitle>` are declared text and need nothing more."""
+    return html.escape(text, quote=False) if flavour == "rss" else text
+
+
 def _generator(feed: Feed, flavour: str) -> FeedGenerator:
     generator = FeedGenerator()
     generator.id(feed.home_url)
     generator.title(feed.title)
-    generator.subtitle(feed.description)  # RSS <description>, Atom <subtitle>
+    generator.subtitle(_as_text(feed.description, flavour))  # RSS <description>, Atom <subtitle>
     generator.language(feed.language)
     generator.author({"name": feed.publisher, "uri": feed.site_url + "/"})
     generator.generator("Pressroom")
@@ -114,7 +122,7 @@ def _generator(feed: Feed, flavour: str) -> FeedGenerator:
         entry.guid(url, permalink=True)
         entry.title(card.title)
         entry.link(href=url, rel="alternate")
-        entry.summary(card.summary or card.title)
+        entry.summary(_as_text(card.summary or card.title, flavour))
         entry.published(card.published)
         entry.updated(card.updated)
         for tag in card.tags:
