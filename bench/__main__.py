@@ -46,7 +46,7 @@ def run(
 ) -> Results:
     plan = {**(QUICK if mode == "quick" else FULL), **(only_sizes or {})}
     results = Results(
-        mode=mode,
+        mode=f"{mode}, sizes {plan['publish']} / {plan['bulk']}" if only_sizes else mode,
         machine=f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
         f", load average {os.getloadavg()[0]:.1f} at start",
     )

@@ -130,7 +130,7 @@ def chart(results: Results, path: Path) -> None:
         twin.set_ylabel("AWS calls per publish", color="tab:orange")
         twin.set_ylim(bottom=0)
         left.set_ylim(bottom=0)
-        left.set_title("One publish: flat in site size")
+        left.set_title("One publish vs site size")
     if results.builds:
         tools = sorted({b.tool for b in results.builds})
         sizes = sorted({b.articles for b in results.builds})
