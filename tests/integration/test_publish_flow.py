@@ -18,8 +18,13 @@ def listed_slugs(html: str | None) -> list[str]:
 
 
 def with_feeds(*listings: str) -> list[str]:
-    """Listing pages and their Atom, RSS and JSON feeds (cards show tags, so feeds change too)."""
-    return [path for root in listings for path in (root, *(root + f for f in FEEDS))]
+    """Listing pages and their Atom, RSS and JSON feeds (cards show tags, so feeds change too),
+    as CloudFront caches them: the home page under its root object, `/index.html`."""
+    return [
+        path
+        for root in listings
+        for path in (root if root != "/" else "/index.html", *(root + f for f in FEEDS))
+    ]
 
 
 FEEDS = ("atom.xml", "rss.xml", "feed.json")

@@ -41,8 +41,8 @@ def record(message_id: str, body: str) -> object:
 def test_given_an_index_document_path_when_normalised_then_it_is_its_directory():
     assert normalise("/a/index.html") == "/a/"
     assert normalise("a/b/index.html") == "/a/b/"
-    assert normalise("/index.html") == "/"
-    assert normalise("index.html") == "/"
+    assert normalise("/index.html") == "/index.html"
+    assert normalise("index.html") == "/index.html"
 
 
 def test_given_sloppy_spellings_when_normalised_then_one_leading_slash_and_no_empty_segments():
@@ -50,7 +50,7 @@ def test_given_sloppy_spellings_when_normalised_then_one_leading_slash_and_no_em
     assert normalise("//a//b") == "/a/b"
     assert normalise("/tags/x/") == "/tags/x/"
     assert normalise("/feed.xml") == "/feed.xml"
-    assert normalise("/") == "/"
+    assert normalise("/") == "/index.html", "the home page is cached as its root object"
 
 
 def test_given_unsafe_characters_when_normalised_then_percent_encoded_and_never_a_wildcard():
@@ -76,7 +76,7 @@ def test_given_a_batch_of_messages_then_their_paths_coalesce_into_one_plan():
     plan = plan_invalidation(paths_of(records), ["m1", "m2", "m3"])
 
     assert plan is not None
-    assert plan.paths == ("/", "/articles/x/", "/tags/", "/tags/a/")
+    assert plan.paths == ("/articles/x/", "/index.html", "/tags/", "/tags/a/")
     assert plan.requested == 4
 
 
@@ -161,7 +161,7 @@ def test_given_more_exact_paths_than_an_invocations_share_then_top_level_wildcar
     plan = plan_invalidation(paths, ["m1"], limits)
 
     assert plan is not None
-    assert plan.paths == ("/", "/articles/*", "/robots.txt", "/tags/*")
+    assert plan.paths == ("/articles/*", "/index.html", "/robots.txt", "/tags/*")
     assert plan.wildcards == 2
 
 
@@ -190,7 +190,7 @@ def test_given_an_exact_plan_then_its_coarse_form_is_top_level_wildcards_and_no_
     coarse = coarse_plan(plan, ["m1"])
 
     assert coarse is not None
-    assert coarse.paths == ("/", "/articles/*", "/tags/*")
+    assert coarse.paths == ("/articles/*", "/index.html", "/tags/*")
     assert coarse.caller_reference != plan.caller_reference
     assert coarse_plan(coarse, ["m1"]) is None
     assert coarse_plan(InvalidationPlan((EVERYTHING,), "ref", 9), ["m1"]) is None

@@ -18,7 +18,7 @@ from pressroom.adapters.cdn import Distribution
 from pressroom.errors import InFlightLimitReached, TransientError
 from pressroom.local.runtime import LocalRuntime, QueuePump, load_handler
 from pressroom.pipeline import Pipeline
-from pressroom.publishing.invalidation import invalidate
+from pressroom.publishing.invalidation import invalidate, normalise
 from pressroom.settings import Settings
 from tests.support import Site
 
@@ -54,7 +54,7 @@ def test_given_cloudfront_accepts_then_one_call_invalidates_exactly_the_paths():
     outcome = invalidate(CHANGED, ["m1", "m2"], pipeline_with(cdn))
 
     assert not outcome.deferred and outcome.calls == 1 and not outcome.fell_back
-    assert cdn.calls[0][0] == ("/", "/articles/a/", "/articles/b/", "/tags/t/")
+    assert cdn.calls[0][0] == ("/articles/a/", "/articles/b/", "/index.html", "/tags/t/")
     assert outcome.invalidation_id == "I1"
 
 
@@ -64,8 +64,9 @@ def test_given_too_many_in_progress_then_the_same_paths_go_at_once_as_top_level_
     outcome = invalidate(CHANGED, ["m1"], pipeline_with(cdn))
 
     assert not outcome.deferred and outcome.fell_back and outcome.calls == 2
-    assert cdn.calls[1][0] == ("/", "/articles/*", "/tags/*")
-    assert outcome.plan is not None and all(outcome.plan.covers(path) for path in CHANGED)
+    assert cdn.calls[1][0] == ("/articles/*", "/index.html", "/tags/*")
+    assert outcome.plan is not None
+    assert all(outcome.plan.covers(normalise(path)) for path in CHANGED)
 
 
 def test_given_wildcards_are_refused_too_then_the_batch_is_deferred():
@@ -174,7 +175,7 @@ def test_given_too_many_in_progress_twice_when_the_batch_returns_then_its_paths_
 
     assert hook.refused == 2
     assert [sorted(batch) for batch in site.invalidated_paths()] == [
-        ["/", "/articles/a/", "/tags/t/"]
+        ["/articles/a/", "/index.html", "/tags/t/"]
     ]
     assert queued(site.runtime, "InvalidationQueue") == 0
     assert queued(site.runtime, "InvalidationDeadLetterQueue") == 0
@@ -188,7 +189,7 @@ def test_given_too_many_in_progress_once_then_wildcards_invalidate_the_batch_at_
 
     site.runtime.drain()
 
-    assert [sorted(batch) for batch in site.invalidated_paths()] == [["/", "/articles/*"]]
+    assert [sorted(batch) for batch in site.invalidated_paths()] == [["/articles/*", "/index.html"]]
     invalidation_pumps = [p for p in site.runtime.pumps if isinstance(p, QueuePump)]
     assert sum(pump.failures for pump in invalidation_pumps) == 0
 

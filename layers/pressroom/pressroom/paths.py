@@ -5,9 +5,10 @@ A page a reader requests as `/tags/x/` is stored under the object key `tags/x/` 
 may end in `/`), so CloudFront fetches it from the private bucket with no URI rewrite. That
 keeps CloudFront's cache key equal to the public path, which is what makes invalidating
 `/tags/x/` (and nothing else) correct: a viewer-request rewrite to `…/index.html` would make the
-rewritten URI the cache key. The home page is the distribution's default root object,
-`index.html`, cached under `/`. Exports to a folder (`pressroom build`) write `tags/x/` as
-`tags/x/index.html`."""
+rewritten URI the cache key. The one exception is the home page: S3 has no object named `/`, so
+the distribution's function sends `/` to `index.html`, and `/index.html` is its cache key (and
+what `publishing.invalidation.normalise` invalidates). Exports to a folder (`pressroom build`)
+write `tags/x/` as `tags/x/index.html`."""
 
 from __future__ import annotations
 

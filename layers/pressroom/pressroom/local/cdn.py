@@ -38,13 +38,14 @@ class CachedResponse:
     expires: float  # time.monotonic() deadline; inf for objects kept until invalidated
 
 
-def viewer_request(uri: str) -> str | None:
-    """The template's `DirectoryIndexFunction`: the redirect location for a directory-like path
-    without its trailing slash, else None (the request passes through unchanged)."""
+def viewer_request(uri: str) -> tuple[str | None, str]:
+    """The template's `DirectoryIndexFunction`: (the redirect location for a directory-like
+    path without its trailing slash, or None; the URI CloudFront continues with — and caches
+    under: `/` becomes the home page object `/index.html`, everything else is unchanged)."""
     last_segment = uri.rsplit("/", 1)[-1]
     if last_segment and "." not in last_segment:
-        return uri + "/"
-    return None
+        return uri + "/", uri
+    return None, "/index.html" if uri == "/" else uri
 
 
 def invalidation_matches(pattern: str, uri: str) -> bool:
@@ -149,8 +150,7 @@ class LocalDistribution:
     def respond(self, raw_path: str) -> tuple[int, bytes, list[tuple[str, str]]]:
         """Status, body and headers for a GET of `raw_path` (query strings are not cache keys
         under the CachingOptimized policy, so they are dropped)."""
-        key = urlsplit(raw_path).path or "/"
-        redirect = viewer_request(key)
+        redirect, key = viewer_request(urlsplit(raw_path).path or "/")
         if redirect is not None:
             return 301, b"", [("Location", redirect), ("Content-Length", "0")]
         cached = self.cache.get(key)

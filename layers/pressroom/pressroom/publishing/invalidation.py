@@ -77,16 +77,24 @@ def is_wildcard(path: str) -> bool:
     return path.endswith("*")
 
 
+HOME_CACHE_KEY = "/" + INDEX  # see `normalise`
+
+
 def normalise(path: str) -> str:
-    """The path readers request and CloudFront caches: `a/index.html`, `/a/index.html` → `/a/`;
-    `//a//b` → `/a/b`. Characters a URL may not carry are percent-encoded, `*` included, so
-    that no stored name can ever act as a wildcard."""
+    """The path CloudFront caches a page under: `a/index.html`, `/a/index.html` → `/a/`;
+    `//a//b` → `/a/b`; the home page, `/` or `/index.html`, → `/index.html`, because the
+    distribution's viewer-request function sends `/` to the default root object (so that is its
+    cache key; every other page is stored under its public path and never rewritten).
+    Characters a URL may not carry are percent-encoded, `*` included, so that no stored name can
+    ever act as a wildcard."""
     parts = [part for part in path.split("/") if part]
     directory = path.endswith("/")
     if parts and parts[-1] == INDEX:
         parts.pop()
         directory = True
-    normal = "/" + "/".join(parts) + ("/" if directory and parts else "")
+    if not parts:
+        return HOME_CACHE_KEY
+    normal = "/" + "/".join(parts) + ("/" if directory else "")
     return quote(normal, safe="/~!$&'()+,;=:@")
 
 
