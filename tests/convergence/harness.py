@@ -37,7 +37,7 @@ _RELATED_SECTION = re.compile(rb'<section class="related" .*?</section>\n?', re.
 # Attributes that record *how* the table got to its state (revisions, seq allocation, times).
 _VOLATILE = {
     "SRC": {"rev", "synced_rev", "sequencer", "updated", "retired_slug"},
-    "DIR": {"next_seq", "version", "touched", "updated"},
+    "DIR": {"next_seq", "version", "touched", "updated", "correlation_id"},
     "LST": {"seq"},
     "ART": set(),
     "PAGE": {"sha256"},

@@ -24,6 +24,7 @@ from pressroom.local.template import (
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any], Any], Any]
+_STREAM_READ = 1000  # records per GetRecords call (DynamoDB Streams' maximum)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,10 @@ class QueuePump:
     def window_closes(self) -> float | None:
         """When the batch being gathered is due (None when none is being gathered)."""
         return self._batch_opened + self.source.window_seconds if self._batch else None
+
+    def rebase(self, now: float) -> None:
+        """Start the batch being gathered (if any) at `now` of a new clock."""
+        self._batch_opened = now
 
     def poll(self, window_elapsed: bool | None = None) -> int:
         """Deliver the gathered batch if it is due: full, or its batching window has passed;
@@ -184,23 +189,23 @@ class StreamPump:
     def _fill(self) -> None:
         if len(self._pending) >= self.source.batch_size:
             return
-        description = self._streams.describe_stream(StreamArn=self.arn)["StreamDescription"]
-        for shard in description["Shards"]:
-            shard_id = shard["ShardId"]
-            if shard_id not in self._iterators:
-                self._iterators[shard_id] = self._streams.get_shard_iterator(
-                    StreamArn=self.arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+        if not self._iterators:
+            # moto's stream has one shard for the table's life: describe it once, not per poll
+            # (drains poll thousands of times; each call costs a few milliseconds).
+            description = self._streams.describe_stream(StreamArn=self.arn)["StreamDescription"]
+            for shard in description["Shards"]:
+                self._iterators[shard["ShardId"]] = self._streams.get_shard_iterator(
+                    StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
                 )["ShardIterator"]
+        for shard_id, iterator in self._iterators.items():
             while True:
-                response = self._streams.get_records(
-                    ShardIterator=self._iterators[shard_id], Limit=1000
-                )
-                self._iterators[shard_id] = response["NextShardIterator"]
+                response = self._streams.get_records(ShardIterator=iterator, Limit=_STREAM_READ)
+                iterator = self._iterators[shard_id] = response["NextShardIterator"]
                 records = response["Records"]
                 self._pending += [
                     self._record(record) for record in records if self._matches(record)
                 ]
-                if not records:
+                if len(records) < _STREAM_READ:  # caught up with the shard
                     break
 
     def _matches(self, record: dict[str, Any]) -> bool:
@@ -215,6 +220,16 @@ class StreamPump:
 
 
 Pump = QueuePump | StreamPump
+
+
+@dataclass
+class _SimulatedClock:
+    """The time `LocalRuntime.drain` shows the pumps: it moves only when drain moves it."""
+
+    now: float = 0.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
 @dataclass
@@ -239,31 +254,38 @@ class LocalRuntime:
     def drain(self, max_rounds: int = 100_000) -> int:
         """Deliver until every queue and stream is empty; returns the records delivered.
 
-        Time is simulated, so the result does not depend on how fast this machine is: a batch
-        being gathered is delivered when it is full, or, once every source is idle, as if its
-        window had passed (the one closing first), so a burst coalesces as it does on Lambda."""
-        delivered = 0
-        for _ in range(max_rounds):
-            moved = sum(
-                pump.poll(window_elapsed=False) if isinstance(pump, QueuePump) else pump.poll()
-                for pump in self.pumps
-            )
-            if not moved:
-                moved = self._close_next_window()
-            if not moved:
-                return delivered
-            delivered += moved
-        raise RuntimeError("the local event sources did not settle")
+        Time is simulated, so the result does not depend on how fast this machine is and a
+        failure replays exactly: while draining, the queue pumps read a clock that stands still
+        while anything moves; once every source is idle it jumps to the earliest batching window
+        that closes (ties: the pump listed first), so a burst coalesces as it does on Lambda."""
+        clock = _SimulatedClock()
+        queue_pumps = [pump for pump in self.pumps if isinstance(pump, QueuePump)]
+        saved = [pump.clock for pump in queue_pumps]
+        for pump in queue_pumps:
+            pump.clock = clock
+            pump.rebase(clock.now)
+        try:
+            delivered = 0
+            for _ in range(max_rounds):
+                moved = sum(pump.poll() for pump in self.pumps)
+                if not moved:
+                    moved = self._close_next_window(queue_pumps, clock)
+                if not moved:
+                    return delivered
+                delivered += moved
+            raise RuntimeError("the local event sources did not settle")
+        finally:
+            for pump, original in zip(queue_pumps, saved, strict=True):
+                pump.clock = original
 
-    def _close_next_window(self) -> int:
-        gathering = [
-            pump
-            for pump in self.pumps
-            if isinstance(pump, QueuePump) and pump.window_closes is not None
-        ]
+    @staticmethod
+    def _close_next_window(queue_pumps: list[QueuePump], clock: _SimulatedClock) -> int:
+        gathering = [pump for pump in queue_pumps if pump.window_closes is not None]
         if not gathering:
             return 0
-        return min(gathering, key=lambda pump: pump.window_closes or 0.0).poll(window_elapsed=True)
+        due = min(gathering, key=lambda pump: pump.window_closes or 0.0)
+        clock.now = max(clock.now, due.window_closes or 0.0)
+        return due.poll()
 
     @property
     def failures(self) -> int:
