@@ -147,6 +147,8 @@ def site_state(b: Backend) -> SiteState:
         kind = item["pk"].split("#", 1)[0]
         if kind == "SRC" and item.get("status") == "deleted":
             continue  # a tombstone: it keeps late events of the key from resurrecting it
+        if kind == "REL":
+            continue  # who may list whom as related: a superset pruned lazily, like that block
         if kind == "DIR" and int(item.get("count", 0)) == 0:
             continue  # an emptied listing keeps its next_seq, so seqs are never reused
         kept = {k: v for k, v in item.items() if k not in _VOLATILE.get(kind, set())}

@@ -1,0 +1,173 @@
+"""The chaos check has teeth: remove retry handling, idempotency or ordering from ingest and
+the check that `test_chaos.py` applies to every history finds a difference.
+
+Each test plays one short history (a falsifying example of the mutation, as hypothesis finds
+them, written out so it replays without a search) through the same `deliver` and the same
+comparison with a fresh build, with the mutation patched in for the delivery only — the fresh
+build (the model) always runs the real code. A last test shows what is *not* load-bearing by
+design: without the sequencer check every history still converges, because correctness never
+depends on the sequencer (see `publishing/ingest.py`)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from pressroom.adapters.content_store import ContentStore
+from pressroom.errors import TransientError
+from pressroom.publishing import ingest
+from tests.convergence.harness import Backend, backend, site_state
+from tests.convergence.test_chaos import KEYS, History, Step, article, deliver, expected_site
+from tests.faults import Fault
+
+pytestmark = pytest.mark.slow
+
+KEY = KEYS[0]
+STORY = article("Tea in orbit", "2026-03-01", ("Space", "Tea"), "Ada Lovelace", "published")
+UPDATED = article("Tea in orbit", "2026-03-01", ("Space",), "Ada Lovelace", "published")
+
+
+@pytest.fixture(scope="module")
+def mutation_backend() -> Iterator[Backend]:
+    with backend() as built:
+        yield built
+
+
+def differences_after(
+    b: Backend, history: History, mutate: Callable[[pytest.MonkeyPatch], None]
+) -> list[str]:
+    """Deliver `history` with `mutate` applied; compare with the unmutated fresh build."""
+    with pytest.MonkeyPatch.context() as patch:
+        mutate(patch)
+        final_bucket = deliver(b, history)
+        converged = site_state(b)
+    return converged.differences(expected_site(b, final_bucket))
+
+
+def no_retry(patch: pytest.MonkeyPatch) -> None:
+    """Retry handling removed: a transient failure is logged and the message acknowledged."""
+    original = ingest.sync_source
+
+    def gives_up(key: str, *args: Any, **kwargs: Any) -> ingest.SyncResult:
+        try:
+            return original(key, *args, **kwargs)
+        except TransientError:
+            return ingest.SyncResult(key, "unchanged")
+
+    patch.setattr(ingest, "sync_source", gives_up)
+
+
+def no_idempotency(patch: pytest.MonkeyPatch) -> None:
+    """Idempotency removed: every delivery is applied as a new change — no sequencer or digest
+    says "already done", and the plan starts from no article record (an event-as-increment
+    pipeline: each delivery adds the article to its listings again)."""
+    no_sequencer_check(patch)
+    original_next_state = ingest._next_state
+
+    def always_changed(state: Any, source: Any, desired: Any, sequencer: str) -> Any:
+        changed = original_next_state(state, source, desired, sequencer)
+        if changed is None and isinstance(desired, ingest.Article):
+            return replace(state, rev=state.rev + 1)
+        return changed
+
+    patch.setattr(ingest, "_next_state", always_changed)
+    patch.setattr(ContentStore, "get_article", lambda self, slug: None)
+
+
+def trusts_event_type(patch: pytest.MonkeyPatch) -> None:
+    """Ordering removed: a removal event is taken as the truth about the key (the object is
+    not read), so an old DELETE delivered late unpublishes a key that exists again. (Patched
+    before `deliver` resets the backend, so the ingest function's cold start imports it.)"""
+    original = ingest.ingest_notification
+
+    def by_event(event: Any, p: Any, correlation_id: str = "") -> list[ingest.SyncResult]:
+        removed = any(
+            record.event_name.startswith("ObjectRemoved")
+            for record in (event.records if "Records" in event.raw_event else [])
+        )
+        if not removed:
+            return original(event, p, correlation_id)
+        with pytest.MonkeyPatch.context() as during:
+            during.setattr(p.sources, "read", lambda key, limit: None)
+            return original(event, p, correlation_id)
+
+    patch.setattr(ingest, "ingest_notification", by_event)
+
+
+def no_sequencer_check(patch: pytest.MonkeyPatch) -> None:
+    """The sequencer check removed: every event reads the current object."""
+    original = ingest.sync_source
+
+    def unsequenced(key: str, pipeline: Any, sequencer: str | None = None, **kwargs: Any) -> Any:
+        return original(key, pipeline, None, **kwargs)
+
+    patch.setattr(ingest, "sync_source", unsequenced)
+
+
+def history(steps: list[Step], sequenced: bool, faults: list[Fault] | None = None) -> History:
+    return History(steps, sequenced, faults or [], random.Random(0))
+
+
+# Falsifying examples, one per mutation.
+THROTTLED_FIRST_CALL = history(
+    [Step("put", KEY, STORY, deliver_after=True)], sequenced=True, faults=[Fault(0, "throttle")]
+)
+DELIVERED_TWICE = history([Step("put", KEY, STORY, copies=2, deliver_after=True)], sequenced=True)
+UPDATE_DELIVERED_TWICE = history(
+    [Step("put", KEY, STORY, deliver_after=True), Step("put", KEY, UPDATED, copies=2)],
+    sequenced=True,
+)
+LATE_DELETE = history(
+    [
+        Step("put", KEY, STORY, deliver_after=True),
+        Step("delete", KEY, delay=2),
+        Step("put", KEY, UPDATED, deliver_after=True),
+    ],
+    sequenced=False,
+)
+
+
+def test_given_no_retry_handling_when_a_call_is_throttled_then_the_chaos_check_fails(
+    mutation_backend: Backend,
+):
+    # GIVEN ingest acknowledges transient failures, WHEN its first AWS call is throttled
+    differences = differences_after(mutation_backend, THROTTLED_FIRST_CALL, no_retry)
+    # THEN the article that was being synced (the anchor, delivered first) is never published
+    assert "missing site object articles/anchor/" in differences
+
+
+@pytest.mark.parametrize("example", [DELIVERED_TWICE, UPDATE_DELIVERED_TWICE])
+def test_given_no_idempotency_when_a_notification_is_duplicated_then_the_chaos_check_fails(
+    mutation_backend: Backend, example: History
+):
+    # GIVEN every delivery applies its change as new, WHEN S3 delivers a notification twice
+    differences = differences_after(mutation_backend, example, no_idempotency)
+    # THEN its listings count the article twice, in the index and on the tag page
+    assert any(d.startswith("stale index item ('DIR#tag', 'space')") for d in differences)
+    assert any(d.startswith("stale site object tags/space/") for d in differences)
+
+
+def test_given_ingest_trusts_the_event_type_when_a_delete_arrives_late_then_the_check_fails(
+    mutation_backend: Backend,
+):
+    # GIVEN removal events are trusted, WHEN a DELETE is delivered after the next PUT
+    differences = differences_after(mutation_backend, LATE_DELETE, trusts_event_type)
+    # THEN the article the bucket holds is missing from the site
+    assert "missing site object articles/alpha/" in differences
+
+
+@pytest.mark.parametrize(
+    "example", [DELIVERED_TWICE, UPDATE_DELIVERED_TWICE, replace(LATE_DELETE, sequenced=True)]
+)
+def test_given_no_sequencer_check_when_events_repeat_or_reorder_then_the_site_still_converges(
+    mutation_backend: Backend, example: History
+):
+    # GIVEN ingest ignores S3 sequencers, WHEN events are duplicated or delivered late
+    differences = differences_after(mutation_backend, example, no_sequencer_check)
+    # THEN nothing differs: reading the current object is what orders events; the sequencer
+    # only saves work
+    assert differences == []
