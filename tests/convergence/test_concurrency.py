@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from concurrent.futures import ThreadPoolExecutor
-
-import pytest
 
 from pressroom.errors import TransientError
 from pressroom.pipeline import Pipeline
@@ -18,27 +14,8 @@ from tests.support import Site
 WORKERS = 20
 
 
-@pytest.fixture
-def atomic_dynamodb(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each DynamoDB request is atomic on AWS. moto checks a transaction's conditions item by
-    item while other threads write, and rolls a failed one back by restoring a snapshot, which
-    erases what other threads wrote meanwhile; one lock per request restores AWS's isolation.
-    (`pressroom up` serves threads too: this belongs in `local/moto_gaps.py`.)"""
-    from moto.dynamodb.responses import DynamoHandler
-
-    lock = threading.Lock()
-    original = DynamoHandler.call_action
-
-    @functools.wraps(original)
-    def call_action(self: DynamoHandler):  # type: ignore[no-untyped-def]
-        with lock:
-            return original(self)
-
-    monkeypatch.setattr(DynamoHandler, "call_action", call_action)
-
-
 def test_given_20_articles_sharing_a_tag_when_synced_in_parallel_then_the_tag_page_lists_all(
-    site: Site, atomic_dynamodb: None
+    site: Site,
 ):
     # GIVEN 20 uploaded articles that share the tag "Space" (notifications not yet delivered)
     keys = []
