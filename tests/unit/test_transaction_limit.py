@@ -1,0 +1,43 @@
+"""One article change is one DynamoDB transaction, and a transaction holds at most 100 actions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pressroom.adapters.content_store import _plan_actions
+from pressroom.model import Article, Tag
+from pressroom.publishing.catalog import plan_change
+from pressroom.publishing.ingest import MAX_LISTED_AUTHORS, MAX_LISTED_TAGS
+
+DYNAMODB_TRANSACTION_LIMIT = 100
+SOURCE_STATE_UPDATE = 1  # the commit's first action, besides the plan's
+
+
+def widest(prefix: str, slug: str, month: int) -> Article:
+    """An article in as many listings as ingest allows, all named with `prefix`."""
+    return Article(
+        source_key="articles/story.md",
+        slug=slug,
+        title=f"{prefix} story",
+        body_html="<p>Words.</p>",
+        summary="Words.",
+        published=datetime(2026, month, 1, tzinfo=UTC),
+        tags=tuple(Tag.of(f"{prefix} tag {n}") for n in range(MAX_LISTED_TAGS)),
+        authors=tuple(f"{prefix} Author {n}" for n in range(MAX_LISTED_AUTHORS)),
+    )
+
+
+def test_given_the_widest_articles_when_one_replaces_the_other_then_one_transaction_holds_it():
+    # GIVEN a live article in the most listings allowed
+    old = plan_change(None, widest("old", "old-story", 3), {}, page_size=10).record
+
+    # WHEN its file changes slug, month, every tag and every author (it leaves and joins the
+    # most listings one change can)
+    plan = plan_change(old, widest("new", "new-story", 4), {}, page_size=10)
+    actions = SOURCE_STATE_UPDATE + len(_plan_actions(plan, now="2026-04-01T00:00:00+00:00"))
+
+    # THEN the commit fits one DynamoDB transaction (and the caps leave almost no slack)
+    listings = 2 + MAX_LISTED_TAGS + MAX_LISTED_AUTHORS  # home, month, tags, authors
+    assert len(plan.delete_entries) == listings and len(plan.put_entries) == listings
+    assert actions <= DYNAMODB_TRANSACTION_LIMIT
+    assert actions > DYNAMODB_TRANSACTION_LIMIT - 4  # one more listing would not fit
