@@ -58,9 +58,13 @@ def load_handler(spec: FunctionSpec) -> Handler:
 
 
 def forget_handlers() -> None:
-    """Drop imported function modules (each holds settings read at import, like a cold start)."""
+    """Drop imported function modules (each holds settings read at import, like a cold start),
+    and the stdlib logger their Powertools loggers configured: it is shared by name, so it would
+    go on writing to the stream of the process's previous stack (in tests, an earlier test's
+    captured output)."""
     for name in [n for n in sys.modules if n.startswith("pressroom_function_")]:
         sys.modules.pop(name)
+    logging.Logger.manager.loggerDict.pop(os.environ.get("POWERTOOLS_SERVICE_NAME", ""), None)
 
 
 class QueuePump:
