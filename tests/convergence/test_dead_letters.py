@@ -1,0 +1,55 @@
+"""Messages that keep failing end in the dead-letter queue, visibly, and `redrive` brings them
+back once the cause is fixed: nothing is lost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from pressroom.operations import Target, redrive
+from tests.support import Site
+
+
+def queued(site: Site, logical_id: str) -> int:
+    attributes = site.runtime.stack.client("sqs").get_queue_attributes(
+        QueueUrl=site.runtime.stack.refs[logical_id],
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return sum(int(count) for count in attributes.values())
+
+
+def test_given_a_lasting_outage_then_the_upload_lands_in_the_dlq_and_redrive_publishes_it(
+    site: Site,
+):
+    site.upload("kettle.md", "---\ntitle: Kettle\ntags: [tea]\n---\nBoiled.\n", drain=False)
+    site_bucket = site.pipeline.settings.site_bucket
+    outage = {"on": True}
+
+    def fail_site_writes(params: dict[str, Any], **_: Any) -> None:
+        if outage["on"] and params.get("Bucket") == site_bucket:
+            error = {"Error": {"Code": "ServiceUnavailable", "Message": "the site bucket is down"}}
+            raise ClientError(error, "PutObject")
+
+    # Clients copy the session's hooks when they are created, so the hook stays registered and
+    # the outage is switched off instead.
+    events = boto3._get_default_session().events
+    events.register("before-parameter-build.s3.PutObject", fail_site_writes)
+    try:
+        site.runtime.drain()  # every delivery fails; the redrive policy gives up after 5
+    finally:
+        outage["on"] = False
+        events.unregister("before-parameter-build.s3.PutObject", fail_site_writes)
+
+    assert site.page("/articles/kettle/") is None
+    assert queued(site, "IngestQueue") == 0
+    assert queued(site, "IngestDeadLetterQueue") == 1
+
+    moved = redrive(Target(site.runtime.stack.outputs(), site.runtime.stack.client))
+    site.runtime.drain()
+
+    assert sum(result.moved for result in moved) == 1
+    assert queued(site, "IngestDeadLetterQueue") == 0
+    page = site.page("/articles/kettle/")
+    assert page is not None and "Boiled." in page
