@@ -8,13 +8,6 @@ from pathlib import Path
 from tests.browser import MOBILE, Browser
 from tests.site.support import BuiltSite, crawl
 
-# A known defect, kept exact so that any other broken link fails and fixing this one fails too
-# (then empty the list): the sample links an image that nothing publishes, because images are
-# not part of the pipeline (see the report of issue #4).
-KNOWN_BROKEN = [
-    ("/articles/reader-survey-results/", "/static/survey-chart.png", 404),
-]
-
 
 def test_given_the_served_site_when_a_reader_browses_then_links_work_without_console_errors(
     served_site: str, browser: Browser, tmp_path: Path
@@ -52,7 +45,7 @@ def test_given_the_served_site_when_crawled_then_no_internal_link_is_broken(
 
     result = crawl(served_site, built_site.site_url, starts)
 
-    assert result.broken == KNOWN_BROKEN
+    assert result.broken == []
     reached = set(result.visited)
     assert built_site.article_paths() <= reached
     assert {"/atom.xml", "/rss.xml", "/feed.json", "/tags/"} <= reached
