@@ -17,7 +17,21 @@ from pathlib import Path
 import pytest
 
 BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 60
+# The AWS CLI v1 pins botocore exactly; in the project's venv that sends pip's resolver through
+# hundreds of releases, so the CLI gets its own tool venv (built once, like sam's and checkov's).
+AWS_CLI_SPEC = "awscli>=1.32,<2"
+
+
+def aws_cli() -> Path:
+    venv = subprocess.run(
+        ["bash", str(REPO / "tools" / "tool-venv"), "awscli", AWS_CLI_SPEC],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return Path(venv) / "bin" / "aws"
 
 
 @dataclass
@@ -37,7 +51,7 @@ class LocalUp:
 
     def aws(self, *args: str) -> str:
         """The real AWS CLI against this endpoint."""
-        command = [str(BIN / "aws"), *args, "--endpoint-url", self.endpoint]
+        command = [str(aws_cli()), *args, "--endpoint-url", self.endpoint]
         done = subprocess.run(
             command, env=self.env, capture_output=True, text=True, timeout=60, check=False
         )
