@@ -33,7 +33,7 @@ site: $(STAMP) ## Build samples/articles into $(SITE) (embedded AWS, real functi
 serve: $(STAMP) ## Serve $(SITE) on http://127.0.0.1:$(PORT)
 	$(BIN)/pressroom serve $(SITE) --port $(PORT)
 
-test: lint typecheck security template unit ## Everything CI runs: lint, types, bandit, template checks, the test suite
+test: browser-deps lint typecheck security template unit ## Everything CI runs: lint, types, bandit, template checks, the test suite
 
 unit: $(STAMP) ## The pytest suite
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
@@ -52,7 +52,7 @@ template: ## cfn-lint, sam validate --lint, checkov (SAM-expanded) and sam build
 	bash tools/check-template
 
 .PHONY: browser-deps
-browser-deps: ## Install what the site tests need outside Python (root, Debian): chromium, its driver, Java
+browser-deps: ## Install what the site tests need outside Python when missing (Debian, as root): chromium, its driver, Java
 	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v java >/dev/null; then \
 	  echo "chromium, chromedriver and java are present"; \
 	else \
