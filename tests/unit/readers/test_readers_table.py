@@ -278,7 +278,7 @@ ACCEPTED: dict[str, Accepts] = {
         {"summary": "Claim."},
         body_has=(
             "<table>",
-            '<td style="text-align:right">1</td>',
+            '<td class="align-right">1</td>',
             '<code class="language-python">',
             'class="footnotes"',
             '<li id="fn1" class="footnote-item">',

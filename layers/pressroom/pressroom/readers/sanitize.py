@@ -51,8 +51,12 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer"
-# Table cells keep their alignment (Markdown tables write it as an inline style), nothing else.
+# Table cells keep their alignment (Markdown tables write it as an inline style), nothing else;
+# it then becomes a class, because the CDN's Content-Security-Policy (`style-src 'self'`) ignores
+# inline styles.
 ALLOWED_STYLE_PROPERTIES = frozenset({"text-align"})
+_CELL_ALIGNMENT = re.compile(r' style="text-align:\s*(left|center|right);?"')
+_ANY_STYLE = re.compile(r' style="[^"]*"')
 
 FOOTNOTE_CLASSES = frozenset(
     {"footnote-ref", "footnotes-sep", "footnotes", "footnotes-list", "footnote-item"}
@@ -78,7 +82,7 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 def clean_html(html: str) -> str:
     """Sanitise article HTML from any source before it is ever marked safe (invariant 5)."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
@@ -89,3 +93,5 @@ def clean_html(html: str) -> str:
         strip_comments=True,
         filter_style_properties=set(ALLOWED_STYLE_PROPERTIES),
     )
+    # Only table cells may keep a style, and only `text-align`: as a theme class, or not at all.
+    return _ANY_STYLE.sub("", _CELL_ALIGNMENT.sub(r' class="align-\1"', cleaned))
