@@ -8,17 +8,13 @@ is searched for what the browser itself parsed as script, handler or script URL.
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
-from typing import Any
 
 import pytest
 
-from pressroom.local.serve import _SiteHandler
 from tests.browser import Browser, chromium, chromium_missing
 from tests.security.hostile_site import HostileSite
+from tests.site.support import serve
 
 pytestmark = [
     pytest.mark.slow,  # needs the hostile corpus built (test_hostile_content.py)
@@ -82,15 +78,8 @@ return found.concat(window.__pwned || []);
 
 @pytest.fixture(scope="module")
 def served_hostile_site(hostile_site: HostileSite) -> Iterator[str]:
-    handler: Any = functools.partial(_SiteHandler, directory=str(hostile_site.site.folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(hostile_site.site.folder, with_csp=False) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -76,12 +76,15 @@ class _CdnLikeHandler(_SiteHandler):
 
 
 @contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve `folder` on 127.0.0.1 on a free port; yields the base URL (no trailing slash)."""
-    handler: Any = functools.partial(
-        type("Handler", (_CdnLikeHandler,), {"policy": content_security_policy()}),
-        directory=str(folder),
+def serve(folder: Path, with_csp: bool = True) -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 on a free port; yields the base URL (no trailing slash).
+    `with_csp=False` leaves out the CDN's policy (to test what sanitising alone achieves)."""
+    handler_class = (
+        type("Handler", (_CdnLikeHandler,), {"policy": content_security_policy()})
+        if with_csp
+        else _SiteHandler
     )
+    handler: Any = functools.partial(handler_class, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
