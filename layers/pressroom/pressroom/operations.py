@@ -38,6 +38,7 @@ class Target:
             ingest_bucket=o["IngestBucketName"],
             site_bucket=o["SiteBucketName"],
             invalidation_queue_url=o.get("InvalidationQueueUrl", ""),
+            rebuild_queue_url=o.get("RebuildQueueUrl", ""),
             distribution_id=o.get("DistributionId", ""),
             site_url=o.get("SiteUrl", "").rstrip("/"),
         )
