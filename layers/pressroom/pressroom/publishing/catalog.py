@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pressroom.model import Article, Tag, slug_of
+from pressroom.paths import article_path
 
 HOME = "home"
 
@@ -46,7 +47,7 @@ class Card:
 
     @property
     def path(self) -> str:
-        return f"/articles/{self.slug}/"
+        return article_path(self.slug)
 
     @property
     def updated(self) -> datetime:
@@ -136,12 +137,6 @@ class Plan:
     put_entries: tuple[Entry, ...] = ()
     delete_entries: tuple[Entry, ...] = ()
     heads: tuple[HeadChange, ...] = ()
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.put_entries or self.delete_entries or self.heads) and (
-            self.record == self.old_record
-        )
 
 
 def page_of(seq: int, page_size: int) -> int:
