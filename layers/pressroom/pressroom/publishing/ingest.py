@@ -40,7 +40,14 @@ from pressroom.errors import ConcurrentUpdate, RejectedFile, TransientError
 from pressroom.model import Article, Rejection, Source
 from pressroom.paths import article_path, page_key, source_key_from_event
 from pressroom.pipeline import Pipeline
-from pressroom.publishing.catalog import Card, ListingId, Plan, listings_of, plan_change
+from pressroom.publishing.catalog import (
+    ArticleRecord,
+    Card,
+    ListingId,
+    Plan,
+    listings_of,
+    plan_change,
+)
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.readers import read_article
 from pressroom.render import stylesheet
@@ -143,11 +150,12 @@ def _sync_once(
             return SyncResult(key, "unchanged")
 
     source = p.sources.read(key, p.settings.max_source_bytes)
-    desired = _desired(source, state, p)
+    live = p.store.get_article(state.slug)  # what this source has on the site now, if anything
+    desired = _desired(source, live, p)
     new_state = _next_state(state, source, desired, sequencer)
 
     if new_state is not None:
-        old_record = p.store.get_article(state.slug)
+        old_record = live
         article = desired if isinstance(desired, Article) and desired.is_live else None
         plan = None
         if not isinstance(desired, Rejection):
@@ -176,8 +184,11 @@ def _sync_once(
     return SyncResult(key, state.status, changes, rejection)
 
 
-def _desired(source: Source | None, state: SourceState, p: Pipeline) -> Article | Rejection | None:
-    """What the site should show for this key: an article, a rejection, or nothing."""
+def _desired(
+    source: Source | None, live: ArticleRecord | None, p: Pipeline
+) -> Article | Rejection | None:
+    """What the site should show for this key: an article, a rejection, or nothing. `live` is
+    the article this source has on the site now."""
     if source is None:
         return None
     if len(source.body) > p.settings.max_source_bytes:
@@ -193,18 +204,17 @@ def _desired(source: Source | None, state: SourceState, p: Pipeline) -> Article 
     too_many = _too_many_listings(article)
     if too_many is not None:
         return too_many
-    owner = p.store.slug_owner(article.slug)
+    keeps_slug = live is not None and live.slug == article.slug
+    owner = live.source_key if live is not None and keeps_slug else p.store.slug_owner(article.slug)
     if owner is not None and owner != source.key:
         return Rejection(
             source.key,
             f"the slug `{article.slug}` is already used by `{owner}`",
             "give this article its own `slug:` in the front matter, or rename the file",
         )
-    if article.date_source == "upload":
+    if article.date_source == "upload" and live is not None and keeps_slug:
         # Re-uploading must not move an article to the top: keep the first publish date.
-        previous = p.store.get_article(state.slug)
-        if previous is not None and previous.slug == article.slug:
-            article = replace(article, published=previous.card.published)
+        article = replace(article, published=live.card.published)
     return article
 
 
