@@ -15,10 +15,11 @@ from urllib.error import HTTPError
 from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.request import urlopen
 
-from pressroom.local.build import article_files, export_site, upload
+from pressroom.local.build import export_site
 from pressroom.local.embedded import embedded_aws, find_template
 from pressroom.local.serve import _SiteHandler
 from pressroom.local.template import Template
+from pressroom.operations import files_to_publish, upload
 
 SITE_URL = "https://news.example"
 
@@ -46,9 +47,9 @@ class BuiltSite:
 def build(src: Path, out: Path, overrides: dict[str, str]) -> BuiltSite:
     """What `pressroom build` does (real functions on the embedded backend), with settings
     overridden, e.g. a small PAGE_SIZE so that a handful of articles paginates."""
-    files = article_files(src)
+    files = files_to_publish([src])
     with embedded_aws({"SITE_URL": SITE_URL, **overrides}) as runtime:
-        upload(runtime, ((path.relative_to(src).as_posix(), path) for path in files), lambda: None)
+        upload(runtime.target, files, lambda: None)
         runtime.drain()
         export_site(runtime, out)
     return BuiltSite(folder=out, site_url=SITE_URL, sources=len(files))

@@ -4,7 +4,7 @@ backend, then export the site bucket to a folder."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,31 +38,17 @@ def article_files(src: Path) -> list[Path]:
     )
 
 
-def upload(
-    runtime: LocalRuntime, files: Iterable[tuple[str, Path]], progress: Callable[[], None]
-) -> None:
-    settings = Settings.from_env()
-    s3 = runtime.stack.client("s3")
-    for name, path in files:
-        s3.put_object(
-            Bucket=settings.ingest_bucket,
-            Key=settings.articles_prefix + name,
-            Body=path.read_bytes(),
-        )
-        progress()
-
-
 def build_site(
     src: Path,
     out: Path,
     site_url: str | None = None,
     progress: Callable[[], None] = lambda: None,
 ) -> BuildReport:
-    files = article_files(src)
-    root = src if src.is_dir() else src.parent
+    from pressroom.operations import files_to_publish, upload
+
     overrides = {"SITE_URL": site_url} if site_url else {}
     with embedded_aws(overrides) as runtime:
-        upload(runtime, ((path.relative_to(root).as_posix(), path) for path in files), progress)
+        upload(runtime.target, files_to_publish([src]), progress)
         runtime.drain()
         report = _collect(runtime)
         report.pages = export_site(runtime, out)

@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pressroom.local.stack import LocalStack
 from pressroom.local.template import (
@@ -21,6 +21,9 @@ from pressroom.local.template import (
     QueueSource,
     StreamSource,
 )
+
+if TYPE_CHECKING:
+    from pressroom.operations import Target
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -290,6 +293,13 @@ class LocalRuntime:
         due = min(gathering, key=lambda pump: pump.window_closes or 0.0)
         clock.now = max(clock.now, due.window_closes or 0.0)
         return due.poll()
+
+    @property
+    def target(self) -> Target:
+        """This stack as the operator commands address it."""
+        from pressroom.operations import Target
+
+        return Target(self.stack.outputs(), self.stack.client)
 
     @property
     def failures(self) -> int:
