@@ -95,3 +95,24 @@ def test_given_uploads_when_drained_then_ingest_and_listings_finish_before_one_i
     [invalidation] = site.invalidated_paths()
     expected = {"/index.html", "/tags/common/", "/articles/story-0/", "/articles/story-4/"}
     assert expected <= set(invalidation)
+
+
+def test_given_a_burst_of_uploads_when_drained_then_the_listings_render_once(site: Site):
+    """The listing stream's window (BatchSize 1000, 5 s) folds the heads a burst changes (three
+    ingest batches here) into one batch: the home and tag pages are rendered once, not once
+    per ingest batch."""
+    [pump] = [p for p in site.runtime.pumps if not isinstance(p, QueuePump)]
+    assert (pump.source.batch_size, pump.source.window_seconds) == (1000, 5)
+    handle = pump._handler
+    batches: list[int] = []
+    pump._handler = lambda event, context: (
+        batches.append(len(event["Records"])) or handle(event, context)
+    )
+    for n in range(25):
+        body = f"---\ntitle: Story {n}\ndate: 2026-03-01\ntags: [Common]\n---\n\nHi.\n"
+        site.upload(f"story-{n}.md", body, drain=False)
+
+    site.runtime.drain()
+
+    assert len(batches) == 1
+    assert "Story 24" in site.page("/tags/common/")

@@ -79,21 +79,7 @@ class ContentStore:
 
     def get_source(self, key: str) -> SourceState:
         item = self._get({"pk": f"SRC#{key}", "sk": "SRC"})
-        if item is None:
-            return SourceState(key=key)
-        return SourceState(
-            key=key,
-            rev=int(item["rev"]),
-            status=item.get("status", "absent"),
-            slug=item.get("slug", ""),
-            retired_slug=item.get("retired_slug", ""),
-            digest=item.get("digest", ""),
-            sequencer=item.get("sequencer", ""),
-            synced_rev=int(item.get("synced_rev", 0)),
-            reason=item.get("reason", ""),
-            fix=item.get("fix", ""),
-            updated=item.get("updated", ""),
-        )
+        return SourceState(key=key) if item is None else _source_from_item(key, item)
 
     def sources(self) -> Iterator[SourceState]:
         """Every source key the table knows (operators' status view; a scan)."""
@@ -102,9 +88,11 @@ class ContentStore:
             TableName=self.table,
             FilterExpression="begins_with(pk, :p)",
             ExpressionAttributeValues={":p": {"S": "SRC#"}},
+            ConsistentRead=True,
         ):
             for raw in page["Items"]:
-                yield self.get_source(_load(raw)["pk"].removeprefix("SRC#"))
+                item = _load(raw)
+                yield _source_from_item(item["pk"].removeprefix("SRC#"), item)
 
     def mark_synced(self, state: SourceState) -> bool:
         """Record that the site shows revision `state.rev`; False if a newer one was committed."""
@@ -333,6 +321,22 @@ class ContentStore:
             start_key = response.get("LastEvaluatedKey")
             if not start_key or (limit is not None and len(items) >= limit):
                 return items
+
+
+def _source_from_item(key: str, item: dict[str, Any]) -> SourceState:
+    return SourceState(
+        key=key,
+        rev=int(item["rev"]),
+        status=item.get("status", "absent"),
+        slug=item.get("slug", ""),
+        retired_slug=item.get("retired_slug", ""),
+        digest=item.get("digest", ""),
+        sequencer=item.get("sequencer", ""),
+        synced_rev=int(item.get("synced_rev", 0)),
+        reason=item.get("reason", ""),
+        fix=item.get("fix", ""),
+        updated=item.get("updated", ""),
+    )
 
 
 def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:

@@ -70,8 +70,49 @@ def forget_handlers() -> None:
     logging.Logger.manager.loggerDict.pop(os.environ.get("POWERTOOLS_SERVICE_NAME", ""), None)
 
 
-class QueuePump:
+class _BatchingWindow:
+    """Like Lambda's pollers, gather a batch until it is full or the source's batching window
+    (MaximumBatchingWindowInSeconds) has passed since its first record arrived."""
+
+    source: QueueSource | StreamSource
+
+    def __init__(self) -> None:
+        self.clock: Callable[[], float] = time.monotonic
+        self._opened = 0.0
+
+    @property
+    def gathered(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def window_closes(self) -> float | None:
+        """When the batch being gathered is due (None when none is being gathered)."""
+        return self._opened + self.source.window_seconds if self.gathered else None
+
+    def rebase(self, now: float) -> None:
+        """Start the batch being gathered (if any) at `now` of a new clock."""
+        self._opened = now
+
+    def _open_if_empty(self, arriving: int) -> None:
+        if arriving and not self.gathered:
+            self._opened = self.clock()
+
+    def _due(self, window_elapsed: bool | None) -> bool:
+        """Full, or its window has passed: read from the clock (a long-running stack), unless
+        the caller says (`drain` simulates time)."""
+        closes = self.window_closes
+        if closes is None:
+            return False
+        if window_elapsed is None:
+            window_elapsed = self.clock() >= closes
+        return window_elapsed or self.gathered >= self.source.batch_size
+
+
+class QueuePump(_BatchingWindow):
+    source: QueueSource
+
     def __init__(self, stack: LocalStack, function: FunctionSpec, source: QueueSource) -> None:
+        super().__init__()
         self.function = function
         self.source = source
         self.url = stack.refs[source.queue]
@@ -82,51 +123,42 @@ class QueuePump:
         # Seconds before a failed message is delivered again; None keeps the queue's own
         # visibility timeout, as Lambda does (`pressroom up` honours it).
         self.retry_after: int | None = 0
-        # Like Lambda's poller, gather a batch until it is full or the source's batching window
-        # (MaximumBatchingWindowInSeconds) has passed since its first message arrived.
-        self.clock: Callable[[], float] = time.monotonic
         self._batch: list[dict[str, Any]] = []
-        self._batch_opened = 0.0
 
     @property
-    def window_closes(self) -> float | None:
-        """When the batch being gathered is due (None when none is being gathered)."""
-        return self._batch_opened + self.source.window_seconds if self._batch else None
-
-    def rebase(self, now: float) -> None:
-        """Start the batch being gathered (if any) at `now` of a new clock."""
-        self._batch_opened = now
+    def gathered(self) -> int:
+        return len(self._batch)
 
     def poll(self, window_elapsed: bool | None = None) -> int:
-        """Deliver the gathered batch if it is due: full, or its batching window has passed;
-        returns how many messages were delivered. Whether the window has passed is read from
-        the clock (a long-running stack), unless the caller says (`drain` simulates time)."""
+        """Deliver the gathered batch if it is due; returns how many messages were delivered."""
         self._gather()
-        closes = self.window_closes
-        if closes is None:
-            return 0
-        if window_elapsed is None:
-            window_elapsed = self.clock() >= closes
-        if not (window_elapsed or len(self._batch) >= self.source.batch_size):
+        if not self._due(window_elapsed):
             return 0
         messages, self._batch = self._batch, []
         event = {"Records": [self._record(message) for message in messages]}
         failed = self._invoke(event, messages)
         for message in messages:
-            if message["MessageId"] in failed:
-                # Back on the queue after `retry_after` (at once by default: in tests nobody
-                # benefits from waiting); the queue's redrive policy moves it to the DLQ after
-                # maxReceiveCount deliveries.
-                if self.retry_after is not None:
-                    self._sqs.change_message_visibility(
-                        QueueUrl=self.url,
-                        ReceiptHandle=message["ReceiptHandle"],
-                        VisibilityTimeout=self.retry_after,
-                    )
-            else:
-                self._sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
+            # Back on the queue after `retry_after` (at once by default: in tests nobody
+            # benefits from waiting); the queue's redrive policy moves it to the DLQ after
+            # maxReceiveCount deliveries.
+            if message["MessageId"] in failed and self.retry_after is not None:
+                self._sqs.change_message_visibility(
+                    QueueUrl=self.url,
+                    ReceiptHandle=message["ReceiptHandle"],
+                    VisibilityTimeout=self.retry_after,
+                )
+        self._delete([message for message in messages if message["MessageId"] not in failed])
         self.failures += len(failed)
         return len(messages)
+
+    def _delete(self, messages: list[dict[str, Any]]) -> None:
+        """Delete what the function handled, ten to a request as Lambda's poller does."""
+        for start in range(0, len(messages), 10):
+            entries = [
+                {"Id": str(n), "ReceiptHandle": message["ReceiptHandle"]}
+                for n, message in enumerate(messages[start : start + 10])
+            ]
+            self._sqs.delete_message_batch(QueueUrl=self.url, Entries=entries)
 
     def _gather(self) -> None:
         while len(self._batch) < self.source.batch_size:
@@ -138,8 +170,7 @@ class QueuePump:
             ).get("Messages", [])
             if not received:
                 return
-            if not self._batch:
-                self._batch_opened = self.clock()
+            self._open_if_empty(len(received))
             self._batch += received
 
     def _invoke(self, event: dict[str, Any], messages: list[dict[str, Any]]) -> set[str]:
@@ -164,8 +195,11 @@ class QueuePump:
         }
 
 
-class StreamPump:
+class StreamPump(_BatchingWindow):
+    source: StreamSource
+
     def __init__(self, stack: LocalStack, function: FunctionSpec, source: StreamSource) -> None:
+        super().__init__()
         self.function = function
         self.source = source
         self.arn = stack.attribute(source.table, "StreamArn")
@@ -175,11 +209,15 @@ class StreamPump:
         self._pending: list[dict[str, Any]] = []
         self.failures = 0
 
-    def poll(self) -> int:
-        """Deliver the next batch of matching records; a failed batch is delivered again
-        (in order) until it succeeds or runs out of retries."""
+    @property
+    def gathered(self) -> int:
+        return len(self._pending)
+
+    def poll(self, window_elapsed: bool | None = None) -> int:
+        """Deliver the next batch of matching records when it is due; a failed batch is
+        delivered again (in order) until it succeeds or runs out of retries."""
         self._fill()
-        if not self._pending:
+        if not self._due(window_elapsed):
             return 0
         batch = self._pending[: self.source.batch_size]
         for attempt in range(self.source.max_retries + 1):
@@ -191,6 +229,8 @@ class StreamPump:
         else:
             self.failures += len(batch)
         del self._pending[: len(batch)]
+        if self._pending:
+            self._opened = self.clock()  # the rest starts a new window, as on a queue
         return len(batch)
 
     def _fill(self) -> None:
@@ -209,9 +249,9 @@ class StreamPump:
                 response = self._streams.get_records(ShardIterator=iterator, Limit=_STREAM_READ)
                 iterator = self._iterators[shard_id] = response["NextShardIterator"]
                 records = response["Records"]
-                self._pending += [
-                    self._record(record) for record in records if self._matches(record)
-                ]
+                matching = [self._record(record) for record in records if self._matches(record)]
+                self._open_if_empty(len(matching))
+                self._pending += matching
                 if len(records) < _STREAM_READ:  # caught up with the shard
                     break
 
@@ -266,9 +306,8 @@ class LocalRuntime:
         while anything moves; once every source is idle it jumps to the earliest batching window
         that closes (ties: the pump listed first), so a burst coalesces as it does on Lambda."""
         clock = _SimulatedClock()
-        queue_pumps = [pump for pump in self.pumps if isinstance(pump, QueuePump)]
-        saved = [pump.clock for pump in queue_pumps]
-        for pump in queue_pumps:
+        saved = [pump.clock for pump in self.pumps]
+        for pump in self.pumps:
             pump.clock = clock
             pump.rebase(clock.now)
         try:
@@ -276,18 +315,18 @@ class LocalRuntime:
             for _ in range(max_rounds):
                 moved = sum(pump.poll() for pump in self.pumps)
                 if not moved:
-                    moved = self._close_next_window(queue_pumps, clock)
+                    moved = self._close_next_window(self.pumps, clock)
                 if not moved:
                     return delivered
                 delivered += moved
             raise RuntimeError("the local event sources did not settle")
         finally:
-            for pump, original in zip(queue_pumps, saved, strict=True):
+            for pump, original in zip(self.pumps, saved, strict=True):
                 pump.clock = original
 
     @staticmethod
-    def _close_next_window(queue_pumps: list[QueuePump], clock: _SimulatedClock) -> int:
-        gathering = [pump for pump in queue_pumps if pump.window_closes is not None]
+    def _close_next_window(pumps: list[Pump], clock: _SimulatedClock) -> int:
+        gathering = [pump for pump in pumps if pump.window_closes is not None]
         if not gathering:
             return 0
         due = min(gathering, key=lambda pump: pump.window_closes or 0.0)

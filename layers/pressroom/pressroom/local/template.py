@@ -56,6 +56,7 @@ class StreamSource:
     batch_size: int
     key_prefixes: dict[str, str] = field(default_factory=dict)  # key attribute → prefix filter
     max_retries: int = 10
+    window_seconds: int = 0
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,7 @@ class Template:
                         batch_size=int(props.get("BatchSize", 100)),
                         key_prefixes=_prefix_filters(props.get("FilterCriteria", {})),
                         max_retries=int(props.get("MaximumRetryAttempts", 10)),
+                        window_seconds=int(props.get("MaximumBatchingWindowInSeconds", 0)),
                     )
                 )
         return sources

@@ -154,9 +154,9 @@ def local_cloud(
         for pump in runtime.pumps:
             if isinstance(pump, QueuePump):
                 pump.retry_after = retry_after
-                if max_window is not None:
-                    window = min(pump.source.window_seconds, max_window)
-                    pump.source = replace(pump.source, window_seconds=window)
+            if max_window is not None:
+                window = min(pump.source.window_seconds, max_window)
+                pump.source = replace(pump.source, window_seconds=window)
         watcher = InvalidationWatcher(local_client("cloudfront"), env["DISTRIBUTION_ID"], cache)
         pumps = EventPumps(runtime, watcher, poll_interval)
         cdn.start()
