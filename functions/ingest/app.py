@@ -1,6 +1,6 @@
 """Ingest: SQS batches of S3 notifications → converge each named source key."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -16,7 +16,6 @@ from pressroom.publishing.ingest import correlation_id_of, ingest_notification
 from pressroom.settings import Settings
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 pipeline = Pipeline(Settings.from_env())
@@ -38,7 +37,6 @@ def record_handler(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
     return process_partial_response(

@@ -1,6 +1,6 @@
 """Invalidation: SQS batches of changed paths → one coalesced CloudFront invalidation."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import SQSEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -10,13 +10,11 @@ from pressroom.publishing.invalidation import correlation_ids_of, invalidate, pa
 from pressroom.settings import Settings
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 pipeline = Pipeline(Settings.from_env())
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 @event_source(data_class=SQSEvent)
 def handler(event: SQSEvent, context: LambdaContext) -> dict:

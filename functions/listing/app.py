@@ -1,6 +1,6 @@
 """Listing: the table's stream of listing-head changes → re-render those listings."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -10,13 +10,11 @@ from pressroom.publishing.listings import head_changes, render_listings
 from pressroom.settings import Settings
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 pipeline = Pipeline(Settings.from_env())
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 @event_source(data_class=DynamoDBStreamEvent)
 def handler(event: DynamoDBStreamEvent, context: LambdaContext) -> dict:

@@ -1,6 +1,6 @@
 """Rebuild: SQS messages of ~10 source keys (or listing ids) → re-render them."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -15,7 +15,6 @@ from pressroom.publishing.rebuild import rebuild
 from pressroom.settings import Settings
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 pipeline = Pipeline(Settings.from_env())
@@ -37,7 +36,6 @@ def record_handler(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
     return process_partial_response(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pressroom.adapters.aws import new_client
 from pressroom.adapters.buckets import IngestBucket, SiteBucket
@@ -16,8 +16,10 @@ from pressroom.adapters.cdn import Distribution
 from pressroom.adapters.content_store import ContentStore
 from pressroom.adapters.queues import InvalidationQueue, WorkQueue
 from pressroom.publishing.site_writer import SiteWriter
-from pressroom.render import Renderer
 from pressroom.settings import Settings
+
+if TYPE_CHECKING:
+    from pressroom.render import Renderer
 
 
 class Pipeline:
@@ -47,6 +49,8 @@ class Pipeline:
 
     @cached_property
     def renderer(self) -> Renderer:
+        from pressroom.render import Renderer  # Jinja2 and the feed writers: only if rendering
+
         return Renderer(self.settings)
 
     @cached_property

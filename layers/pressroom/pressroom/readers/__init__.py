@@ -17,23 +17,27 @@ step builds the `Article` (`article.py`). Modules:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import import_module
 from types import MappingProxyType
 
 from pressroom.errors import RejectedFile
 from pressroom.model import Article, Source
-from pressroom.readers import html_reader, markdown_reader, text_reader
-from pressroom.readers.article import build_article
 from pressroom.readers.base import Reader, Unreadable
 from pressroom.readers.decode import decode_text
 from pressroom.settings import Settings
 
 __all__ = ["READERS", "SUPPORTED_EXTENSIONS", "read_article", "reader_for"]
 
-READERS: Mapping[str, Reader] = MappingProxyType(
+# Extension -> (module, function) of its reader (each module's EXTENSIONS; a unit test keeps them
+# equal). A reader and its parsers (markdown-it, YAML, nh3) are imported when the first file of
+# its format is read, not at the cold start of every function that imports this package.
+READERS: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
-        **dict.fromkeys(markdown_reader.EXTENSIONS, markdown_reader.read_markdown),
-        **dict.fromkeys(text_reader.EXTENSIONS, text_reader.read_text),
-        **dict.fromkeys(html_reader.EXTENSIONS, html_reader.read_html),
+        **dict.fromkeys(
+            (".md", ".markdown", ".mdown", ".mkd"), ("markdown_reader", "read_markdown")
+        ),
+        **dict.fromkeys((".txt", ".text"), ("text_reader", "read_text")),
+        **dict.fromkeys((".html", ".htm"), ("html_reader", "read_html")),
     }
 )
 SUPPORTED_EXTENSIONS = tuple(READERS)
@@ -48,17 +52,20 @@ def extension_of(key: str) -> str:
 
 def reader_for(key: str) -> Reader:
     extension = extension_of(key)
-    reader = READERS.get(extension)
-    if reader is None:
+    if extension not in READERS:
         found = f"`{extension}` files" if extension else "files without an extension"
         raise Unreadable(
             f"Pressroom cannot read {found}.",
             f"Upload the article as one of: {', '.join(SUPPORTED_EXTENSIONS)}.",
         )
+    module, function = READERS[extension]
+    reader: Reader = getattr(import_module(f"{__name__}.{module}"), function)
     return reader
 
 
 def read_article(source: Source, settings: Settings) -> Article:
+    from pressroom.readers.article import build_article  # loaded with the first reader, as above
+
     try:
         reader = reader_for(source.key)
         text = decode_text(source.body, settings.max_source_bytes)

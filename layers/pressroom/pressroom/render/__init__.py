@@ -18,7 +18,6 @@ from markupsafe import Markup
 from pressroom.model import Article, Tag, slug_of
 from pressroom.paths import FEED_FILES, feed_path, listing_path
 from pressroom.publishing.catalog import HOME, Card, ListingId
-from pressroom.render.feeds import Feed, atom_feed, json_feed, rss_feed
 from pressroom.settings import Settings
 
 FEED_TYPES = {
@@ -26,7 +25,6 @@ FEED_TYPES = {
     "rss": ("application/rss+xml", "RSS"),
     "json": ("application/feed+json", "JSON Feed"),
 }
-_FEED_WRITERS = {"atom": atom_feed, "rss": rss_feed, "json": json_feed}
 DESCRIPTION_LIMIT = 200  # search engines show about this much of a meta description
 
 
@@ -245,6 +243,9 @@ class Renderer:
 
     def feeds(self, listing: ListingId, title: str, cards: list[Card]) -> dict[str, bytes]:
         """The listing's feeds by format ("atom", "rss", "json"), newest card first."""
+        # feedgen and lxml load only where feeds are written (the listing function's cold start)
+        from pressroom.render.feeds import Feed, atom_feed, json_feed, rss_feed
+
         site = self.settings.site_title
         feed = Feed(
             title=site if listing.kind == HOME else f"{title} · {site}",
@@ -256,7 +257,8 @@ class Renderer:
             publisher=site,
             cards=tuple(cards),
         )
-        return {fmt: write(feed) for fmt, write in _FEED_WRITERS.items()}
+        writers = {"atom": atom_feed, "rss": rss_feed, "json": json_feed}
+        return {fmt: write(feed) for fmt, write in writers.items()}
 
     def sitemap_shard(self, cards: list[Card]) -> str:
         return self._render("sitemap.xml", cards=sorted(cards, key=lambda card: card.sort_key))

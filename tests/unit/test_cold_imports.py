@@ -1,0 +1,77 @@
+"""What each function loads at cold start: importing a handler (in a fresh interpreter, as
+Lambda does) must not pull in libraries its code path does not need before its first event.
+The figures behind this are `bench/coldstart.py`'s."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Import a handler file the way Lambda (and bench/coldstart.py) does, then list what got loaded.
+_IMPORT_HANDLER = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("cold_function", sys.argv[1])
+spec.loader.exec_module(importlib.util.module_from_spec(spec))
+print(json.dumps(sorted(sys.modules)))
+"""
+_ENV = {
+    "CONTENT_TABLE": "content",
+    "INGEST_BUCKET": "ingest",
+    "SITE_BUCKET": "site",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "POWERTOOLS_SERVICE_NAME": "pressroom",
+}
+# Loaded on the first event that needs them, if any, never at import: the X-Ray SDK (it builds a
+# botocore client as it is imported), the readers' parsers (a file of their format is read), the
+# feed writers (a listing is rendered) and, in the function that never renders, Jinja2.
+X_RAY = {"aws_xray_sdk"}
+READERS = {
+    "markdown_it",
+    "mdit_py_plugins",
+    "yaml",
+    "frontmatter",
+    "nh3",
+    "pressroom.readers.article",
+}
+FEEDS = {"feedgen", "lxml"}
+NOT_AT_IMPORT = {
+    "ingest": X_RAY | READERS | FEEDS,
+    "listing": X_RAY | READERS | FEEDS,
+    "invalidation": X_RAY | READERS | FEEDS | {"jinja2", "pressroom.render"},
+    "rebuild": X_RAY | READERS | FEEDS,
+}
+
+
+def modules_after_importing(function: str) -> set[str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_HANDLER, str(REPO / "functions" / function / "app.py")],
+        env={**env, **_ENV},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    return set(json.loads(done.stdout))
+
+
+def packages(modules: set[str]) -> set[str]:
+    """`jinja2` for `jinja2.environment`; dotted names are kept for exact matches."""
+    return modules | {name.split(".")[0] for name in modules}
+
+
+@pytest.mark.parametrize("function", sorted(NOT_AT_IMPORT))
+def test_given_a_fresh_interpreter_when_a_handler_is_imported_then_later_needs_stay_unloaded(
+    function: str,
+):
+    loaded = packages(modules_after_importing(function))
+
+    assert "boto3" in loaded  # the baseline every handler pays; proves the probe sees imports
+    assert loaded & NOT_AT_IMPORT[function] == set()
