@@ -22,6 +22,7 @@ EVENTS = {  # the sample events `sam local invoke -e` takes
     "IngestFunction": "ingest-put.json",
     "ListingFunction": "listing-head-change.json",
     "InvalidationFunction": "invalidation-paths.json",
+    "RebuildFunction": "rebuild-keys.json",
 }
 SAMPLE_ARTICLE = "---\ntitle: Hello world\ndate: 2026-06-01\ntags: [hello]\n---\nHello.\n"
 

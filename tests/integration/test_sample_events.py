@@ -60,3 +60,12 @@ def test_given_path_messages_then_one_normalised_invalidation_is_created(site: S
     assert [sorted(batch) for batch in site.invalidated_paths()] == [
         ["/articles/hello-world/", "/index.html", "/tags/", "/tags/hello/"]
     ]
+
+
+def test_given_a_rebuild_message_for_an_unsynced_upload_then_the_rebuild_function_publishes_it(
+    site: Site,
+):
+    site.upload("hello world.md", "---\ntitle: Hello world\n---\nHi.\n", drain=False)
+
+    assert invoke(site, "RebuildFunction", "rebuild-keys.json") == {"batchItemFailures": []}
+    assert site.page("/articles/hello-world/") is not None
