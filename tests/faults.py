@@ -35,6 +35,7 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
 _MACHINERY = {
     ("sqs", "ReceiveMessage"),
     ("sqs", "DeleteMessage"),
+    ("sqs", "DeleteMessageBatch"),
     ("sqs", "ChangeMessageVisibility"),
     ("sqs", "GetQueueAttributes"),
 }

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from pressroom.adapters.buckets import IngestBucket
+from pressroom.errors import TransientError
 from tests.support import Site
 
 GOOD = "---\ntitle: Budget vote\ntags: [council]\n---\nThe council voted.\n"
@@ -69,3 +73,28 @@ def test_given_a_renamed_slug_then_the_old_page_goes_and_the_new_one_is_listed(s
     tag_page = site.page("/tags/council/")
     assert tag_page is not None and "/articles/council-budget/" in tag_page
     assert "/articles/budget-vote/" not in tag_page
+
+
+def test_given_a_fix_whose_sync_stopped_before_clearing_the_report_then_the_retry_clears_it(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+):
+    """A valid publish skips the report deletion when no report can exist; a report left by
+    an unfinished sync (the state's synced revision lags) is still cleared by the retry."""
+    site.upload("budget-vote.md", BROKEN)
+    deletions: list[str] = []
+    clear = IngestBucket.delete_report
+
+    def stop_once(bucket: IngestBucket, key: str) -> None:
+        deletions.append(key)
+        if len(deletions) == 1:
+            raise TransientError("the worker stopped here")
+        clear(bucket, key)
+
+    monkeypatch.setattr(IngestBucket, "delete_report", stop_once)
+
+    site.upload("budget-vote.md", GOOD)
+
+    assert deletions == ["articles/budget-vote.md"] * 2
+    assert site.report("budget-vote.md") is None
+    site.upload("other.md", GOOD.replace("Budget vote", "Other story"))
+    assert len(deletions) == 2  # a first publish has no report to clear

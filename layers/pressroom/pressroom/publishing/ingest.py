@@ -149,6 +149,8 @@ def _sync_once(
         if sequencer == state.sequencer and state.synced_rev == state.rev and not force:
             return SyncResult(key, "unchanged")
 
+    # A report can exist only if the key was rejected, or a sync of it did not finish.
+    may_have_report = force or state.status == "rejected" or state.synced_rev != state.rev
     source = p.sources.read(key, p.settings.max_source_bytes)
     live = p.store.get_article(state.slug)  # what this source has on the site now, if anything
     desired = _desired(source, live, p)
@@ -176,7 +178,7 @@ def _sync_once(
     else:
         listed_elsewhere = set()  # a forced re-render changes no card
 
-    changes = _project(state, desired, p, correlation_id)
+    changes = _project(state, desired, p, correlation_id, may_have_report)
     _refresh_referrers(listed_elsewhere, key, p)
     if not p.store.mark_synced(state):
         return None  # a newer revision landed meanwhile: project again from the top
@@ -299,7 +301,11 @@ def _retire(
 
 
 def _project(
-    state: SourceState, desired: Article | Rejection | None, p: Pipeline, correlation_id: str = ""
+    state: SourceState,
+    desired: Article | Rejection | None,
+    p: Pipeline,
+    correlation_id: str = "",
+    may_have_report: bool = True,
 ) -> Changes:
     """Make the article page and the error report match `state`. Idempotent."""
     outputs: list[Output] = []
@@ -318,7 +324,7 @@ def _project(
 
     if isinstance(desired, Rejection):
         p.sources.put_report(state.key, desired.report())
-    else:
+    elif may_have_report:
         p.sources.delete_report(state.key)
     return changes
 
