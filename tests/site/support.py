@@ -51,7 +51,7 @@ def build(src: Path, out: Path, overrides: dict[str, str]) -> BuiltSite:
     with embedded_aws({"SITE_URL": SITE_URL, **overrides}) as runtime:
         upload(runtime.target, files, lambda: None)
         runtime.drain()
-        export_site(runtime, out)
+        export_site(out)
     return BuiltSite(folder=out, site_url=SITE_URL, sources=len(files))
 
 
