@@ -22,6 +22,9 @@ from pressroom.readers.metadata import normalise_key, normalise_keys, split_name
 
 MAX_YAML_ALIASES = 16  # a handful of `*anchor` re-uses is legitimate; a billion laughs is not
 MAX_NESTING = 8
+# libyaml's loader where PyYAML was built with it (its wheels are, for Lambda too): same safe
+# constructors, ~10x faster than the pure-Python parser.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class SafeYAMLHandler(BaseHandler):
@@ -37,7 +40,7 @@ class SafeYAMLHandler(BaseHandler):
 
     def load(self, fm: str, **kwargs: object) -> Any:
         _refuse_yaml_bombs(fm)
-        return yaml.load(fm, Loader=yaml.SafeLoader)
+        return yaml.load(fm, Loader=_SAFE_LOADER)  # noqa: S506 # nosec B506 # a safe loader
 
 
 class TomlHandler(BaseHandler):
@@ -125,7 +128,7 @@ def _refuse_yaml_bombs(block: str) -> None:
     """Scan events before building anything: aliases re-use nodes without copying them, so a
     few kilobytes can describe billions of values; deep nesting exhausts the recursion."""
     aliases = depth = 0
-    for event in yaml.parse(block, Loader=yaml.SafeLoader):
+    for event in yaml.parse(block, Loader=_SAFE_LOADER):
         if isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_YAML_ALIASES:
