@@ -19,6 +19,10 @@ def apply() -> None:
     _items_serialise_in_proportion_to_their_size()
     _queries_read_one_partition()
     _dynamodb_requests_are_atomic()
+    # The speed patches change no response; they go on top of the fixes above.
+    from pressroom.local import moto_speedups
+
+    moto_speedups.apply()
     _applied = True
 
 

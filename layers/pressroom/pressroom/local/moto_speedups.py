@@ -1,0 +1,454 @@
+"""Make the embedded AWS backend (moto) cheap per call and flat in table size.
+
+`moto_gaps` makes moto behave like AWS; the patches here change no response at all: each names
+the moto or botocore machinery it skips and why what a caller sees stays the same. They are
+applied with `moto_gaps.apply()` (backend side, so also in `pressroom up`'s moto server);
+`install_client_hooks()` is for in-process clients only (`embedded_aws`)."""
+
+from __future__ import annotations
+
+import functools
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+_applied = False
+
+
+def apply() -> None:
+    global _applied
+    if _applied:
+        return
+    _queries_seek_in_sorted_partitions()
+    _applied = True
+
+
+# --- Queries: O(log P + results) in a partition of P items -------------------------------------
+
+_PARTITIONS = "_pressroom_sorted_partitions"  # Table attribute: {hash DynamoType: _Partition}
+_RANGE_OPS = frozenset({"=", "EQ", "<", "LT", "<=", "LE", ">", "GT", ">=", "GE", "BETWEEN"})
+_BEGINS_WITH = "BEGINS_WITH"
+
+
+def _native(value: Any, kind: str | None) -> Any:
+    """The Python value moto orders a key attribute by (`DynamoType.cast_value`), or None when
+    the attribute is not a plain string or number of the declared kind."""
+    if value is None or value.type != kind:
+        return None
+    if kind == "S":
+        return value.value if isinstance(value.value, str) else None
+    if kind == "N":
+        try:
+            number = Decimal(value.value)
+        except (ArithmeticError, TypeError, ValueError):
+            return None
+        return None if number.is_nan() else number
+    return None
+
+
+def _strip(entry: tuple[Any, ...]) -> tuple[Any, ...]:
+    return entry[:-1]  # the sort key without the item's own key (a DynamoType)
+
+
+class _Partition:
+    """One partition's item keys in query order: by the table's range key, and by each local
+    secondary index's range key then the table's (moto's order for an index query). Entries
+    end with the item's range key (a DynamoType) to find the item in `table.items`."""
+
+    def __init__(self, table: Any, indexes: dict[str, tuple[str, str]]) -> None:
+        self.table = table
+        self.indexes = indexes  # name → (range attribute, its declared type)
+        self.by_range: list[tuple[Any, Any]] = []
+        self.by_index: dict[str, list[tuple[Any, Any, Any]]] = {name: [] for name in indexes}
+        self.entries: dict[Any, tuple[Any, dict[str, Any]]] = {}
+
+    @classmethod
+    def build(cls, table: Any, items: dict[Any, Any]) -> _Partition | None:
+        partition = cls(table, _local_indexes(table))
+        for key, item in items.items():
+            if not partition._add(key, item, sort=False):
+                return None
+        partition.by_range.sort(key=_strip)
+        for entries in partition.by_index.values():
+            entries.sort(key=_strip)
+        return partition
+
+    def _add(self, key: Any, item: Any, sort: bool = True) -> bool:
+        native = _native(key, self.table.range_key_type)
+        if native is None:
+            return False
+        indexed: dict[str, Any] = {}
+        for name, (attribute, kind) in self.indexes.items():
+            value = item.attrs.get(attribute)
+            if value is None:
+                continue  # not in the index (moto skips items without the index's keys)
+            indexed[name] = _native(value, kind)
+            if indexed[name] is None:
+                return False
+        self.entries[key] = (native, indexed)
+        add: Callable[[list[Any], Any], None] = (
+            functools.partial(insort, key=_strip) if sort else list.append
+        )
+        add(self.by_range, (native, key))
+        for name, value in indexed.items():
+            add(self.by_index[name], (value, native, key))
+        return True
+
+    def refresh(self, key: Any, item: Any) -> bool:
+        """Follow one item's write (`item` None: deleted). False: the partition holds keys
+        this index cannot order; forget it and let moto answer."""
+        old = self.entries.pop(key, None)
+        if old is not None:
+            native, indexed = old
+            _remove(self.by_range, (native,))
+            for name, value in indexed.items():
+                _remove(self.by_index[name], (value, native))
+        return item is None or self._add(key, item)
+
+
+def _remove(entries: list[Any], prefix: tuple[Any, ...]) -> None:
+    at = bisect_left(entries, prefix, key=_strip)
+    if at < len(entries) and _strip(entries[at]) == prefix:
+        del entries[at]
+
+
+def _local_indexes(table: Any) -> dict[str, tuple[str, str]]:
+    """The table's local secondary indexes this index can order: one range attribute of type
+    S or N, declared in the table's attribute definitions."""
+    kinds = {a["AttributeName"]: a["AttributeType"] for a in table.attr or []}
+    found = {}
+    for index in table.indexes or []:
+        hashes = [k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH"]
+        ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
+        if (
+            hashes == [table.hash_key_attr]
+            and len(ranges) == 1
+            and kinds.get(ranges[0]) in ("S", "N")
+        ):
+            found[index.name] = (ranges[0], kinds[ranges[0]])
+    return found
+
+
+def _partition(table: Any, hash_key: Any) -> _Partition | None:
+    partitions = table.__dict__.setdefault(_PARTITIONS, {})
+    found = partitions.get(hash_key)
+    if found is None:
+        items = table.items.get(hash_key)  # .get: moto's defaultdict must not grow
+        found = _Partition.build(table, items or {})
+        if found is not None:
+            partitions[hash_key] = found
+    return found
+
+
+def _item_written(table: Any, hash_key: Any, range_key: Any) -> None:
+    """Keep a cached partition in step with a write (put, update, delete, rollback) to it."""
+    partitions = table.__dict__.get(_PARTITIONS)
+    if not partitions or hash_key is None:
+        return
+    partition = partitions.get(hash_key)
+    if partition is None:
+        return
+    items = table.items.get(hash_key)
+    item = items.get(range_key) if items and range_key is not None else None
+    if range_key is None or not partition.refresh(range_key, item):
+        del partitions[hash_key]
+
+
+def _keys_of(table: Any, key: dict[str, Any]) -> tuple[Any, Any]:
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    hash_value, range_value = key.get(table.hash_key_attr), key.get(table.range_key_attr)
+    if not isinstance(hash_value, dict) or not isinstance(range_value, dict):
+        return None, None
+    return DynamoType(hash_value), DynamoType(range_value)
+
+
+class _Seek:
+    """One query's key conditions in native values, or `ok` False when moto must answer it."""
+
+    def __init__(
+        self,
+        table: Any,
+        hash_key: Any,
+        comparison: str | None,
+        values: list[Any],
+        limit: Any,
+        start_key: Any,
+        index_name: str | None,
+        hash_conditions: Any,
+        range_conditions: Any,
+    ) -> None:
+        self.ok = False
+        if hash_key is None or not table.range_key_attr or table.range_key_type not in ("S", "N"):
+            return
+        if index_name is None:
+            self.range_attr, kind = table.range_key_attr, table.range_key_type
+        else:
+            index = _local_indexes(table).get(index_name)
+            if index is None or any(i.name == index_name for i in table.global_indexes or []):
+                return
+            self.range_attr, kind = index
+        if hash_conditions and [name for name, _ in hash_conditions] != [table.hash_key_attr]:
+            return
+        if hash_conditions and hash_conditions[0][1] != hash_key:
+            return
+        if range_conditions and (
+            len(range_conditions) != 1
+            or range_conditions[0][0] != self.range_attr
+            or range_conditions[0][1] != comparison
+        ):
+            return
+        if limit is not None and (not isinstance(limit, int) or limit < 1):
+            return
+        self.comparison = comparison
+        self.values = [_native(v, kind) for v in values]
+        if comparison is not None:
+            if any(v is None for v in self.values):
+                return
+            if comparison == _BEGINS_WITH:
+                if kind != "S" or len(self.values) != 1:
+                    return
+            elif comparison not in _RANGE_OPS:
+                return
+            if len(self.values) != (2 if comparison == "BETWEEN" else 1):
+                return
+        self.start: tuple[Any, ...] | None = None
+        if start_key is not None:
+            self.start = self._start(table, hash_key, start_key, index_name, kind)
+            if self.start is None:
+                return
+        self.ok = True
+
+    def _start(
+        self, table: Any, hash_key: Any, start_key: Any, index_name: str | None, kind: str
+    ) -> tuple[Any, ...] | None:
+        from moto.dynamodb.models.dynamo_type import DynamoType
+
+        names = [table.hash_key_attr, table.range_key_attr]
+        if index_name is not None:
+            names.append(self.range_attr)
+        if not isinstance(start_key, dict) or any(
+            not isinstance(start_key.get(name), dict) or len(start_key[name]) != 1 for name in names
+        ):
+            return None
+        if DynamoType(start_key[table.hash_key_attr]) != hash_key:
+            return None
+        own = _native(DynamoType(start_key[table.range_key_attr]), table.range_key_type)
+        if own is None:
+            return None
+        if index_name is None:
+            return (own,)
+        indexed = _native(DynamoType(start_key[self.range_attr]), kind)
+        return None if indexed is None else (indexed, own)
+
+    def block(self, entries: list[Any]) -> tuple[int, int]:
+        """The entries the key condition selects: a slice, as the entries are in key order."""
+        first = functools.partial(bisect_left, entries, key=lambda e: e[0])
+        last = functools.partial(bisect_right, entries, key=lambda e: e[0])
+        op, values = self.comparison, self.values
+        if op is None:
+            return 0, len(entries)
+        if op in ("=", "EQ"):
+            return first(values[0]), last(values[0])
+        if op in ("<", "LT"):
+            return 0, first(values[0])
+        if op in ("<=", "LE"):
+            return 0, last(values[0])
+        if op in (">", "GT"):
+            return last(values[0]), len(entries)
+        if op in (">=", "GE"):
+            return first(values[0]), len(entries)
+        if op == "BETWEEN":
+            low, high = first(values[0]), last(values[1])
+            return low, max(low, high)
+        prefix = values[0]  # BEGINS_WITH: key order is also the order of keys' prefixes
+        size = len(prefix)
+        return (
+            bisect_left(entries, prefix, key=lambda e: e[0][:size]),
+            bisect_right(entries, prefix, key=lambda e: e[0][:size]),
+        )
+
+
+def _queries_seek_in_sorted_partitions() -> None:
+    """A DynamoDB query reads one partition from its first matching key. moto sorts the whole
+    partition on each query (a `DynamoType` comparison at a time, and for an index it first
+    builds every item's sort tuple), so a query of a 10,000-entry listing costs ~0.1 s whatever
+    its `Limit`. Keep each queried partition's keys sorted (native `str` / `Decimal`, moto's own
+    `cast_value`, so the order is moto's), follow every write to it, and answer queries on the
+    table or a local secondary index with a key condition on one range attribute by bisection.
+    The walk over the selected keys is moto's own loop (Limit, 1 MB page, LastEvaluatedKey,
+    ScannedCount, then projection, filter and ProjectionExpression on the page); anything else
+    (QueryFilter, global indexes, multi-attribute keys, odd key types) is moto's own code."""
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import RESULT_SIZE_LIMIT, Table
+
+    fallback = Table.query
+
+    @functools.wraps(fallback)
+    def query(
+        self: Table,
+        hash_key: Any,
+        range_comparison: str | None,
+        range_objs: list[Any],
+        limit: int,
+        exclusive_start_key: dict[str, Any],
+        scan_index_forward: bool,
+        projection_expressions: list[list[str]] | None,
+        index_name: str | None = None,
+        consistent_read: bool = False,
+        filter_expression: Any = None,
+        hash_key_conditions: Any = None,
+        range_key_conditions: Any = None,
+        **filter_kwargs: Any,
+    ) -> Any:
+        seek = None
+        if not filter_kwargs:
+            seek = _Seek(
+                self,
+                hash_key,
+                range_comparison,
+                range_objs,
+                limit,
+                exclusive_start_key,
+                index_name,
+                hash_key_conditions,
+                range_key_conditions,
+            )
+        partition = _partition(self, hash_key) if seek is not None and seek.ok else None
+        if seek is None or partition is None:
+            return fallback(
+                self,
+                hash_key,
+                range_comparison,
+                range_objs,
+                limit,
+                exclusive_start_key,
+                scan_index_forward,
+                projection_expressions,
+                index_name,
+                consistent_read,
+                filter_expression,
+                hash_key_conditions=hash_key_conditions,
+                range_key_conditions=range_key_conditions,
+                **filter_kwargs,
+            )
+        entries = partition.by_range if index_name is None else partition.by_index[index_name]
+        return _walk(
+            self,
+            self.items.get(hash_key) or {},
+            entries,
+            seek,
+            limit,
+            scan_index_forward is not False,
+            projection_expressions,
+            index_name,
+            filter_expression,
+            RESULT_SIZE_LIMIT,
+        )
+
+    Table.query = query  # type: ignore[method-assign]
+
+    def following_writes(method: Any, keys: Callable[..., tuple[Any, Any, Any]]) -> Any:
+        @functools.wraps(method)
+        def write(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                table, hash_key, range_key = keys(self, *args, **kwargs)
+                if table is not None:
+                    _item_written(table, hash_key, range_key)
+
+        return write
+
+    def put_keys(table: Table, item_attrs: dict[str, Any], *_: Any, **__: Any) -> Any:
+        return (table, *_keys_of(table, item_attrs))
+
+    def delete_keys(table: Table, hash_key: Any, range_key: Any, *_: Any, **__: Any) -> Any:
+        return table, hash_key, range_key
+
+    def update_keys(backend: DynamoDBBackend, table_name: str, key: Any, *_: Any, **__: Any) -> Any:
+        table = backend.tables.get(table_name)
+        return (None, None, None) if table is None else (table, *_keys_of(table, key))
+
+    Table.put_item = following_writes(Table.put_item, put_keys)  # type: ignore[method-assign]
+    Table.delete_item = following_writes(Table.delete_item, delete_keys)  # type: ignore[method-assign]
+    DynamoDBBackend.update_item = following_writes(  # type: ignore[method-assign]
+        DynamoDBBackend.update_item, update_keys
+    )
+    transact = DynamoDBBackend.transact_write_items
+
+    @functools.wraps(transact)
+    def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        try:
+            transact(self, transact_items)
+        except Exception:
+            # A failed transaction's items were put back behind the table's methods' backs.
+            for action in transact_items:
+                op = next(iter(action.values()))
+                table = self.tables.get(op.get("TableName", ""))
+                if table is not None:
+                    _item_written(table, *_keys_of(table, op.get("Key") or op.get("Item") or {}))
+            raise
+
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+def _walk(
+    table: Any,
+    items: dict[Any, Any],
+    entries: list[Any],
+    seek: _Seek,
+    limit: int | None,
+    forward: bool,
+    projection_expressions: Any,
+    index_name: str | None,
+    filter_expression: Any,
+    size_limit: int,
+) -> tuple[list[Any], int, dict[str, Any] | None]:
+    """moto's `Table.query` loop over the selected slice instead of the whole partition."""
+    import copy
+
+    low, high = seek.block(entries)
+    begin, end = 0, len(entries)  # what is left after ExclusiveStartKey
+    if seek.start is not None:
+        if forward:
+            begin = bisect_right(entries, seek.start, key=_strip)
+        else:
+            end = bisect_left(entries, seek.start, key=_strip)
+    low, high = max(low, begin), min(high, end)
+    results: list[Any] = []
+    result_size = 0
+    last_evaluated_key = None
+    if low < high:
+        order: Iterator[int] = iter(range(low, high) if forward else range(high - 1, low - 1, -1))
+        for at in order:
+            item = items[entries[at][-1]]
+            size = item.size()
+            if len(results) == limit or result_size + size > size_limit:
+                last_evaluated_key = table._get_last_evaluated_key(results[-1], index_name)
+                break
+            results.append(item)
+            result_size += size
+        else:
+            # moto walks on past the matches: one more key in the partition ends a full page
+            # (Limit reached, or 1 MB with that key's item; items are under 410 KB, so only a
+            # page already past 590 KB needs the walk).
+            after = range(high, end) if forward else range(low - 1, begin - 1, -1)
+            if after and len(results) == limit:
+                last_evaluated_key = table._get_last_evaluated_key(results[-1], index_name)
+            elif after and result_size > size_limit - 410_000:
+                for at in after:
+                    if result_size + items[entries[at][-1]].size() > size_limit:
+                        last_evaluated_key = table._get_last_evaluated_key(results[-1], index_name)
+                        break
+    scanned_count = len(results)
+    results = copy.deepcopy(results)
+    if index_name:
+        index = table.get_index(index_name)
+        results = [index.project(r) for r in results]
+    if filter_expression is not None:
+        results = [item for item in results if filter_expression.expr(item)]
+    if projection_expressions:
+        results = [r.project(projection_expressions) for r in results]
+    return results, scanned_count, last_evaluated_key

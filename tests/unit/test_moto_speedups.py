@@ -1,0 +1,413 @@
+"""The embedded backend's speed patches answer exactly as moto does, and a query's cost does not
+grow with its partition."""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from moto import mock_aws
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from moto.dynamodb.models.table import Table
+
+from pressroom.local import moto_gaps
+from pressroom.local.embedded import LOCAL_ENV
+
+_tables = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def dynamodb() -> Iterator[Any]:
+    moto_gaps.apply()
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in LOCAL_ENV.items():
+            env.setenv(name, value)
+        with mock_aws():
+            yield boto3.client("dynamodb")
+
+
+def new_table(client: Any, sort_type: str = "S") -> str:
+    """A table shaped like the content table: pk, sk and a local index on a number `seq`."""
+    name = f"t{next(_tables)}"
+    client.create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": sort_type},
+            {"AttributeName": "seq", "AttributeType": "N"},
+        ],
+        LocalSecondaryIndexes=[
+            {
+                "IndexName": "by_seq",
+                "KeySchema": [
+                    {"AttributeName": "pk", "KeyType": "HASH"},
+                    {"AttributeName": "seq", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return name
+
+
+def as_moto_alone(action: Callable[[], Any]) -> Any:
+    """Run `action` with moto's own `Table.query` (no speed patch, no partition narrowing)."""
+    patched = Table.query
+    Table.query = inspect.unwrap(patched)  # type: ignore[method-assign]
+    try:
+        return action()
+    finally:
+        Table.query = patched  # type: ignore[method-assign]
+
+
+def both_answers(client: Any, request: dict[str, Any]) -> tuple[Any, Any]:
+    """The query's answer with the speed patch, and with moto alone."""
+    fast = answer(lambda: client.query(**request))
+    return fast, as_moto_alone(lambda: answer(lambda: client.query(**request)))
+
+
+def answer(call: Callable[[], Any]) -> Any:
+    try:
+        response = call()
+    except Exception as error:  # moto's own errors must match too
+        return ("error", type(error).__name__, str(error))
+    response.pop("ResponseMetadata", None)
+    return response
+
+
+# Keys with shared prefixes, non-ASCII and astral characters (code-point order), and numbers
+# of several spellings and magnitudes.
+# Mostly a few keys, so writes often hit keys that are already there.
+sort_strings = st.one_of(
+    st.sampled_from(["a", "ab", "b", "\u00e9", "\u00ff", "\U0001f600a"]),
+    st.text(alphabet="ab\u00e9\u00ff\U0001f600", min_size=1, max_size=3),
+)
+sort_numbers = st.one_of(
+    st.sampled_from(["-3", "0", "1", "2", "10"]),
+    st.integers(-20, 40).map(str),
+    st.sampled_from(["0.5", "-0.5", "1.0", "1e1", "2.50", "1E-3", "100000000000000000001"]),
+)
+partitions = st.sampled_from(["A", "A", "A", "B"])  # mostly one partition, written and read
+maybe_seq = st.one_of(st.none(), sort_numbers)
+
+
+def sort_value(kind: str) -> st.SearchStrategy[str]:
+    return sort_strings if kind == "S" else sort_numbers
+
+
+def writes(kind: str) -> st.SearchStrategy[tuple[Any, ...]]:
+    key = st.tuples(partitions, sort_value(kind))
+    return st.one_of(
+        st.tuples(st.just("put"), key, maybe_seq, st.integers(0, 3)),
+        st.tuples(st.just("update"), key, maybe_seq),
+        st.tuples(st.just("delete"), key),
+        st.tuples(st.just("failed transaction"), key, maybe_seq),
+        st.tuples(st.just("batch"), st.lists(st.tuples(key, maybe_seq), max_size=4)),
+    )
+
+
+def queries(kind: str) -> st.SearchStrategy[tuple[Any, ...]]:
+    conditions = st.one_of(
+        st.tuples(st.sampled_from(["=", "<", "<=", ">", ">="]), st.integers(0, 1)),
+        st.tuples(st.just("BETWEEN"), st.integers(0, 1)),
+        st.tuples(st.just("begins_with"), st.integers(0, 1)),
+        st.none(),
+    )
+    return st.tuples(
+        st.just("query"),
+        partitions,
+        st.booleans(),  # on the index?
+        conditions,
+        st.lists(sort_value(kind), min_size=2, max_size=2),
+        st.lists(sort_numbers, min_size=2, max_size=2),
+        st.one_of(st.none(), st.integers(1, 6)),
+        st.booleans(),  # forward?
+        st.sampled_from(["none", "last page", "an item", "random"]),
+        st.tuples(sort_value(kind), sort_numbers),  # a random start key, or which item
+        st.sampled_from(["none", "filter", "projection"]),
+    )
+
+
+def typed(kind: str, value: str) -> dict[str, str]:
+    return {kind: value}
+
+
+def run_write(client: Any, table: str, kind: str, step: tuple[Any, ...]) -> None:
+    def key(pk: str, sk: str) -> dict[str, Any]:
+        return {"pk": {"S": pk}, "sk": typed(kind, sk)}
+
+    def item(pk: str, sk: str, seq: str | None, size: int = 0) -> dict[str, Any]:
+        found = {**key(pk, sk), "v": {"S": "x" * size}}
+        return found if seq is None else {**found, "seq": {"N": seq}}
+
+    if step[0] == "put":
+        (pk, sk), seq, size = step[1:]
+        client.put_item(TableName=table, Item=item(pk, sk, seq, size))
+    elif step[0] == "update":
+        (pk, sk), seq = step[1:]
+        if seq is None:
+            client.update_item(TableName=table, Key=key(pk, sk), UpdateExpression="REMOVE seq")
+        else:
+            client.update_item(
+                TableName=table,
+                Key=key(pk, sk),
+                UpdateExpression="SET seq = :s",
+                ExpressionAttributeValues={":s": {"N": seq}},
+            )
+    elif step[0] == "delete":
+        client.delete_item(TableName=table, Key=key(*step[1]))
+    elif step[0] == "failed transaction":
+        # Its first action changes the item; the second fails and rolls the first back.
+        (pk, sk), seq = step[1:]
+        other = "B" if pk == "A" else "A"
+        with pytest.raises(client.exceptions.TransactionCanceledException):
+            client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": table, "Item": item(pk, sk, seq or "7")}},
+                    {
+                        "ConditionCheck": {
+                            "TableName": table,
+                            "Key": key(other, sk),
+                            "ConditionExpression": "attribute_exists(never)",
+                        }
+                    },
+                ]
+            )
+    else:
+        requests: dict[tuple[str, str], Any] = {}
+        for (pk, sk), seq in step[1]:
+            # One request per key; a key without a seq this time is deleted instead.
+            requests[(pk, str(DynamoType(typed(kind, sk)).cast_value))] = (
+                {"PutRequest": {"Item": item(pk, sk, seq)}}
+                if seq is not None
+                else {"DeleteRequest": {"Key": key(pk, sk)}}
+            )
+        if requests:
+            client.batch_write_item(RequestItems={table: list(requests.values())})
+
+
+def query_request(
+    table: str,
+    kind: str,
+    step: tuple[Any, ...],
+    last_page: dict[str, Any] | None,
+    items: list[dict[str, Any]],
+) -> dict[str, Any]:
+    (_, pk, on_index, condition, sorts, seqs, limit, forward, start, random_start, extra) = step
+    attribute, values, value_kind = ("seq", seqs, "N") if on_index else ("sk", sorts, kind)
+    request: dict[str, Any] = {
+        "TableName": table,
+        "ScanIndexForward": forward,
+        "ExpressionAttributeValues": {":p": {"S": pk}},
+    }
+    expression = "pk = :p"
+    if condition is not None:
+        op, which = condition
+        low, high = sorted(values, key=lambda v: DynamoType(typed(value_kind, v)).cast_value)
+        request["ExpressionAttributeValues"][":a"] = typed(value_kind, values[which])
+        if op == "BETWEEN":
+            request["ExpressionAttributeValues"][":a"] = typed(value_kind, low)
+            request["ExpressionAttributeValues"][":b"] = typed(value_kind, high)
+            expression += f" AND {attribute} BETWEEN :a AND :b"
+        elif op == "begins_with":
+            if value_kind != "S":
+                return query_request(table, kind, (*step[:3], None, *step[4:]), last_page, items)
+            expression += f" AND begins_with({attribute}, :a)"
+        else:
+            expression += f" AND {attribute} {op} :a"
+    request["KeyConditionExpression"] = expression
+    if on_index:
+        request["IndexName"] = "by_seq"
+    if limit is not None:
+        request["Limit"] = limit
+    if start == "last page" and last_page is not None:
+        request["ExclusiveStartKey"] = last_page
+    elif start == "an item" and items:
+        chosen = items[len(random_start[0]) % len(items)]
+        request["ExclusiveStartKey"] = {k: v for k, v in chosen.items() if k in ("pk", "sk", "seq")}
+    elif start == "random":
+        start_key = {"pk": {"S": pk}, "sk": typed(kind, random_start[0])}
+        if on_index:
+            start_key["seq"] = {"N": random_start[1]}
+        request["ExclusiveStartKey"] = start_key
+    if extra == "filter":
+        request["FilterExpression"] = "size(v) > :zero"
+        request["ExpressionAttributeValues"][":zero"] = {"N": "0"}
+    elif extra == "projection":
+        request["ProjectionExpression"] = "sk, seq"
+    return request
+
+
+@pytest.mark.parametrize("kind", ["S", "N"])
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_given_random_writes_when_queried_then_the_sorted_partitions_answer_as_moto_does(
+    dynamodb: Any, kind: str, data: st.DataObject
+) -> None:
+    # GIVEN a content-shaped table, written to and queried in a random interleaving (queries
+    # keep partitions cached, so later writes must keep them right)
+    table = new_table(dynamodb, kind)
+    steps = data.draw(st.lists(st.one_of(writes(kind), queries(kind)), min_size=8, max_size=30))
+    last_page: dict[str, Any] | None = None
+    for step in steps:
+        if step[0] != "query":
+            run_write(dynamodb, table, kind, step)
+            continue
+        items = dynamodb.scan(TableName=table)["Items"]
+        request = query_request(table, kind, step, last_page, items)
+
+        # WHEN the query runs with the speed patch, and with moto alone
+        fast, alone = both_answers(dynamodb, request)
+
+        # THEN the answers are the same: items, order, counts and the last evaluated key
+        assert fast == alone, request
+        if isinstance(fast, dict):
+            last_page = fast.get("LastEvaluatedKey") or last_page
+
+
+def test_given_items_near_the_page_size_when_queried_then_pages_end_where_moto_ends_them(
+    dynamodb: Any,
+) -> None:
+    # GIVEN a partition of big items (1 MB holds three of them), some past the key condition
+    table = new_table(dynamodb)
+    for n in range(8):
+        dynamodb.put_item(
+            TableName=table,
+            Item={
+                "pk": {"S": "A"},
+                "sk": {"S": f"{n}"},
+                "seq": {"N": f"{n}"},
+                "v": {"S": "x" * 300_000},
+            },
+        )
+    # Each selects three items, which fill 900 KB of the page; the next key's item overflows it.
+    for condition, value, more in (
+        ("sk < :a", {"S": "3"}, {}),
+        ("sk > :a", {"S": "4"}, {"ScanIndexForward": False}),
+        ("seq < :a", {"N": "3"}, {"IndexName": "by_seq"}),
+    ):
+        request = {
+            "TableName": table,
+            "KeyConditionExpression": f"pk = :p AND {condition}",
+            "ExpressionAttributeValues": {":p": {"S": "A"}, ":a": value},
+            "ProjectionExpression": "sk",
+            **more,
+        }
+
+        # WHEN the query runs with the speed patch, and with moto alone
+        fast, alone = both_answers(dynamodb, request)
+
+        # THEN both end the page at the same key
+        assert fast == alone
+        assert "LastEvaluatedKey" in fast
+
+
+class Work:
+    """What moto does per item: item sizes taken, key hashes and key comparisons."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        for cls, names in (
+            (DynamoType, ("__hash__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")),
+            (Item, ("size",)),
+        ):
+            for name in names:
+                monkeypatch.setattr(cls, name, self.counted(getattr(cls, name)))
+
+    def counted(self, method: Callable[..., Any]) -> Callable[..., Any]:
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return method(*args, **kwargs)
+
+        return counting
+
+
+def listing_queries(client: Any, table: str, size: int) -> list[Callable[[], Any]]:
+    """A publish's kind of queries into a listing of `size` entries: newest first, a page by
+    seq on the index, a prefix."""
+    values = {":p": {"S": "LST#home"}}
+    return [
+        lambda: client.query(
+            TableName=table,
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues=values,
+            ScanIndexForward=False,
+            Limit=10,
+        ),
+        lambda: client.query(
+            TableName=table,
+            IndexName="by_seq",
+            KeyConditionExpression="pk = :p AND seq BETWEEN :a AND :b",
+            ExpressionAttributeValues={**values, ":a": {"N": "20"}, ":b": {"N": "29"}},
+        ),
+        lambda: client.query(
+            TableName=table,
+            KeyConditionExpression="pk = :p AND begins_with(sk, :e)",
+            ExpressionAttributeValues={**values, ":e": {"S": f"E#{size - 5:06d}"}},
+        ),
+    ]
+
+
+def query_work(client: Any, monkeypatch: pytest.MonkeyPatch, size: int, alone: bool) -> int:
+    table = new_table(client)
+    for start in range(0, size, 25):
+        client.batch_write_item(
+            RequestItems={
+                table: [
+                    {
+                        "PutRequest": {
+                            "Item": {
+                                "pk": {"S": "LST#home"},
+                                "sk": {"S": f"E#{n:06d}"},
+                                "seq": {"N": str(n)},
+                            }
+                        }
+                    }
+                    for n in range(start, min(start + 25, size))
+                ]
+            }
+        )
+    run = listing_queries(client, table, size)
+    for query in run:
+        query()  # the partition's first query sorts it once
+    # A write to the partition (as each publish adds an entry) must not undo that.
+    client.put_item(
+        TableName=table,
+        Item={"pk": {"S": "LST#home"}, "sk": {"S": "E#999999"}, "seq": {"N": "999999"}},
+    )
+    with monkeypatch.context() as patches:
+        work = Work(patches)
+        for query in run:
+            if alone:
+                as_moto_alone(query)
+            else:
+                query()
+    return work.count
+
+
+def test_given_listings_of_100_and_5000_entries_when_queried_then_the_work_is_the_same(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a listing partition of 100 entries and one of 5,000, each queried once already
+    # WHEN the same queries run again after a write to the partition
+    small = query_work(dynamodb, monkeypatch, 100, alone=False)
+    large = query_work(dynamodb, monkeypatch, 5000, alone=False)
+
+    # THEN they cost the same, where moto alone does work in proportion to the partition
+    assert small == large
+    assert query_work(dynamodb, monkeypatch, 5000, alone=True) > 10 * large
