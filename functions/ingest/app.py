@@ -2,30 +2,48 @@
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes import S3Event
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.data_classes import S3Event, SQSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.pipeline import Pipeline
-from pressroom.publishing.ingest import correlation_id_of, ingest_notification
+from pressroom.publishing.ingest import SyncResult, correlation_id_of, ingest_notifications
 from pressroom.settings import Settings
 
 logger = Logger()
 metrics = Metrics()
-processor = BatchProcessor(event_type=EventType.SQS)
 pipeline = Pipeline(Settings.from_env())
 
 
-def record_handler(record: SQSRecord) -> None:
-    notification = S3Event(record.json_body)
-    correlation_id = correlation_id_of(notification, record.message_id)
-    logger.set_correlation_id(correlation_id)
-    for result in ingest_notification(notification, pipeline, correlation_id):
+@logger.inject_lambda_context
+@metrics.log_metrics
+def handler(event: dict, context: LambdaContext) -> dict:
+    # The whole batch is synced together (its pages share one write of the site); a message
+    # that fails is reported alone and delivered again (ReportBatchItemFailures).
+    records = list(SQSEvent(event).records)
+    failed: list[str] = []
+    notifications: list[tuple[S3Event, str]] = []
+    for record in records:
+        try:
+            notification = S3Event(record.json_body)
+        except ValueError:
+            logger.exception("unreadable message", message_id=record.message_id)
+            failed.append(record.message_id)
+            continue
+        notifications.append((notification, correlation_id_of(notification, record.message_id)))
+    readable = [record for record in records if record.message_id not in failed]
+    outcomes = ingest_notifications(notifications, pipeline)
+    for record, (_, correlation_id), outcome in zip(readable, notifications, outcomes, strict=True):
+        logger.set_correlation_id(correlation_id)
+        if isinstance(outcome, Exception):
+            logger.error("sync failed", message_id=record.message_id, exc_info=outcome)
+            failed.append(record.message_id)
+        else:
+            _record(outcome)
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+
+
+def _record(results: list[SyncResult]) -> None:
+    for result in results:
         logger.info("synced", key=result.key, outcome=result.outcome, paths=result.changes.paths)
         metrics.add_metric(name=f"Articles{result.outcome.title()}", unit=MetricUnit.Count, value=1)
         metrics.add_metric(
@@ -34,11 +52,3 @@ def record_handler(record: SQSRecord) -> None:
         metrics.add_metric(
             name="PagesUnchanged", unit=MetricUnit.Count, value=result.changes.unchanged
         )
-
-
-@logger.inject_lambda_context
-@metrics.log_metrics
-def handler(event: dict, context: LambdaContext) -> dict:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )

@@ -81,6 +81,15 @@ class ContentStore:
         item = self._get({"pk": f"SRC#{key}", "sk": "SRC"})
         return SourceState(key=key) if item is None else _source_from_item(key, item)
 
+    def get_sources(self, keys: Iterable[str]) -> dict[str, SourceState]:
+        """The states of several keys in one consistent batch read (absent keys included)."""
+        wanted = sorted(set(keys))
+        found = {key: SourceState(key=key) for key in wanted}
+        for item in self._batch_get([{"pk": f"SRC#{key}", "sk": "SRC"} for key in wanted]):
+            key = item["pk"].removeprefix("SRC#")
+            found[key] = _source_from_item(key, item)
+        return found
+
     def sources(self) -> Iterator[SourceState]:
         """Every source key the table knows (operators' status view; a scan)."""
         paginator = self._client.get_paginator("scan")
@@ -129,19 +138,9 @@ class ContentStore:
         return None if item is None else str(item["source_key"])
 
     def get_heads(self, listings: Iterable[ListingId]) -> dict[ListingId, Head]:
-        wanted = sorted(set(listings))
-        heads: dict[ListingId, Head] = {}
-        for start in range(0, len(wanted), 100):
-            keys = [_dump(head_key(listing)) for listing in wanted[start : start + 100]]
-            request: dict[str, Any] = {self.table: {"Keys": keys, "ConsistentRead": True}}
-            while request:
-                with domain_errors():
-                    response = self._client.batch_get_item(RequestItems=request)
-                for raw in response["Responses"].get(self.table, []):
-                    head = _head_from_item(_load(raw))
-                    heads[head.listing] = head
-                request = response.get("UnprocessedKeys") or {}
-        return heads
+        keys = [head_key(listing) for listing in sorted(set(listings))]
+        heads = (_head_from_item(item) for item in self._batch_get(keys))
+        return {head.listing: head for head in heads}
 
     def heads_of_kind(self, kind: str) -> list[Head]:
         return [
@@ -223,16 +222,18 @@ class ContentStore:
 
     # -- related-article links (who lists whom, so changes reach the pages that list them) -------
 
-    def add_referrer(self, targets: Iterable[str], slug: str, source_key: str) -> None:
-        """Record that article `slug` (from `source_key`) lists `targets` as related."""
+    def add_referrers(self, links: Iterable[tuple[str, str, str]]) -> None:
+        """Record that article `slug` (from `source_key`) lists `target` as related, for each
+        (target, slug, source_key) of `links`."""
+        unique = {(target, slug): source_key for target, slug, source_key in links}
         self._batch_write(
             [
                 {
                     "PutRequest": {
-                        "Item": _dump({"pk": f"REL#{target}", "sk": slug, "source_key": source_key})
+                        "Item": _dump({"pk": f"REL#{target}", "sk": slug, "source_key": source})
                     }
                 }
-                for target in sorted(set(targets))
+                for (target, slug), source in sorted(unique.items())
             ]
         )
 
@@ -256,26 +257,9 @@ class ContentStore:
     # -- page hashes (skip writing identical bytes) ----------------------------------------------
 
     def page_hashes(self, keys: Iterable[str]) -> dict[str, str]:
-        wanted = sorted(set(keys))
-        found: dict[str, str] = {}
-        for start in range(0, len(wanted), 100):
-            request: dict[str, Any] = {
-                self.table: {
-                    "Keys": [
-                        _dump({"pk": f"PAGE#{key}", "sk": "PAGE"})
-                        for key in wanted[start : start + 100]
-                    ],
-                    "ProjectionExpression": "pk, sha256",
-                }
-            }
-            while request:
-                with domain_errors():
-                    response = self._client.batch_get_item(RequestItems=request)
-                for raw in response["Responses"].get(self.table, []):
-                    item = _load(raw)
-                    found[item["pk"].removeprefix("PAGE#")] = item["sha256"]
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        wanted = [{"pk": f"PAGE#{key}", "sk": "PAGE"} for key in sorted(set(keys))]
+        items = self._batch_get(wanted, projection="pk, sha256", consistent=False)
+        return {item["pk"].removeprefix("PAGE#"): item["sha256"] for item in items}
 
     def record_pages(self, written: dict[str, str], deleted: Iterable[str]) -> None:
         requests = [
@@ -288,6 +272,26 @@ class ContentStore:
         self._batch_write(requests)
 
     # -- plumbing ------------------------------------------------------------------------------
+
+    def _batch_get(
+        self, keys: list[dict[str, str]], projection: str = "", consistent: bool = True
+    ) -> Iterator[dict[str, Any]]:
+        """The items with these keys (distinct), a hundred to a request, retrying unprocessed
+        keys; missing items are left out."""
+        for start in range(0, len(keys), 100):
+            wanted: dict[str, Any] = {
+                "Keys": [_dump(key) for key in keys[start : start + 100]],
+                "ConsistentRead": consistent,
+            }
+            if projection:
+                wanted["ProjectionExpression"] = projection
+            request: dict[str, Any] = {self.table: wanted}
+            while request:
+                with domain_errors():
+                    response = self._client.batch_get_item(RequestItems=request)
+                for raw in response["Responses"].get(self.table, []):
+                    yield _load(raw)
+                request = response.get("UnprocessedKeys") or {}
 
     def _batch_write(self, requests: list[dict[str, Any]]) -> None:
         for start in range(0, len(requests), 25):

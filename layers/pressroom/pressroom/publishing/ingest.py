@@ -30,6 +30,7 @@ import hashlib
 import logging
 import random
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -85,24 +86,63 @@ def correlation_id_of(event: S3Event, fallback: str) -> str:
     return fallback
 
 
-def ingest_notification(event: S3Event, p: Pipeline, correlation_id: str = "") -> list[SyncResult]:
-    """Handle one S3 notification (the body of one ingest-queue message)."""
+@dataclass(frozen=True)
+class SyncRequest:
+    """One key to converge, as a notification (or an operator) named it."""
+
+    key: str
+    sequencer: str = ""  # S3's, padded (see `pad_sequencer`); "" when unknown
+    force: bool = False  # re-render even if the table says the site is up to date
+    correlation_id: str = ""
+
+
+def ingest_notifications(
+    notifications: Sequence[tuple[S3Event, str]], p: Pipeline
+) -> list[list[SyncResult] | Exception]:
+    """Handle one ingest batch: S3 notifications (each the body of one queue message) with
+    their correlation ids. One entry per notification: its results, or why it failed (it is
+    then delivered again; the others are done)."""
+    requests: list[SyncRequest] = []
+    owners: list[int] = []  # the notification each request came from
+    results: list[list[SyncResult]] = [[] for _ in notifications]
+    failures: dict[int, Exception] = {}
+    for index, (event, correlation_id) in enumerate(notifications):
+        try:
+            named = list(_requests_of(event, p, correlation_id))
+        except Exception as error:  # a malformed notification fails alone
+            failures[index] = error
+            continue
+        for item in named:
+            if isinstance(item, SyncResult):
+                results[index].append(item)
+            else:
+                requests.append(item)
+                owners.append(index)
+    for index, result in zip(owners, sync_sources(requests, p), strict=True):
+        if isinstance(result, Exception):
+            failures.setdefault(index, result)
+        else:
+            results[index].append(result)
+    return [failures.get(index, found) for index, found in enumerate(results)]
+
+
+def _requests_of(
+    event: S3Event, p: Pipeline, correlation_id: str
+) -> Iterator[SyncRequest | SyncResult]:
+    """The keys one notification names; a key we will not publish under is rejected here."""
     if "Records" not in event.raw_event:  # the s3:TestEvent sent when notifications are set up
-        return []
-    results = []
+        return
     for record in event.records:
         if record.s3.bucket.name != p.settings.ingest_bucket:
             logger.warning("ignoring a notification for bucket %s", record.s3.bucket.name)
             continue
-        raw_key = record.s3.get_object.key
         try:
-            key = source_key_from_event(raw_key, p.settings.articles_prefix)
+            key = source_key_from_event(record.s3.get_object.key, p.settings.articles_prefix)
         except RejectedFile as rejected:
-            results.append(_reject_key(rejected.rejection, p))
+            yield _reject_key(rejected.rejection, p)
             continue
-        sequencer = record.s3.get_object.get("sequencer")
-        results.append(sync_source(key, p, sequencer, correlation_id=correlation_id))
-    return results
+        sequencer = pad_sequencer(record.s3.get_object.get("sequencer"))
+        yield SyncRequest(key, sequencer, correlation_id=correlation_id)
 
 
 def _reject_key(rejection: Rejection, p: Pipeline) -> SyncResult:
@@ -128,21 +168,91 @@ def sync_source(
     """Converge everything derived from `key` to the key's current object. Idempotent.
 
     `correlation_id` travels on to the listing heads and invalidation messages it causes."""
+    request = SyncRequest(key, pad_sequencer(sequencer), force, correlation_id)
+    [result] = sync_sources([request], pipeline)
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+@dataclass(frozen=True)
+class _Committed:
+    """A key whose new state the table holds; its page, report and referrers are to follow."""
+
+    request: SyncRequest
+    state: SourceState
+    desired: Article | Rejection | None
+    listed_elsewhere: set[str]  # slugs whose card other pages may show out of date
+    may_have_report: bool
+
+
+def sync_sources(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResult | Exception]:
+    """Converge several keys (an ingest batch; a rebuild message), each as `sync_source` does:
+    each key commits on its own, then the pages of all of them are written in one go, sharing
+    one read and one write of the page hashes and one invalidation message, then each key is
+    marked synced. A key that fails does not hold up the others; its entry is the error.
+    Requests for one key (a duplicated event) are converged once."""
+    unique: dict[str, SyncRequest] = {}
+    for request in requests:
+        seen = unique.get(request.key, request)
+        unique[request.key] = SyncRequest(
+            request.key,
+            max(seen.sequencer, request.sequencer),
+            seen.force or request.force,
+            seen.correlation_id or request.correlation_id,
+        )
+    results: dict[str, SyncResult | Exception] = {}
+    pending = list(unique.values())
     for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            time.sleep(min(2.0, 0.05 * 2 ** (attempt - 1)) * random.random())  # noqa: S311  # nosec B311 # jitter
+        retry: list[SyncRequest] = []
+        committed: list[_Committed] = []
+        states = p.store.get_sources(request.key for request in pending)
+        for request in pending:
+            try:
+                outcome = _commit(request, states[request.key], p)
+            except ConcurrentUpdate:
+                retry.append(request)
+                continue
+            except Exception as error:  # this key fails alone
+                results[request.key] = error
+                continue
+            if isinstance(outcome, SyncResult):
+                results[request.key] = outcome
+            else:
+                committed.append(outcome)
         try:
-            result = _sync_once(key, pad_sequencer(sequencer), pipeline, force, correlation_id)
-        except ConcurrentUpdate:
-            result = None
-        if result is not None:
-            return result
-        time.sleep(min(2.0, 0.05 * 2**attempt) * random.random())  # noqa: S311  # nosec B311 # jitter
-    raise TransientError(f"{key}: still changing after {MAX_ATTEMPTS} attempts; will retry")
+            shares = _project(committed, p)
+        except Exception as error:  # every key of this round is delivered again
+            results.update(dict.fromkeys((done.request.key for done in committed), error))
+            committed, shares = [], []
+        for done, changes in zip(committed, shares, strict=True):
+            try:
+                _refresh_referrers(done.listed_elsewhere, done.request.key, p)
+                if not p.store.mark_synced(done.state):
+                    retry.append(done.request)  # a newer revision landed: again from the top
+                    continue
+            except Exception as error:  # this key fails alone
+                results[done.request.key] = error
+                continue
+            rejection = done.desired if isinstance(done.desired, Rejection) else None
+            results[done.request.key] = SyncResult(
+                done.request.key, done.state.status, changes, rejection
+            )
+        pending = retry
+        if not pending:
+            break
+    for request in pending:
+        results[request.key] = TransientError(
+            f"{request.key}: still changing after {MAX_ATTEMPTS} attempts; will retry"
+        )
+    return [results[request.key] for request in requests]
 
 
-def _sync_once(
-    key: str, sequencer: str, p: Pipeline, force: bool, correlation_id: str
-) -> SyncResult | None:
-    state = p.store.get_source(key)
+def _commit(request: SyncRequest, state: SourceState, p: Pipeline) -> SyncResult | _Committed:
+    """Commit the key's new state (one conditional transaction), unless nothing changed."""
+    key, sequencer, force = request.key, request.sequencer, request.force
     if sequencer and state.sequencer:
         if sequencer < state.sequencer:
             return SyncResult(key, "stale")
@@ -157,33 +267,27 @@ def _sync_once(
     new_state = _next_state(state, source, desired, sequencer)
 
     if new_state is not None:
-        old_record = live
         article = desired if isinstance(desired, Article) and desired.is_live else None
         plan = None
         if not isinstance(desired, Rejection):
             joining = set(listings_of(article)) if article else set()
-            if old_record is not None:
-                joining -= set(old_record.memberships)
+            if live is not None:
+                joining -= set(live.memberships)
             heads = p.store.get_heads(joining)
-            plan = plan_change(old_record, article, heads, p.settings.page_size)
-        p.store.commit(state, new_state, plan, correlation_id)
-        state = new_state
-        listed_elsewhere = _cards_gone_or_changed(plan)
-    elif state.synced_rev == state.rev and not force:
+            plan = plan_change(live, article, heads, p.settings.page_size)
+        p.store.commit(state, new_state, plan, request.correlation_id)
+        return _Committed(
+            request, new_state, desired, _cards_gone_or_changed(plan), may_have_report
+        )
+    if state.synced_rev == state.rev and not force:
         return SyncResult(key, "unchanged")
-    elif state.synced_rev != state.rev:
+    if state.synced_rev != state.rev:
         # Recovering a revision committed by a worker that stopped before finishing: what it
         # changed is not known any more, so refresh whatever may list this source's articles.
         listed_elsewhere = {state.slug, state.retired_slug} - {""}
     else:
         listed_elsewhere = set()  # a forced re-render changes no card
-
-    changes = _project(state, desired, p, correlation_id, may_have_report)
-    _refresh_referrers(listed_elsewhere, key, p)
-    if not p.store.mark_synced(state):
-        return None  # a newer revision landed meanwhile: project again from the top
-    rejection = desired if isinstance(desired, Rejection) else None
-    return SyncResult(key, state.status, changes, rejection)
+    return _Committed(request, state, desired, listed_elsewhere, may_have_report)
 
 
 def _desired(
@@ -300,33 +404,45 @@ def _retire(
     )
 
 
-def _project(
-    state: SourceState,
-    desired: Article | Rejection | None,
-    p: Pipeline,
-    correlation_id: str = "",
-    may_have_report: bool = True,
-) -> Changes:
-    """Make the article page and the error report match `state`. Idempotent."""
+def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
+    """Make the article pages and error reports match the committed states, in one write of
+    the site (each key's share of the changes is returned in order). Idempotent."""
     outputs: list[Output] = []
     deletions: list[str] = []
-    if isinstance(desired, Article) and desired.is_live and state.slug == desired.slug:
-        related = related_cards(desired, p)
-        p.store.add_referrer([card.slug for card in related], desired.slug, desired.source_key)
-        html = p.renderer.article_page(desired, related)
-        outputs.append(Output(page_key(article_path(desired.slug)), html.encode("utf-8")))
+    owner: dict[str, int] = {}  # page key → the committed key it belongs to
+    links: list[tuple[str, str, str]] = []
+    for index, done in enumerate(committed):
+        state, desired = done.state, done.desired
+        if isinstance(desired, Article) and desired.is_live and state.slug == desired.slug:
+            related = related_cards(desired, p)
+            links += [(card.slug, desired.slug, desired.source_key) for card in related]
+            html = p.renderer.article_page(desired, related)
+            outputs.append(Output(page_key(article_path(desired.slug)), html.encode("utf-8")))
+            owner.setdefault(outputs[-1].key, index)
+        if state.retired_slug and p.store.slug_owner(state.retired_slug) is None:
+            deletions.append(page_key(article_path(state.retired_slug)))
+            owner.setdefault(deletions[-1], index)
+    if outputs:
         outputs += site_furniture(p)
-    if state.retired_slug and p.store.slug_owner(state.retired_slug) is None:
-        deletions.append(page_key(article_path(state.retired_slug)))
+    p.store.add_referrers(links)
+    correlation_id = ",".join(sorted({d.request.correlation_id for d in committed} - {""}))
     changes = p.site.apply(
         outputs, deletions, announce=lambda paths: p.invalidations.send(paths, correlation_id)
     )
-
-    if isinstance(desired, Rejection):
-        p.sources.put_report(state.key, desired.report())
-    elif may_have_report:
-        p.sources.delete_report(state.key)
-    return changes
+    for done in committed:
+        if isinstance(done.desired, Rejection):
+            p.sources.put_report(done.state.key, done.desired.report())
+        elif done.may_have_report:
+            p.sources.delete_report(done.state.key)
+    shares = [Changes() for _ in committed]
+    for key in changes.written:
+        shares[owner.get(key, 0)].written.append(key)
+    for key in changes.deleted:
+        shares[owner.get(key, 0)].deleted.append(key)
+    for output in outputs:
+        if output.key not in changes.written:
+            shares[owner.get(output.key, 0)].unchanged += 1
+    return shares
 
 
 def _cards_gone_or_changed(plan: Plan | None) -> set[str]:

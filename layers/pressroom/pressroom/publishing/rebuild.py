@@ -2,7 +2,7 @@
 
 The operator's side lists everything there is to render and cuts it into small messages
 (`rebuild_messages`); each message is one worker invocation (`rebuild`), so N articles run on
-up to N/10 workers at once. Articles are re-projected with `sync_source(force=True)`, the same
+up to N/10 workers at once. Articles are re-projected with `sync_sources` (forced), the same
 convergence an upload runs; listings are not rendered here but *touched* (their heads marked), so
 the listing function re-renders them from the stream, in order with every other change — a
 rebuild never races a publish on one listing page."""
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.catalog import HOME, ListingId
-from pressroom.publishing.ingest import sync_source
+from pressroom.publishing.ingest import SyncRequest, sync_sources
 from pressroom.publishing.site_writer import Changes
 
 KEYS_PER_MESSAGE = 10  # one worker renders ~10 articles: seconds, well inside the timeout
@@ -56,8 +56,10 @@ def rebuild(message: dict[str, list[str]], p: Pipeline) -> RebuildResult:
     """One rebuild message: re-project its articles, touch its listings. Idempotent; raises
     (so the message is retried) when any key cannot be synced yet."""
     result = RebuildResult()
-    for key in message.get("keys", []):
-        synced = sync_source(key, p, force=True)
+    requests = [SyncRequest(key, force=True) for key in message.get("keys", [])]
+    for synced in sync_sources(requests, p):
+        if isinstance(synced, Exception):
+            raise synced
         result.changes.merge(synced.changes)
         result.articles += 1
     wanted = [ListingId.parse(text) for text in message.get("listings", [])]
