@@ -25,8 +25,76 @@ def _ratio(value: float, base: float) -> str:
     return f"{value / base:.2f}×" if base else "–"
 
 
+def targets(results: Results) -> list[str]:
+    """Issue #9's targets, each with what this run measured and whether it held."""
+    found: list[tuple[str, str, bool]] = []
+    if len(results.publishes) > 1:
+        small, large = results.publishes[0], results.publishes[-1]
+        same = (small.calls, small.objects_written, small.paths_invalidated) == (
+            large.calls,
+            large.objects_written,
+            large.paths_invalidated,
+        )
+        found.append(
+            (
+                f"calls, objects written and paths invalidated per publish identical at "
+                f"N = {small.articles:,} and N = {large.articles:,}",
+                f"{small.total_calls:g} / {small.objects_written:g} / "
+                f"{small.paths_invalidated:g} vs {large.total_calls:g} / "
+                f"{large.objects_written:g} / {large.paths_invalidated:g}",
+                same,
+            )
+        )
+        growth = large.median_seconds / small.median_seconds
+        found.append(
+            (
+                f"publish time at N = {large.articles:,} within 1.5× of N = {small.articles:,}",
+                f"{growth:.2f}×",
+                growth <= 1.5,
+            )
+        )
+    pelican = {b.articles: b.seconds for b in results.builds if b.tool == "Pelican"}
+    publish = {p.articles: p.median_seconds for p in results.publishes}
+    common = sorted(set(pelican) & set(publish))
+    if common:
+        size = common[-1]
+        speedup = pelican[size] / publish[size]
+        found.append(
+            (
+                f"one publish into the {size:,}-article site ≥ 100× faster than Pelican's "
+                "full build of it",
+                f"{speedup:,.0f}×",
+                speedup >= 100,
+            )
+        )
+    pressroom = {b.articles: b.seconds for b in results.builds if b.tool == "pressroom build"}
+    if pressroom and pelican:
+        size = min(set(pressroom) & set(pelican), key=lambda n: abs(n - 1_000))
+        ratio = pressroom[size] / pelican[size]
+        found.append((f"`pressroom build` of {size:,} ≤ 2× Pelican", f"{ratio:.2f}×", ratio <= 2.0))
+    if results.cold_starts:
+        baseline = next(c for c in results.cold_starts if c.name == "import boto3").seconds
+        worst = max(
+            (c for c in results.cold_starts if c.name != "import boto3"),
+            key=lambda c: c.seconds,
+        )
+        ratio = worst.seconds / baseline
+        found.append(
+            (
+                "every handler's cold start ≤ 1.5× `import boto3`",
+                f"worst {ratio:.2f}× ({worst.name})",
+                ratio <= 1.5,
+            )
+        )
+    if not found:
+        return []
+    lines = ["### Targets", "", "| Target | Measured | Held |", "|---|---|:---:|"]
+    lines += [f"| {what} | {value} | {'yes' if held else 'no'} |" for what, value, held in found]
+    return [*lines, ""]
+
+
 def markdown(results: Results) -> str:
-    lines = [f"Mode: {results.mode}. Machine: {results.machine}.", ""]
+    lines = [f"Mode: {results.mode}. Machine: {results.machine}.", "", *targets(results)]
     if results.publishes:
         base = results.publishes[0]
         lines += [

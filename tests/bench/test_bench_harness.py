@@ -40,5 +40,9 @@ def test_given_quick_mode_when_the_bench_runs_then_every_part_reports_its_rows(t
     names = {cold.name for cold in results.cold_starts}
     assert {"import boto3", "IngestFunction", "ListingFunction", "InvalidationFunction"} <= names
     assert set(results.costs) == {12, 24} and all(c.total > 0 for c in results.costs.values())
-    for heading in ("Incremental publish", "Bulk build", "Cold start", "Cost per 1,000"):
+    for heading in ("Targets", "Incremental publish", "Bulk build", "Cold start", "Cost per 1,000"):
         assert heading in table
+    # Each of the targets is named with what was measured and whether it held.
+    for target in ("identical at N = 12 and N = 24", "within 1.5× of N = 12", "≥ 100× faster"):
+        assert target in table
+    assert "`pressroom build` of 12 ≤ 2× Pelican" in table and "worst " in table
