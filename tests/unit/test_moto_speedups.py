@@ -16,7 +16,7 @@ from moto import mock_aws
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
 
-from pressroom.local import moto_gaps
+from pressroom.local import moto_gaps, moto_speedups
 from pressroom.local.embedded import LOCAL_ENV
 
 _tables = itertools.count()
@@ -411,3 +411,100 @@ def test_given_listings_of_100_and_5000_entries_when_queried_then_the_work_is_th
     # THEN they cost the same, where moto alone does work in proportion to the partition
     assert small == large
     assert query_work(dynamodb, monkeypatch, 5000, alone=True) > 10 * large
+
+
+def botocore_parse(body: dict[str, Any], patched: bool) -> Any:
+    """Parse a GetItem response body as a DynamoDB client does, with or without the patch."""
+    import json
+
+    import botocore.session
+    from botocore.parsers import BaseJSONParser, JSONParser
+
+    model = botocore.session.get_session().get_service_model("dynamodb")
+    shape = model.operation_model("GetItem").output_shape
+    assert shape is not None
+    response = {"body": json.dumps(body).encode(), "headers": {}, "status_code": 200}
+    handle = BaseJSONParser.__dict__["_handle_structure"]
+    if not patched:
+        setattr(BaseJSONParser, "_handle_structure", inspect.unwrap(handle))  # noqa: B010
+    try:
+        return JSONParser().parse(response, shape)
+    finally:
+        setattr(BaseJSONParser, "_handle_structure", handle)  # noqa: B010
+
+
+def attribute_value_trees(*leaves: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.recursive(
+        st.one_of(
+            st.builds(lambda v: {"S": v}, st.text(max_size=5)),
+            st.builds(lambda v: {"N": v}, st.integers().map(str)),
+            st.builds(lambda v: {"BOOL": v}, st.booleans()),
+            st.just({"NULL": True}),
+            st.builds(lambda v: {"SS": v}, st.lists(st.text(max_size=3), max_size=3)),
+            st.builds(lambda v: {"B": v}, st.sampled_from(["", "YWJj", "AAEC"])),  # base64
+            st.builds(lambda v: {"BS": v}, st.lists(st.just("YWJj"), max_size=2)),
+            *leaves,
+        ),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3).map(lambda v: {"L": v}),
+            st.dictionaries(st.text(max_size=3), inner, max_size=3).map(lambda v: {"M": v}),
+        ),
+        max_leaves=12,
+    )
+
+
+stored_values = attribute_value_trees()
+attribute_values = attribute_value_trees(st.just({"S": None}))  # botocore drops a null member
+
+
+@settings(max_examples=200, deadline=None)
+@given(item=st.dictionaries(st.text(max_size=4), attribute_values, max_size=4))
+def test_given_any_item_when_a_client_parses_it_then_it_parses_as_botocore_parses_it(
+    item: dict[str, Any],
+) -> None:
+    # GIVEN a GetItem response holding any mix of attribute types (binary and nulls included)
+    moto_speedups.speed_up_clients()
+    body = {"Item": item}
+
+    # WHEN a DynamoDB client parses it, with the speed patch and without
+    # THEN the results are equal
+    assert botocore_parse(body, patched=True) == botocore_parse(body, patched=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(moment=st.datetimes(), digits=st.sampled_from([0, 3, 6]))
+def test_given_moto_timestamps_when_parsed_then_they_equal_botocores_parse(
+    moment: Any, digits: int
+) -> None:
+    # GIVEN a moment as moto writes it: ISO 8601 in UTC
+    from botocore import parsers, utils
+
+    moto_speedups.speed_up_clients()
+    fraction = f".{moment.microsecond:06d}"[: digits + 1] if digits else ""
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
+
+    # WHEN the patched client parser reads it
+    parsed = parsers.DEFAULT_TIMESTAMP_PARSER(text)
+
+    # THEN it is botocore's own result, down to the time zone object
+    expected = utils.parse_timestamp(text)
+    assert parsed == expected and type(parsed.tzinfo) is type(expected.tzinfo)
+    assert parsed.replace(tzinfo=None) == expected.replace(tzinfo=None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(item=st.dictionaries(st.text(max_size=4), stored_values, max_size=4))
+def test_given_any_item_when_moto_answers_with_it_then_it_converts_as_moto_converts_it(
+    item: dict[str, Any],
+) -> None:
+    # GIVEN an item as moto stores it (any mix of attribute types), in a query's result
+    from moto.dynamodb import responses
+    from moto.dynamodb.models.utilities import dynamo_to_dict
+
+    moto_gaps.apply()
+    stored = Item(DynamoType({"S": "pk"}), None, item)
+    result = {"Items": [stored.attrs], "Count": 1, "LastEvaluatedKey": {"pk": stored.hash_key}}
+
+    # WHEN the handler turns it into plain dicts, with the speed patch and with moto's own walk
+    # THEN both give the same
+    assert responses.dynamo_to_dict(result) == dynamo_to_dict(result)

@@ -55,9 +55,10 @@ def embedded_aws(overrides: dict[str, str] | None = None) -> Iterator[LocalRunti
     `overrides` replaces values of the functions' environment (e.g. `SITE_URL`)."""
     from moto import mock_aws
 
-    from pressroom.local import moto_gaps
+    from pressroom.local import moto_gaps, moto_speedups
 
     moto_gaps.apply()
+    moto_speedups.speed_up_clients()
     saved = dict(os.environ)
     os.environ.update(LOCAL_ENV)
     try:

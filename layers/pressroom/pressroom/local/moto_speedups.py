@@ -21,7 +21,24 @@ def apply() -> None:
     if _applied:
         return
     _queries_seek_in_sorted_partitions()
+    _handlers_list_their_actions_once()
+    _update_expressions_parse_once()
+    _results_convert_in_one_walk()
     _applied = True
+
+
+def speed_up_clients() -> None:
+    """Client-side patches, for a process whose clients talk to the embedded backend (they
+    parse exactly as botocore does, so a real AWS client in the same process is unaffected)."""
+    global _clients_applied
+    if _clients_applied:
+        return
+    _attribute_values_parse_as_sent()
+    _timestamps_parse_without_dateutil()
+    _clients_applied = True
+
+
+_clients_applied = False
 
 
 # --- Queries: O(log P + results) in a partition of P items -------------------------------------
@@ -407,8 +424,6 @@ def _walk(
     size_limit: int,
 ) -> tuple[list[Any], int, dict[str, Any] | None]:
     """moto's `Table.query` loop over the selected slice instead of the whole partition."""
-    import copy
-
     low, high = seek.block(entries)
     begin, end = 0, len(entries)  # what is left after ExclusiveStartKey
     if seek.start is not None:
@@ -443,7 +458,8 @@ def _walk(
                         last_evaluated_key = table._get_last_evaluated_key(results[-1], index_name)
                         break
     scanned_count = len(results)
-    results = copy.deepcopy(results)
+    # moto deep-copies the page here; nothing below changes an item (projections build new
+    # ones) and the response is made of fresh dicts, so the stored items cannot leak out.
     if index_name:
         index = table.get_index(index_name)
         results = [index.project(r) for r in results]
@@ -452,3 +468,157 @@ def _walk(
     if projection_expressions:
         results = [r.project(projection_expressions) for r in results]
     return results, scanned_count, last_evaluated_key
+
+
+# --- Per-request overhead ------------------------------------------------------------------------
+
+
+def _handlers_list_their_actions_once() -> None:
+    """moto looks up which actions a response class implements with `inspect.getmembers` on
+    every request (~0.3 ms). A class's functions do not change while it serves requests (the
+    patches here and in `moto_gaps` are all applied before the first one): list them once."""
+    from moto.core import responses, utils
+
+    original = utils.method_names_from_class
+
+    @functools.cache
+    def method_names_from_class(clazz: object) -> list[str]:
+        return original(clazz)
+
+    responses.method_names_from_class = method_names_from_class
+
+
+def _update_expressions_parse_once() -> None:
+    """moto parses an UpdateExpression twice per update (the handler, then the backend) and its
+    validator walks the tree once per processor, rebuilding each processor's node-type map at
+    every node. A parsed expression depends only on its text and moto never changes it (the
+    validator works on a deep copy, where names and values are bound per call): keep the last
+    few hundred parses. A processor's map is made of its own bound methods: build it once."""
+    from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser  # type: ignore[attr-defined]
+    from moto.dynamodb.parsing.expressions import (  # type: ignore[attr-defined]
+        UpdateExpressionParser,
+    )
+
+    make = UpdateExpressionParser.make.__func__
+
+    @functools.lru_cache(maxsize=512)
+    def parse(cls: type, expression: str) -> Any:
+        return make(cls, expression)
+
+    def cached_make(cls: type, expression: Any) -> Any:
+        return parse(cls, expression) if isinstance(expression, str) else make(cls, expression)
+
+    UpdateExpressionParser.make = classmethod(cached_make)
+
+    def processing_map(traverser: Any) -> dict[type, Any]:
+        found = traverser.__dict__.get("_pressroom_map")
+        if found is None:
+            found = traverser.__dict__["_pressroom_map"] = traverser._processing_map()
+        return found
+
+    def nodes_to_be_processed(self: Any) -> tuple[type, ...]:
+        return tuple(processing_map(self))
+
+    def process(self: Any, node: Any) -> Any:
+        for class_key, processor in processing_map(self).items():
+            if isinstance(node, class_key):
+                return processor(node)
+        return None
+
+    DepthFirstTraverser.nodes_to_be_processed = nodes_to_be_processed
+    DepthFirstTraverser.process = process
+
+
+def _results_convert_in_one_walk() -> None:
+    """moto turns each DynamoDB result into plain dicts by asking every string and number in it
+    whether it is a datetime, a DynamoType, a model, a dict or a list. Scalars and their
+    containers take a direct path; anything else (binary, datetimes, models) moto's own."""
+    from moto.dynamodb import responses
+    from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
+    from moto.dynamodb.models.utilities import dynamo_to_dict
+
+    scalars = {"S", "N", "BOOL", "NULL"}
+    containers = {"M", "L", "SS", "NS"}
+
+    def convert(obj: Any) -> Any:
+        kind = type(obj)
+        if kind is DynamoType:
+            if obj.type in scalars and type(obj.value) in (str, bool):
+                return {obj.type: obj.value}
+            if obj.type in containers:
+                return {obj.type: convert(obj.value)}
+            return dynamo_to_dict(obj)
+        if kind is str or kind is int or kind is bool or obj is None:
+            return obj
+        if kind is dict or kind is LimitedSizeDict:  # an item's attributes are the latter
+            return {key: convert(value) for key, value in obj.items()}
+        if kind is list:
+            return [convert(value) for value in obj]
+        return dynamo_to_dict(obj)
+
+    responses.dynamo_to_dict = convert
+
+
+def _attribute_values_parse_as_sent() -> None:
+    """botocore parses every DynamoDB `AttributeValue` of a response member by member through
+    its shape model (~20 µs each; a query of ten article cards holds thousands). Without binary
+    members a JSON AttributeValue parses to itself (strings, numbers as strings, booleans, and
+    lists and maps of the same), so return it as sent when it is exactly that."""
+    from botocore.parsers import BaseJSONParser
+
+    original = getattr(BaseJSONParser, "_handle_structure")  # noqa: B009 (private; untyped)
+
+    @functools.wraps(original)
+    def handle_structure(self: BaseJSONParser, shape: Any, value: Any) -> Any:
+        if shape.name == "AttributeValue" and "NULL" in shape.members and _as_parsed(value):
+            return value
+        return original(self, shape, value)
+
+    setattr(BaseJSONParser, "_handle_structure", handle_structure)  # noqa: B010
+
+
+def _as_parsed(value: Any) -> bool:
+    """Whether botocore's parse of this AttributeValue would equal it."""
+    if type(value) is not dict or len(value) != 1:
+        return False
+    ((kind, member),) = value.items()
+    if kind in ("S", "N"):
+        return type(member) is str
+    if kind in ("BOOL", "NULL"):
+        return type(member) is bool
+    if kind in ("SS", "NS"):
+        return type(member) is list and all(type(v) is str for v in member)
+    if kind == "L":
+        return type(member) is list and all(_as_parsed(v) for v in member)
+    if kind == "M":
+        return type(member) is dict and all(
+            type(k) is str and _as_parsed(v) for k, v in member.items()
+        )
+    return False
+
+
+def _timestamps_parse_without_dateutil() -> None:
+    """botocore parses every timestamp of a response with dateutil's general parser (~60 µs;
+    a 1,000-key S3 listing spends most of its client time there). moto writes ISO 8601 in UTC
+    (`2026-01-02T03:04:05.000Z`): parse that exact shape directly, with the zone object
+    dateutil gives "Z" on this machine (`tzutc()`, or `tzlocal()` where the local zone is
+    named UTC); anything else with botocore. (HTTP dates stay with dateutil: it reads "GMT" by
+    the local zone's name too.)"""
+    import re
+    from datetime import datetime
+
+    from botocore import parsers
+
+    original = parsers.DEFAULT_TIMESTAMP_PARSER
+    iso = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3}|\.\d{6})?Z\Z", re.ASCII)
+    zone = original("2000-01-01T00:00:00Z").tzinfo
+
+    def parse_timestamp(value: Any) -> Any:
+        if type(value) is str and iso.match(value):
+            try:
+                return datetime.fromisoformat(value[:-1]).replace(tzinfo=zone)
+            except ValueError:
+                pass  # e.g. day 31 of a short month: botocore says what is wrong with it
+        return original(value)
+
+    parsers.DEFAULT_TIMESTAMP_PARSER = parse_timestamp
