@@ -18,6 +18,7 @@ from moto.dynamodb.models.table import Table
 
 from pressroom.local import moto_gaps, moto_speedups
 from pressroom.local.embedded import LOCAL_ENV
+from pressroom.local.template import LOCAL_ACCOUNT
 
 _tables = itertools.count()
 
@@ -508,3 +509,48 @@ def test_given_any_item_when_moto_answers_with_it_then_it_converts_as_moto_conve
     # WHEN the handler turns it into plain dicts, with the speed patch and with moto's own walk
     # THEN both give the same
     assert responses.dynamo_to_dict(result) == dynamo_to_dict(result)
+
+
+def test_given_messages_in_every_state_when_queue_attributes_are_read_then_moto_counts_agree():
+    """One counting pass gives the counts of moto's own three properties (ready, delayed, in
+    flight), for a standard and a FIFO queue; named attributes equal the same from "All"."""
+    from moto.sqs.models import sqs_backends
+
+    moto_gaps.apply()
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in LOCAL_ENV.items():
+            env.setenv(name, value)
+        with mock_aws():
+            sqs = boto3.client("sqs")
+            for name, fifo in (("plain", {}), ("ordered.fifo", {"FifoQueue": "true"})):
+                extra = {"ContentBasedDeduplication": "true"} if fifo else {}
+                url = sqs.create_queue(QueueName=name, Attributes={**fifo, **extra})["QueueUrl"]
+                for n in range(6):
+                    sent: dict[str, Any] = {"QueueUrl": url, "MessageBody": f"m{n}"}
+                    if fifo:
+                        sent["MessageGroupId"] = f"g{n}"
+                    elif n < 2:
+                        sent["DelaySeconds"] = 60
+                    sqs.send_message(**sent)
+                sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2, VisibilityTimeout=60)
+                queue = sqs_backends[LOCAL_ACCOUNT]["us-east-1"].get_queue(name)
+
+                counted = queue.attributes
+
+                assert (
+                    (
+                        counted["ApproximateNumberOfMessages"],
+                        counted["ApproximateNumberOfMessagesDelayed"],
+                        counted["ApproximateNumberOfMessagesNotVisible"],
+                    )
+                    == (
+                        queue.approximate_number_of_messages,
+                        queue.approximate_number_of_messages_delayed,
+                        queue.approximate_number_of_messages_not_visible,
+                    )
+                    == ((4, 0, 2) if fifo else (2, 2, 2))
+                )
+                every = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
+                names = ["ApproximateNumberOfMessages", "MessageRetentionPeriod", "QueueArn"]
+                named = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)
+                assert named["Attributes"] == {n: every["Attributes"][n] for n in names}

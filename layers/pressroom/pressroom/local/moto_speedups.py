@@ -8,6 +8,7 @@ applied with `moto_gaps.apply()` (backend side, so also in `pressroom up`'s moto
 from __future__ import annotations
 
 import functools
+import json
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -24,6 +25,7 @@ def apply() -> None:
     _handlers_list_their_actions_once()
     _update_expressions_parse_once()
     _results_convert_in_one_walk()
+    _queue_attributes_count_messages_once()
     _applied = True
 
 
@@ -622,3 +624,70 @@ def _timestamps_parse_without_dateutil() -> None:
         return original(value)
 
     parsers.DEFAULT_TIMESTAMP_PARSER = parse_timestamp
+
+
+def _queue_attributes_count_messages_once() -> None:
+    """moto builds a queue's attributes (three message counts, each a pass over every message)
+    on each SendMessage, three times per GetQueueAttributes, and three times per message
+    received (the retention check asks for one attribute). With a thousand uploads queued, a
+    `pressroom build` spent most of its time there. Count in one pass with one clock reading
+    (the same comparisons as `Message.visible` / `.delayed`), build the attributes once per
+    request, and read the retention period from the queue itself."""
+    from moto.core.utils import camelcase_to_underscores, unix_time, unix_time_millis
+    from moto.sqs.models import Queue, SQSBackend
+
+    counts = (
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesDelayed",
+        "ApproximateNumberOfMessagesNotVisible",
+    )
+    names = {name: camelcase_to_underscores(name) for name in Queue.BASE_ATTRIBUTES}
+
+    def attributes(self: Queue) -> dict[str, Any]:
+        now = unix_time_millis()
+        ready = delayed = hidden = 0
+        for message in self._messages:
+            is_visible, is_delayed = now > message.visible_at, now < message.delayed_until
+            ready += is_visible and not is_delayed
+            delayed += is_delayed
+            hidden += not is_visible
+        found = dict(zip(counts, (ready, delayed, hidden), strict=True))
+        result: dict[str, Any] = {
+            name: found[name] if name in found else getattr(self, names[name])
+            for name in Queue.BASE_ATTRIBUTES
+        }
+        kms = self.kms_master_key_id  # type: ignore[attr-defined]
+        for group, wanted in (
+            (Queue.FIFO_ATTRIBUTES, self.fifo_queue),
+            (Queue.KMS_ATTRIBUTES, kms),
+        ):
+            if wanted:
+                result.update({n: getattr(self, camelcase_to_underscores(n)) for n in group})
+        if self.policy:
+            result["Policy"] = self.policy
+        if self.redrive_policy:
+            result["RedrivePolicy"] = json.dumps(self.redrive_policy)
+        return {k: str(v).lower() if isinstance(v, bool) else v for k, v in result.items()}
+
+    get_attributes = SQSBackend.get_queue_attributes
+
+    def get_queue_attributes(
+        self: SQSBackend, queue_name: str, attribute_names: list[str]
+    ) -> dict[str, Any]:
+        if not attribute_names or "All" in attribute_names:
+            return get_attributes(self, queue_name, attribute_names)
+        get_attributes(self, queue_name, [])  # moto's checks (queue exists) without the work
+        current = self.get_queue(queue_name).attributes
+        return {n: current[n] for n in attribute_names if current.get(n) is not None}
+
+    def is_message_valid_based_on_retention_period(
+        self: SQSBackend, queue_name: str, message: Any
+    ) -> bool:
+        retention = int(self.get_queue(queue_name).message_retention_period)  # type: ignore[attr-defined]
+        return bool(retention + message.sent_timestamp / 1000 > unix_time())
+
+    Queue.attributes = property(attributes)  # type: ignore[method-assign,assignment]
+    SQSBackend.get_queue_attributes = get_queue_attributes  # type: ignore[method-assign]
+    SQSBackend.is_message_valid_based_on_retention_period = (  # type: ignore[method-assign]
+        is_message_valid_based_on_retention_period
+    )
