@@ -46,7 +46,10 @@ def run(
 ) -> Results:
     plan = {**(QUICK if mode == "quick" else FULL), **(only_sizes or {})}
     results = Results(
-        mode=f"{mode}, sizes {plan['publish']} / {plan['bulk']}" if only_sizes else mode,
+        mode=f"{mode}, sizes {plan['publish']} / {plan['bulk']}"
+        + (f" / Pelican and Hugo only {plan['reference']}" if "reference" in plan else "")
+        if only_sizes
+        else mode,
         machine=f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
         f", load average {os.getloadavg()[0]:.1f} at start",
     )
@@ -63,6 +66,8 @@ def run(
         if "bulk" in parts:
             sizes: list[int] = plan["bulk"]  # type: ignore[assignment]
             results.builds = bulk_builds(sizes, work, seed)
+            references = sorted(set(plan.get("reference", [])) - set(sizes))  # type: ignore[call-overload]
+            results.builds += bulk_builds(references, work, seed, pressroom=False)
             if not hugo_available():
                 print("Hugo not installed (/usr/bin/hugo): skipped", file=sys.stderr)
     if "cold" in parts:
@@ -88,6 +93,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--publish-sizes", type=int, nargs="+", help="override the site sizes")
     parser.add_argument("--bulk-sizes", type=int, nargs="+", help="override the build sizes")
+    parser.add_argument(
+        "--reference-sizes",
+        type=int,
+        nargs="+",
+        help="also build these sizes with Pelican and Hugo only (what a publish into a site "
+        "that size is compared with, without the long `pressroom build` of it)",
+    )
     args = parser.parse_args(argv)
     run(
         "quick" if args.quick else "full",
@@ -96,7 +108,11 @@ def main(argv: list[str] | None = None) -> None:
         args.seed,
         {
             part: sizes
-            for part, sizes in (("publish", args.publish_sizes), ("bulk", args.bulk_sizes))
+            for part, sizes in (
+                ("publish", args.publish_sizes),
+                ("bulk", args.bulk_sizes),
+                ("reference", args.reference_sizes),
+            )
             if sizes
         },
     )

@@ -125,15 +125,17 @@ def build_hugo(site: Path, out: Path, articles: int) -> BuildTime:
     return BuildTime("Hugo", articles, seconds, _count_files(out))
 
 
-def bulk_builds(sizes: list[int], work: Path, seed: int) -> list[BuildTime]:
-    """Each size: write the corpus in each tool's dialect, build with each tool."""
+def bulk_builds(sizes: list[int], work: Path, seed: int, pressroom: bool = True) -> list[BuildTime]:
+    """Each size: write the corpus in each tool's dialect, build with each tool (`pressroom`
+    False: only the others, as the reference a publish is compared with)."""
     results = []
     for size in sizes:
         articles = list(Corpus(size, seed).articles())
         root = work / f"bulk-{size}"
         shutil.rmtree(root, ignore_errors=True)
-        src = write_corpus(articles, root / "pressroom-src", "pressroom")
-        results.append(build_pressroom(src, root / "pressroom-out", size))
+        if pressroom:
+            src = write_corpus(articles, root / "pressroom-src", "pressroom")
+            results.append(build_pressroom(src, root / "pressroom-out", size))
         content = write_corpus(articles, root / "pelican" / "content", "pelican")
         results.append(build_pelican(content, root / "pelican-out", size))
         if hugo_available():

@@ -46,3 +46,14 @@ def test_given_quick_mode_when_the_bench_runs_then_every_part_reports_its_rows(t
     for target in ("identical at N = 12 and N = 24", "within 1.5× of N = 12", "≥ 100× faster"):
         assert target in table
     assert "`pressroom build` of 12 ≤ 2× Pelican" in table and "worst " in table
+
+
+def test_given_a_reference_size_then_only_the_other_tools_build_it(tmp_path: Path):
+    from bench.bulk import bulk_builds
+
+    builds = bulk_builds([6], tmp_path, seed=3, pressroom=False)
+
+    assert {build.tool for build in builds} == {"Pelican"} | (
+        {"Hugo"} if hugo_available() else set()
+    )
+    assert all(build.articles == 6 and build.files > 0 for build in builds)
