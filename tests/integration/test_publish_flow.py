@@ -159,3 +159,19 @@ def test_given_an_article_listed_as_related_when_it_changes_or_goes_then_the_lis
 
     site.delete("older-story.md")
     assert 'href="/articles/older-story/"' not in (site.page("/articles/newer-story/") or "")
+
+
+def test_given_existing_tags_when_an_article_joins_them_then_the_tags_index_is_left_alone(
+    site: Site,
+):
+    """The tags index lists every tag, so rendering it costs O(tags): it changes only when a
+    tag appears or goes, not on every publish (each tag page carries its own count)."""
+    site.upload("first.md", article("First", ["Space", "Tea"]))
+
+    joined = site.invalidated_during(lambda: site.upload("second.md", article("Second", ["Tea"])))
+    added = site.invalidated_during(lambda: site.upload("third.md", article("Third", ["Moon"])))
+
+    assert "/tags/" not in joined and "/tags/tea/" in joined
+    assert "/tags/" in added
+    index = site.page("/tags/") or ""
+    assert index.index(">Moon</a>") < index.index(">Space</a>") < index.index(">Tea</a>")

@@ -160,7 +160,10 @@ class ContentStore:
                     TableName=self.table,
                     Key=_dump(head_key(listing)),
                     # No upload caused this render: drop the last one's correlation id.
-                    UpdateExpression="SET touched = :pages REMOVE correlation_id ADD version :one",
+                    # `rebuilds` tells the listing function to re-render the tags index too.
+                    UpdateExpression=(
+                        "SET touched = :pages REMOVE correlation_id ADD version :one, rebuilds :one"
+                    ),
                     ConditionExpression="attribute_exists(pk)",
                     ExpressionAttributeValues=_dump({":pages": set(pages), ":one": 1}),
                 )

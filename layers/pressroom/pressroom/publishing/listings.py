@@ -7,8 +7,9 @@ the pages are a function of the table, whatever order or repetition the stream d
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
@@ -28,6 +29,9 @@ class HeadChanges:
 
     touched: dict[ListingId, set[int]] = field(default_factory=dict)
     correlation_ids: set[str] = field(default_factory=set)  # the uploads behind the changes
+    # The tags index lists every tag: it is rendered only when a tag appears, goes, is renamed
+    # or is re-rendered on purpose, so an ordinary publish does not cost O(number of tags).
+    tag_set_changed: bool = False
 
     @property
     def correlation_id(self) -> str:
@@ -53,9 +57,22 @@ def head_changes(records: Iterable[DynamoDBRecord]) -> HeadChanges:
         listing = listing_of_head_key(str(keys["pk"]), str(keys["sk"]))
         image = change.new_image or change.old_image or {}
         batch.add(listing, (int(page) for page in image.get("touched", ())))
+        if listing.kind == "tag":
+            batch.tag_set_changed |= _changes_tags_index(change.old_image, change.new_image)
         if change.new_image and change.new_image.get("correlation_id"):
             batch.correlation_ids.add(str(change.new_image["correlation_id"]))
     return batch
+
+
+def _changes_tags_index(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> bool:
+    """Whether a tag head's change shows on the tags index: the tag appeared or went, its
+    display name changed, or a rebuild touched it."""
+    before, after = old or {}, new or {}
+    return (
+        (int(before.get("count", 0)) > 0) != (int(after.get("count", 0)) > 0)
+        or before.get("display") != after.get("display")
+        or before.get("rebuilds") != after.get("rebuilds")
+    )
 
 
 def render_listings(batch: HeadChanges, p: Pipeline) -> Changes:
@@ -68,7 +85,7 @@ def render_listings(batch: HeadChanges, p: Pipeline) -> Changes:
         wanted, doomed = _listing_outputs(head, pages, p)
         outputs += wanted
         deletions += doomed
-    if "tag" in batch.kinds:
+    if batch.tag_set_changed:
         outputs.append(_tags_index(p))
     if "month" in batch.kinds:
         outputs += _sitemap_index(p)
@@ -119,7 +136,7 @@ def _listing_outputs(head: Head, pages: set[int], p: Pipeline) -> tuple[list[Out
 def _tags_index(p: Pipeline) -> Output:
     tags = sorted(
         (
-            (head.display or head.listing.name, listing_path("tag", head.listing.name), head.count)
+            (head.display or head.listing.name, listing_path("tag", head.listing.name))
             for head in p.store.heads_of_kind("tag")
             if head.count > 0
         ),

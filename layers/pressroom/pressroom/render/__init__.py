@@ -197,8 +197,9 @@ class Renderer:
         )
         return self._render("listing.html", meta=meta, page=page)
 
-    def tags_index(self, tags: list[tuple[str, str, int]]) -> str:
-        """`tags`: (display name, path, article count), sorted for display."""
+    def tags_index(self, tags: list[tuple[str, str]]) -> str:
+        """`tags`: (display name, path), sorted for display. No counts: the index changes only
+        when the set of tags does (each tag's own page says how many articles it has)."""
         site = self.settings.site_title
         trail = ((site, "/"), ("Tags", "/tags/"))
         meta = PageMeta(
