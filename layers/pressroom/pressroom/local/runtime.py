@@ -97,15 +97,13 @@ class _BatchingWindow:
         if arriving and not self.gathered:
             self._opened = self.clock()
 
-    def _due(self, window_elapsed: bool | None) -> bool:
-        """Full, or its window has passed: read from the clock (a long-running stack), unless
-        the caller says (`drain` simulates time)."""
+    def _due(self) -> bool:
+        """Full, or its window has passed by the clock (real time in a long-running stack,
+        simulated time in `drain`)."""
         closes = self.window_closes
         if closes is None:
             return False
-        if window_elapsed is None:
-            window_elapsed = self.clock() >= closes
-        return window_elapsed or self.gathered >= self.source.batch_size
+        return self.clock() >= closes or self.gathered >= self.source.batch_size
 
 
 class QueuePump(_BatchingWindow):
@@ -129,10 +127,10 @@ class QueuePump(_BatchingWindow):
     def gathered(self) -> int:
         return len(self._batch)
 
-    def poll(self, window_elapsed: bool | None = None) -> int:
+    def poll(self) -> int:
         """Deliver the gathered batch if it is due; returns how many messages were delivered."""
         self._gather()
-        if not self._due(window_elapsed):
+        if not self._due():
             return 0
         messages, self._batch = self._batch, []
         event = {"Records": [self._record(message) for message in messages]}
@@ -213,11 +211,11 @@ class StreamPump(_BatchingWindow):
     def gathered(self) -> int:
         return len(self._pending)
 
-    def poll(self, window_elapsed: bool | None = None) -> int:
+    def poll(self) -> int:
         """Deliver the next batch of matching records when it is due; a failed batch is
         delivered again (in order) until it succeeds or runs out of retries."""
         self._fill()
-        if not self._due(window_elapsed):
+        if not self._due():
             return 0
         batch = self._pending[: self.source.batch_size]
         for attempt in range(self.source.max_retries + 1):
