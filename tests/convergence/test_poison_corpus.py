@@ -99,7 +99,8 @@ def test_given_a_batch_of_poison_files_among_good_ones_then_each_is_reported_and
     assert kinds >= 30
     unreported = [name for name in POISON if not _is_clear(site.report(name), name)]
     assert unreported == []
-    states = {name: site.pipeline.store.get_source("articles/" + name) for name in POISON}
+    found = site.pipeline.store.get_sources("articles/" + name for name in POISON)
+    states = {name: found["articles/" + name] for name in POISON}
     assert {
         name: state.status for name, state in states.items() if state.status != "rejected"
     } == {}

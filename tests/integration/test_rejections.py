@@ -24,7 +24,8 @@ def test_given_live_article_when_broken_version_uploaded_then_page_stays_and_rep
     report = site.report("budget-vote.md")
     assert report is not None
     assert "articles/budget-vote.md" in report and "How to fix" in report
-    state = site.pipeline.store.get_source("articles/budget-vote.md")
+    key = "articles/budget-vote.md"
+    state = site.pipeline.store.get_sources([key])[key]
     assert state.status == "rejected" and state.reason and state.slug == "budget-vote"
 
 

@@ -77,10 +77,6 @@ class ContentStore:
 
     # -- sources -------------------------------------------------------------------------------
 
-    def get_source(self, key: str) -> SourceState:
-        item = self._get({"pk": f"SRC#{key}", "sk": "SRC"})
-        return SourceState(key=key) if item is None else _source_from_item(key, item)
-
     def get_sources(self, keys: Iterable[str]) -> dict[str, SourceState]:
         """The states of several keys in one consistent batch read (absent keys included)."""
         wanted = sorted(set(keys))
