@@ -3,6 +3,7 @@
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import S3Event, SQSEvent
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.pipeline import Pipeline
@@ -19,20 +20,20 @@ pipeline = Pipeline(Settings.from_env())
 def handler(event: dict, context: LambdaContext) -> dict:
     # The whole batch is synced together (its pages share one write of the site); a message
     # that fails is reported alone and delivered again (ReportBatchItemFailures).
-    records = list(SQSEvent(event).records)
     failed: list[str] = []
-    notifications: list[tuple[S3Event, str]] = []
-    for record in records:
+    readable: list[tuple[SQSRecord, S3Event, str]] = []
+    for record in SQSEvent(event).records:
         try:
             notification = S3Event(record.json_body)
+            if not isinstance(notification.raw_event, dict):
+                raise ValueError(f"not an S3 notification: {record.body[:200]!r}")
         except ValueError:
             logger.exception("unreadable message", message_id=record.message_id)
             failed.append(record.message_id)
             continue
-        notifications.append((notification, correlation_id_of(notification, record.message_id)))
-    readable = [record for record in records if record.message_id not in failed]
-    outcomes = ingest_notifications(notifications, pipeline)
-    for record, (_, correlation_id), outcome in zip(readable, notifications, outcomes, strict=True):
+        readable.append((record, notification, correlation_id_of(notification, record.message_id)))
+    outcomes = ingest_notifications([(n, c) for _, n, c in readable], pipeline)
+    for (record, _, correlation_id), outcome in zip(readable, outcomes, strict=True):
         logger.set_correlation_id(correlation_id)
         if isinstance(outcome, Exception):
             logger.error("sync failed", message_id=record.message_id, exc_info=outcome)

@@ -53,3 +53,21 @@ def test_given_a_lasting_outage_then_the_upload_lands_in_the_dlq_and_redrive_pub
     assert queued(site, "IngestDeadLetterQueue") == 0
     page = site.page("/articles/kettle/")
     assert page is not None and "Boiled." in page
+
+
+def test_given_malformed_messages_in_an_ingest_batch_then_only_they_reach_the_dlq(site: Site):
+    """A message that is not an S3 notification fails alone: the uploads batched with it
+    publish, and it is delivered again until the queue's redrive policy parks it."""
+    sqs = site.runtime.stack.client("sqs")
+    queue = site.runtime.stack.refs["IngestQueue"]
+    for n in range(3):
+        site.upload(f"story-{n}.md", f"---\ntitle: Story {n}\n---\nText.\n", drain=False)
+    sqs.send_message(QueueUrl=queue, MessageBody="not json")
+    sqs.send_message(QueueUrl=queue, MessageBody='"a string, not a notification"')
+    sqs.send_message(QueueUrl=queue, MessageBody="123")
+
+    site.runtime.drain()
+
+    assert all(site.page(f"/articles/story-{n}/") is not None for n in range(3))
+    assert queued(site, "IngestQueue") == 0
+    assert queued(site, "IngestDeadLetterQueue") == 3

@@ -87,3 +87,23 @@ def test_given_n_articles_when_rebuilt_then_n_over_10_workers_rerender_them_in_p
         assert page is not None and "The Rebuilt Times" in page, n
     delivered = runtime.drain()
     assert delivered >= len(listings), "each touched head reaches the listing function"
+
+
+def test_given_a_rebuild_touching_a_tag_then_the_tags_index_is_rendered_again(
+    runtime: LocalRuntime, site: Site, pipeline: Pipeline, monkeypatch
+):
+    """A publish into existing tags leaves the tags index alone; a rebuild's touch marks the
+    head (`rebuilds`) so that the index is rendered with the new templates too."""
+    from pressroom.publishing import listings
+
+    site.upload("story.md", "---\ntitle: Story\ntags: [Tea]\n---\nText.\n")
+    renders: list[int] = []
+    render = listings._tags_index
+    monkeypatch.setattr(listings, "_tags_index", lambda p: renders.append(1) or render(p))
+
+    site.upload("other.md", "---\ntitle: Other\ntags: [Tea]\n---\nMore.\n")
+    assert renders == []
+
+    rebuild({"listings": ["tag:tea"]}, pipeline)
+    runtime.drain()
+    assert renders == [1]
