@@ -26,11 +26,12 @@ projects again, so the last page write always reflects the newest revision.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -44,6 +45,7 @@ from pressroom.pipeline import Pipeline
 from pressroom.publishing.catalog import (
     ArticleRecord,
     Card,
+    Entry,
     ListingId,
     Plan,
     listings_of,
@@ -411,10 +413,12 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
     deletions: list[str] = []
     owner: dict[str, int] = {}  # page key → the committed key it belongs to
     links: list[tuple[str, str, str]] = []
+    # No entry changes while the batch is projected: articles sharing a tag share its read.
+    newest = functools.cache(lambda tag: p.store.newest_entries(tag, RELATED_LIMIT * 2))
     for index, done in enumerate(committed):
         state, desired = done.state, done.desired
         if isinstance(desired, Article) and desired.is_live and state.slug == desired.slug:
-            related = related_cards(desired, p)
+            related = related_cards(desired, newest)
             links += [(card.slug, desired.slug, desired.source_key) for card in related]
             html = p.renderer.article_page(desired, related)
             outputs.append(Output(page_key(article_path(desired.slug)), html.encode("utf-8")))
@@ -476,13 +480,14 @@ def site_furniture(p: Pipeline) -> list[Output]:
     ]
 
 
-def related_cards(article: Article, p: Pipeline) -> list[Card]:
+def related_cards(article: Article, newest: Callable[[ListingId], list[Entry]]) -> list[Card]:
     """Articles sharing the most tags with this one, newest first among equals.
 
-    Reads the newest few entries of at most `_RELATED_TAGS` tags: bounded work per publish."""
+    Reads (`newest`: a tag's newest `RELATED_LIMIT * 2` entries) at most `_RELATED_TAGS` tags:
+    bounded work per publish."""
     scores: dict[str, tuple[int, Card]] = {}
     for tag in article.tags[:_RELATED_TAGS]:
-        for entry in p.store.newest_entries(ListingId("tag", tag.slug), RELATED_LIMIT * 2):
+        for entry in newest(ListingId("tag", tag.slug)):
             if entry.card.slug == article.slug:
                 continue
             shared, _ = scores.get(entry.card.slug, (0, entry.card))
