@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -24,6 +25,7 @@ def apply() -> None:
     _queries_seek_in_sorted_partitions()
     _handlers_list_their_actions_once()
     _update_expressions_parse_once()
+    _simple_updates_skip_the_validator()
     _results_convert_in_one_walk()
     _queue_attributes_count_messages_once()
     _applied = True
@@ -505,7 +507,9 @@ def _update_expressions_parse_once() -> None:
 
     @functools.lru_cache(maxsize=512)
     def parse(cls: type, expression: str) -> Any:
-        return make(cls, expression)
+        tree = make(cls, expression)
+        tree.simple_actions = simple_actions(expression)  # see _simple_updates_skip_the_validator
+        return tree
 
     def cached_make(cls: type, expression: Any) -> Any:
         return parse(cls, expression) if isinstance(expression, str) else make(cls, expression)
@@ -529,6 +533,102 @@ def _update_expressions_parse_once() -> None:
 
     DepthFirstTraverser.nodes_to_be_processed = nodes_to_be_processed
     DepthFirstTraverser.process = process
+
+
+_SIMPLE_ACTION = {
+    "SET": re.compile(r"\s*(#?\w+)\s*=\s*(:\w+)\s*", re.ASCII),
+    "ADD": re.compile(r"\s*(#?\w+)\s+(:\w+)\s*", re.ASCII),
+    "REMOVE": re.compile(r"\s*(#?\w+)()\s*", re.ASCII),
+}
+_CLAUSE = re.compile(r"(?<![#:\w])(SET|ADD|REMOVE|DELETE)(?!\w)", re.ASCII | re.IGNORECASE)
+
+
+def simple_actions(expression: str) -> tuple[tuple[str, str, str], ...] | None:
+    """An UpdateExpression made only of `SET name = :value`, `ADD name :value` and
+    `REMOVE name` (name: an attribute or a #placeholder), each clause once, as (clause, name,
+    value placeholder) triples; None for anything else (paths, functions, arithmetic, DELETE)."""
+    head, *clauses = _CLAUSE.split(expression)
+    if head.strip() or not clauses:
+        return None
+    actions: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for keyword, body in zip(clauses[::2], clauses[1::2], strict=True):
+        clause = keyword.upper()
+        if clause not in _SIMPLE_ACTION or clause in seen:
+            return None
+        seen.add(clause)
+        for part in body.split(","):
+            found = _SIMPLE_ACTION[clause].fullmatch(part)
+            if found is None:
+                return None
+            actions.append((clause, found[1], found[2]))
+    return tuple(actions)
+
+
+def _simple_updates_skip_the_validator() -> None:
+    """moto checks an UpdateExpression with ten passes over a deep copy of its tree (one of them
+    quadratic in the number of actions): ~4 ms for a listing head's seven actions, twice for a
+    new item, and a build makes thousands. When every action is simple (`simple_actions`) and
+    names a top-level attribute that is no key of the table or of an index, build the checked
+    tree moto's executor then runs directly: the same nodes holding the same values, so moto
+    still applies them. Anything else, including a name given twice and a missing placeholder,
+    goes through moto's validator, which raises moto's errors."""
+    from moto.dynamodb import models
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.parsing import ast_nodes
+    from moto.dynamodb.parsing.reserved_keywords import ReservedKeywords
+    from moto.dynamodb.parsing.validators import UpdateExpressionValidator
+
+    ast: Any = ast_nodes  # untyped
+    reserved_words = ReservedKeywords.get_reserved_keywords()
+
+    action_nodes = {
+        "SET": ast.UpdateExpressionSetAction,
+        "ADD": ast.UpdateExpressionAddAction,
+        "REMOVE": ast.UpdateExpressionRemoveAction,
+    }
+
+    class SimpleUpdateValidator(UpdateExpressionValidator):
+        def __init__(self, expression: Any, **arguments: Any) -> None:
+            # moto's __init__ deep-copies the tree: only a fallback needs that.
+            self.expression, self.arguments = expression, arguments
+
+        def validate(self) -> Any:
+            checked = self._checked(getattr(self.expression, "simple_actions", None))
+            if checked is None:
+                return UpdateExpressionValidator(self.expression, **self.arguments).validate()
+            return checked
+
+        def _checked(self, actions: tuple[tuple[str, str, str], ...] | None) -> Any:
+            if actions is None:
+                return None
+            names = self.arguments["expression_attribute_names"] or {}
+            values = self.arguments["expression_attribute_values"] or {}
+            table = self.arguments["table"]
+            keys = {*table.table_key_attrs, *table.attribute_keys}
+            keys.update(definition["AttributeName"] for definition in table.attr)
+            nodes, targets = [], set()
+            for clause, name, placeholder in actions:
+                attribute = names.get(name) if name.startswith("#") else name
+                if attribute is None or attribute in targets or attribute in keys:
+                    return None
+                if placeholder and placeholder not in values:
+                    return None
+                targets.add(attribute)
+                # As moto's own checked tree: placeholders stay, its executor resolves them.
+                if name.startswith("#"):
+                    path = ast.ExpressionAttributeName(name)
+                elif name.upper() in reserved_words:  # moto refuses those
+                    return None
+                else:
+                    path = ast.ExpressionAttribute(name)
+                children = [ast.UpdateExpressionPath(children=[path])]
+                if placeholder:
+                    children.append(ast.DDBTypedValue(DynamoType(values[placeholder])))
+                nodes.append(action_nodes[clause](children=children))
+            return ast.UpdateExpression(children=nodes)
+
+    models.UpdateExpressionValidator = SimpleUpdateValidator  # type: ignore[misc,assignment]
 
 
 def _results_convert_in_one_walk() -> None:
