@@ -16,12 +16,12 @@ delivers every change of one head in order, which serialises the re-renders of e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Clamped, Context, Inexact, Overflow, Rounded, Underflow
 from typing import Any
-
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from pressroom.adapters.aws import domain_errors
 from pressroom.errors import ConcurrentUpdate
@@ -36,8 +36,6 @@ from pressroom.publishing.catalog import (
     Plan,
 )
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 SEQ_INDEX = "by_seq"
 
 
@@ -503,24 +501,80 @@ def _parse_time(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+# Items go to and from DynamoDB's AttributeValues here rather than through boto3's
+# TypeSerializer/TypeDeserializer: importing boto3.dynamodb.types imports all of boto3 (with
+# s3transfer, multiprocessing, concurrent.futures), a cost every cold start paid for two small
+# functions. These give what boto3's give for every type it supports, except that numbers come
+# back as ints (we store no fractional numbers; boto3 gives Decimals, which `_load` turned into
+# ints) and binaries as bytes (boto3 wraps them in its `Binary`; the table holds none).
+# tests/unit/test_dynamodb_values.py checks them against boto3's.
+_NUMBERS = Context(  # boto3's DYNAMODB_CONTEXT: DynamoDB's 38 digits, nothing rounded silently
+    Emin=-128, Emax=126, prec=38, traps=[Clamped, Overflow, Inexact, Rounded, Underflow]
+)
+
+
 def _dump(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: _serializer.serialize(value) for key, value in item.items()}
+    return {key: _attribute(value) for key, value in item.items()}
 
 
 def _load(raw: dict[str, Any]) -> dict[str, Any]:
-    return {key: _plain(_deserializer.deserialize(value)) for key, value in raw.items()}
+    return {key: _value(attribute) for key, attribute in raw.items()}
 
 
-def _plain(value: Any) -> Any:
-    """Decimals from DynamoDB become ints (we store no fractional numbers)."""
+def _number(value: Any) -> str:
+    number = str(_NUMBERS.create_decimal(value))
+    if number in ("Infinity", "NaN"):
+        raise TypeError("Infinity and NaN not supported")
+    return number
+
+
+def _attribute(value: Any) -> dict[str, Any]:
+    """boto3's `TypeSerializer().serialize(value)`."""
     from decimal import Decimal
 
-    if isinstance(value, Decimal):
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, set):
-        return {_plain(v) for v in value}
-    return value
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, (int, Decimal)):
+        return {"N": _number(value)}
+    if isinstance(value, float):
+        raise TypeError("Float types are not supported. Use Decimal types instead.")
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, (bytes, bytearray)):
+        return {"B": value}
+    if isinstance(value, AbstractSet):
+        if all(isinstance(v, (int, Decimal)) for v in value):  # an empty set is NS, as boto3's
+            return {"NS": [_number(v) for v in value]}
+        if all(isinstance(v, str) for v in value):
+            return {"SS": list(value)}
+        if all(isinstance(v, (bytes, bytearray)) for v in value):
+            return {"BS": list(value)}
+    elif isinstance(value, (list, tuple)):
+        return {"L": [_attribute(v) for v in value]}
+    elif isinstance(value, Mapping):
+        return {"M": {k: _attribute(v) for k, v in value.items()}}
+    raise TypeError(f"Unsupported type {type(value)} for value {value!r}")
+
+
+def _value(attribute: Mapping[str, Any]) -> Any:
+    """boto3's `TypeDeserializer().deserialize(attribute)`, numbers as ints, binaries as bytes."""
+    if not attribute:
+        raise TypeError("Value must be a nonempty dictionary whose key is a valid dynamodb type.")
+    kind, value = next(iter(attribute.items()))
+    if kind == "S" or kind == "BOOL" or kind == "B":
+        return value
+    if kind == "N":
+        return int(_NUMBERS.create_decimal(value))
+    if kind == "M":
+        return {k: _value(v) for k, v in value.items()}
+    if kind == "L":
+        return [_value(v) for v in value]
+    if kind == "SS" or kind == "BS":
+        return set(value)
+    if kind == "NS":
+        return {int(_NUMBERS.create_decimal(v)) for v in value}
+    if kind == "NULL":
+        return None
+    raise TypeError(f"Dynamodb type {kind} is not supported")
