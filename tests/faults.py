@@ -1,10 +1,10 @@
 """Fault injection for the embedded backend: make chosen AWS calls of the functions fail.
 
-A `FaultInjector` registers botocore event hooks on the default boto3 session, so every client
-created afterwards (the functions' clients are created on first use, after the runtime starts)
-carries them. While armed, it numbers the calls the *functions* make (the pumps' receive/delete
-calls and the stream reads stand for Lambda's own machinery and are not counted) and fails the
-numbered calls it was given:
+A `FaultInjector` registers botocore event hooks on the functions' botocore session
+(`pressroom.adapters.aws.session()`), so every client created afterwards (the functions' clients
+are created on first use, after the runtime starts) carries them. While armed, it numbers the
+calls the *functions* make (the pumps' receive/delete calls and the stream reads stand for
+Lambda's own machinery and are not counted) and fails the numbered calls it was given:
 
 * `throttle`, `server`, `race`, `invalidations` raise before the call reaches the backend, as
   the error would look after botocore's own retries gave up (what the domain code sees);
@@ -19,8 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import boto3
 from botocore.exceptions import ClientError
+
+from pressroom.adapters.aws import session
 
 FaultKind = Literal["throttle", "server", "race", "invalidations", "lost-response"]
 FAULT_KINDS: tuple[FaultKind, ...] = (
@@ -56,12 +57,12 @@ class FaultInjector:
     _pending_after: dict[int, str] = field(default_factory=dict)
 
     def install(self) -> None:
-        events = boto3._get_default_session().events
+        events = session().get_component("event_emitter")
         events.register("before-call", self._before_call)
         events.register("after-call", self._after_call)
 
     def uninstall(self) -> None:
-        events = boto3._get_default_session().events
+        events = session().get_component("event_emitter")
         events.unregister("before-call", self._before_call)
         events.unregister("after-call", self._after_call)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
+from pressroom.adapters.aws import session
 from pressroom.operations import Target, redrive
 from tests.support import Site
 
@@ -34,7 +34,7 @@ def test_given_a_lasting_outage_then_the_upload_lands_in_the_dlq_and_redrive_pub
 
     # Clients copy the session's hooks when they are created, so the hook stays registered and
     # the outage is switched off instead.
-    events = boto3._get_default_session().events
+    events = session().get_component("event_emitter")
     events.register("before-parameter-build.s3.PutObject", fail_site_writes)
     try:
         site.runtime.drain()  # every delivery fails; the redrive policy gives up after 5

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-import boto3
-
+from pressroom.adapters.aws import session
 from pressroom.local.runtime import QueuePump
 from tests.support import Site
 
@@ -34,7 +33,7 @@ def ingest_calls(site: Site) -> Counter[str]:
             counts[model.name] += 1
 
     pump._handler = ingest
-    boto3._get_default_session().events.register("before-call", count)
+    session().get_component("event_emitter").register("before-call", count)
     return counts
 
 

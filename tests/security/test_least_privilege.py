@@ -16,9 +16,9 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
+from pressroom.adapters.aws import session
 from pressroom.local.embedded import find_template
 from pressroom.local.runtime import LocalRuntime
 from pressroom.local.stack import LocalStack
@@ -188,16 +188,13 @@ def recorded_calls(runtime: LocalRuntime) -> Iterator[list[Call]]:
             requests = [(f"{service}:{model.name}", f"(no {missing} in the call)")]
         calls.extend(Call(function, action, resource) for action, resource in requests)
 
-    # The functions build their clients lazily, on first use, from boto3's default session
-    # (the one moto's mock set up for the embedded stack).
-    if boto3.DEFAULT_SESSION is None:
-        boto3.setup_default_session()
-    assert boto3.DEFAULT_SESSION is not None
-    boto3.DEFAULT_SESSION.events.register("before-parameter-build", record)
+    # The functions build their clients lazily, on first use, from one botocore session.
+    events = session().get_component("event_emitter")
+    events.register("before-parameter-build", record)
     try:
         yield calls
     finally:
-        boto3.DEFAULT_SESSION.events.unregister("before-parameter-build", record)
+        events.unregister("before-parameter-build", record)
 
 
 def allowed(statements: list[dict[str, Any]], call: Call, stack: LocalStack) -> bool:

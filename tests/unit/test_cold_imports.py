@@ -32,6 +32,9 @@ _ENV = {
 # botocore client as it is imported), the readers' parsers (a file of their format is read), the
 # feed writers (a listing is rendered) and, in the function that never renders, Jinja2.
 X_RAY = {"aws_xray_sdk"}
+# boto3 is never imported by a function: clients come from one botocore session
+# (`pressroom.adapters.aws.session`), and the content store converts AttributeValues itself.
+BOTO3 = {"boto3", "s3transfer"}
 READERS = {
     "markdown_it",
     "mdit_py_plugins",
@@ -42,10 +45,10 @@ READERS = {
 }
 FEEDS = {"feedgen", "lxml"}
 NOT_AT_IMPORT = {
-    "ingest": X_RAY | READERS | FEEDS,
-    "listing": X_RAY | READERS | FEEDS,
-    "invalidation": X_RAY | READERS | FEEDS | {"jinja2", "pressroom.render"},
-    "rebuild": X_RAY | READERS | FEEDS,
+    "ingest": BOTO3 | X_RAY | READERS | FEEDS,
+    "listing": BOTO3 | X_RAY | READERS | FEEDS,
+    "invalidation": BOTO3 | X_RAY | READERS | FEEDS | {"jinja2", "pressroom.render"},
+    "rebuild": BOTO3 | X_RAY | READERS | FEEDS,
 }
 
 
@@ -73,5 +76,35 @@ def test_given_a_fresh_interpreter_when_a_handler_is_imported_then_later_needs_s
 ):
     loaded = packages(modules_after_importing(function))
 
-    assert "boto3" in loaded  # the baseline every handler pays; proves the probe sees imports
+    assert "pressroom.pipeline" in loaded  # proves the probe sees imports
     assert loaded & NOT_AT_IMPORT[function] == set()
+
+
+# Every client the functions create, and the content store's conversions, in a fresh interpreter.
+_CREATE_CLIENTS = """
+import json, sys
+from pressroom.adapters.content_store import _dump, _load
+from pressroom.pipeline import Pipeline
+from pressroom.settings import Settings
+pipeline = Pipeline(Settings.from_env())
+for service in ("dynamodb", "s3", "sqs", "cloudfront"):
+    pipeline._client(service)
+_load(_dump({"pk": "SRC#a", "rev": 1, "pages": {"/a/"}}))
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_given_a_fresh_interpreter_when_every_client_is_created_then_boto3_stays_unloaded():
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    done = subprocess.run(
+        [sys.executable, "-c", _CREATE_CLIENTS],
+        env={**env, **_ENV, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    loaded = packages(set(json.loads(done.stdout)))
+
+    assert "botocore.client" in loaded
+    assert loaded & BOTO3 == set()

@@ -1,4 +1,4 @@
-"""Where boto3 clients come from, and the one place AWS error codes become domain errors."""
+"""Where AWS clients come from, and the one place AWS error codes become domain errors."""
 
 from __future__ import annotations
 
@@ -84,11 +84,33 @@ def _is_lost_transaction_race(error: Exception) -> bool:
     )
 
 
+_session: Any = None
+
+
+def session() -> Any:
+    """The process's botocore session, made on first use: what `boto3.client` uses (boto3's
+    default session wraps one), without importing boto3 (s3transfer, and with it
+    multiprocessing and concurrent.futures, none of which a function uses) and with a data loader
+    that skips botocore's listing of every service (`botocore_data`). Hooks meant for every
+    client a function creates (tests' fault injection, the bench's counters) are registered on
+    it before the clients are made (or in botocore's `BUILTIN_HANDLERS`, which every new session
+    gets, as moto's are)."""
+    global _session
+    if _session is None:
+        from botocore.session import Session
+
+        from pressroom.adapters.botocore_data import create_loader
+
+        made = Session()
+        made.register_component("data_loader", create_loader(made.get_config_variable("data_path")))
+        _session = made
+    return _session
+
+
 def new_client(service: str) -> Any:
     """A client with standard-mode retries. Callers create clients on first use, never at import
     time, and pass them to the adapters (the Powertools convention)."""
-    import boto3
     from botocore.config import Config
 
     config = Config(retries={"mode": "standard", "max_attempts": 5}, max_pool_connections=32)
-    return boto3.client(service, config=config)  # type: ignore[call-overload]
+    return session().create_client(service, config=config)
