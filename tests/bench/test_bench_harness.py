@@ -46,6 +46,8 @@ def test_given_quick_mode_when_the_bench_runs_then_every_part_reports_its_rows(t
     for target in ("identical at N = 12 and N = 24", "within 1.5× of N = 12", "≥ 100× faster"):
         assert target in table
     assert "`pressroom build` of 12 ≤ 2× Pelican" in table and "worst " in table
+    # Where the build's time goes: the emulated AWS calls against the budget, the commonest calls.
+    assert "its AWS calls alone: " in table and "calls, most: " in table
 
 
 def test_given_a_reference_size_then_only_the_other_tools_build_it(tmp_path: Path):
