@@ -123,7 +123,7 @@ def test_given_an_archive_page_then_it_links_its_neighbours_and_its_feeds():
     assert '<link rel="next" href="https://news.example/tags/space/page/1/">' in html
     assert '<link rel="canonical" href="https://news.example/tags/space/page/2/">' in html
     assert 'href="https://news.example/tags/space/rss.xml"' in html
-    assert "<title>Space · page 2 of 3 · The Ledger</title>" in html
+    assert "<title>Space · page 2 · The Ledger</title>" in html
 
 
 def test_given_an_operator_template_folder_then_its_templates_win_and_the_rest_stay_default(

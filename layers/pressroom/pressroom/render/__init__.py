@@ -180,7 +180,7 @@ class Renderer:
             trail.append((page.title, listing_path(kind, page.listing.name)))
         if page.page is not None:
             trail.append((f"Page {page.page}", page.path))
-        numbered = f" · page {page.page} of {page.page_count}" if page.page else ""
+        numbered = f" · page {page.page}" if page.page else ""
         own_title = page.title if kind != HOME else site
         document_title = own_title + numbered + ("" if kind == HOME else f" · {site}")
         data = [self._trail(trail)] if len(trail) > 1 else []
