@@ -131,10 +131,14 @@ def compile_layer() -> None:
     with PYTHONDONTWRITEBYTECODE set (or from a read-only checkout) compiled every pressroom
     module it imported from source, ~100 ms per cold start that Lambda never pays; the
     dependencies in the virtualenv got their bytecode from pip. The handler files themselves stay
-    uncompiled, as on Lambda (the function artifact ships no bytecode)."""
+    uncompiled, as on Lambda (the function artifact ships no bytecode). The theme's templates
+    are compiled too, as the layer build compiles them (`pressroom.render.compile_templates`)."""
     import compileall
 
+    from pressroom.render import compile_templates
+
     compileall.compile_dir(REPO / "layers" / "pressroom" / "pressroom", quiet=1)
+    compile_templates()
 
 
 def cold_starts(runs: int = 5) -> list[ColdStart]:
