@@ -53,7 +53,6 @@ from pressroom.publishing.catalog import (
 )
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.readers import read_article
-from pressroom.render import stylesheet
 
 logger = logging.getLogger(__name__)
 
@@ -473,6 +472,8 @@ def _refresh_referrers(slugs: set[str], own_key: str, p: Pipeline) -> None:
 
 def site_furniture(p: Pipeline) -> list[Output]:
     """Objects every page relies on; the hash check makes rewriting them free."""
+    from pressroom.render import stylesheet  # Jinja2: only when something is rendered
+
     css = stylesheet()
     return [
         Output(css.key, css.body),
