@@ -47,6 +47,7 @@ def main(src: str, out: str, figures: str) -> None:
                 "function_seconds": functions,
                 "api_calls": sum(calls.values()),
                 "calls_by_operation": dict(calls.most_common()),
+                "seconds_by_operation": dict(tally.operation_seconds),
             },
             handle,
         )

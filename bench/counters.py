@@ -28,6 +28,8 @@ class Tally:
     invocations: list[tuple[str, float]] = field(default_factory=list)  # (function, seconds)
     # Inside API calls (botocore plus the embedded backend, moto), by caller.
     api_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    # The same seconds by operation ("s3:PutObject"), whoever called.
+    operation_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     # DynamoDB request units at their floor (items under 1 KB written / 4 KB read; a
     # transaction item counts twice; a query counts one read unit).
     write_units: int = 0
@@ -69,6 +71,7 @@ class Meter:
         BUILTIN_HANDLERS.append(("before-parameter-build", self._before_call))
         BUILTIN_HANDLERS.append(("after-call", self._after_call))
         self._call_started = 0.0
+        self._operation = ""
 
     @contextmanager
     def measuring(self) -> Iterator[Tally]:
@@ -98,7 +101,7 @@ class Meter:
         if not self._active:
             return
         self._call_started = time.perf_counter()
-        operation = f"{model.service_model.service_name}:{model.name}"
+        operation = self._operation = f"{model.service_model.service_name}:{model.name}"
         self.tally.calls[f"{self._function} {operation}"] += 1
         if model.service_model.service_name == "dynamodb":
             self._count_units(model.name, params)
@@ -111,7 +114,9 @@ class Meter:
 
     def _after_call(self, **_: Any) -> None:
         if self._active and self._call_started:
-            self.tally.api_seconds[self._function] += time.perf_counter() - self._call_started
+            seconds = time.perf_counter() - self._call_started
+            self.tally.api_seconds[self._function] += seconds
+            self.tally.operation_seconds[self._operation] += seconds
             self._call_started = 0.0
 
     def _count_units(self, operation: str, params: dict[str, Any]) -> None:
