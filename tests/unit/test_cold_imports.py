@@ -51,10 +51,20 @@ RENDERING = {"jinja2", "pressroom.render"}
 # Powertools' batch utility imports asyncio for its async processor; the rebuild function does
 # its partial batch responses itself.
 BATCH = {"aws_lambda_powertools.utilities.batch", "asyncio"}
+# The invalidation function only talks to CloudFront: the pipeline imports each adapter when it
+# is first used, and the domain errors import the models only to make a rejection.
+NOT_INVALIDATING = {
+    "pressroom.adapters.content_store",
+    "pressroom.adapters.buckets",
+    "pressroom.publishing.site_writer",
+    "pressroom.publishing.catalog",
+    "pressroom.model",
+    "slugify",
+}
 NOT_AT_IMPORT = {
     "ingest": BOTO3 | X_RAY | READERS | FEEDS | RENDERING | BATCH,
     "listing": BOTO3 | X_RAY | READERS | FEEDS | BATCH,
-    "invalidation": BOTO3 | X_RAY | READERS | FEEDS | RENDERING | BATCH,
+    "invalidation": BOTO3 | X_RAY | READERS | FEEDS | RENDERING | BATCH | NOT_INVALIDATING,
     "rebuild": BOTO3 | X_RAY | READERS | FEEDS | RENDERING | BATCH,
 }
 

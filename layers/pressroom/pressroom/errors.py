@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pressroom.model import Rejection
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pressroom.model import Rejection
 
 
 class PressroomError(Exception):
@@ -13,8 +16,10 @@ class RejectedFile(PressroomError):
     """A source file that can never publish as it is: retrying will not help."""
 
     def __init__(self, key: str, reason: str, fix: str) -> None:
+        from pressroom.model import Rejection  # the models (and slugify) only once one is made
+
         super().__init__(f"{key}: {reason}")
-        self.rejection = Rejection(key=key, reason=reason, fix=fix)
+        self.rejection: Rejection = Rejection(key=key, reason=reason, fix=fix)
 
 
 class TransientError(PressroomError):

@@ -11,14 +11,17 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from pressroom.adapters.aws import new_client
-from pressroom.adapters.buckets import IngestBucket, SiteBucket
-from pressroom.adapters.cdn import Distribution
-from pressroom.adapters.content_store import ContentStore
-from pressroom.adapters.queues import InvalidationQueue, WorkQueue
-from pressroom.publishing.site_writer import SiteWriter
 from pressroom.settings import Settings
 
+# Each adapter is imported by the property that builds it: the invalidation function, which
+# only ever uses the CDN, loads neither the content store (and the models behind it) nor the
+# site writer.
 if TYPE_CHECKING:
+    from pressroom.adapters.buckets import IngestBucket, SiteBucket
+    from pressroom.adapters.cdn import Distribution
+    from pressroom.adapters.content_store import ContentStore
+    from pressroom.adapters.queues import InvalidationQueue, WorkQueue
+    from pressroom.publishing.site_writer import SiteWriter
     from pressroom.render import Renderer
 
 
@@ -33,18 +36,26 @@ class Pipeline:
 
     @cached_property
     def store(self) -> ContentStore:
+        from pressroom.adapters.content_store import ContentStore
+
         return ContentStore(self.settings.content_table, self._client("dynamodb"))
 
     @cached_property
     def sources(self) -> IngestBucket:
+        from pressroom.adapters.buckets import IngestBucket
+
         return IngestBucket(self.settings.ingest_bucket, self._s3, self.settings.reports_prefix)
 
     @cached_property
     def site_bucket(self) -> SiteBucket:
+        from pressroom.adapters.buckets import SiteBucket
+
         return SiteBucket(self.settings.site_bucket, self._s3)
 
     @cached_property
     def site(self) -> SiteWriter:
+        from pressroom.publishing.site_writer import SiteWriter
+
         return SiteWriter(self.site_bucket, self.store)
 
     @cached_property
@@ -55,12 +66,18 @@ class Pipeline:
 
     @cached_property
     def invalidations(self) -> InvalidationQueue:
+        from pressroom.adapters.queues import InvalidationQueue
+
         return InvalidationQueue(self.settings.invalidation_queue_url, self._client("sqs"))
 
     @cached_property
     def rebuilds(self) -> WorkQueue:
+        from pressroom.adapters.queues import WorkQueue
+
         return WorkQueue(self.settings.rebuild_queue_url, self._client("sqs"))
 
     @cached_property
     def distribution(self) -> Distribution:
+        from pressroom.adapters.cdn import Distribution
+
         return Distribution(self.settings.distribution_id, self._client("cloudfront"))
