@@ -36,7 +36,7 @@ CHAOS_ENVIRONMENT = {"SITE_URL": "https://news.example", "PAGE_SIZE": "1000"}
 _RELATED_SECTION = re.compile(rb'<section class="related" .*?</section>\n?', re.DOTALL)
 # Attributes that record *how* the table got to its state (revisions, seq allocation, times).
 _VOLATILE = {
-    "SRC": {"rev", "synced_rev", "sequencer", "updated", "retired_slug"},
+    "SRC": {"rev", "synced_rev", "sequencer", "updated", "retired_slug", "live_uploaded"},
     "DIR": {"next_seq", "version", "touched", "updated", "correlation_id"},
     "LST": {"seq"},
     "ART": set(),

@@ -29,6 +29,27 @@ def test_given_live_article_when_broken_version_uploaded_then_page_stays_and_rep
     assert state.status == "rejected" and state.reason and state.slug == "budget-vote"
 
 
+def test_given_a_deleted_article_when_a_broken_file_replaces_it_unseen_then_the_delete_holds(
+    site: Site,
+):
+    # GIVEN a live article whose file is deleted, then replaced by a broken file, the two
+    # notifications delivered together (so the delete is never seen on its own)
+    site.upload("budget-vote.md", GOOD)
+    site.delete("budget-vote.md", drain=False)
+    site.upload("budget-vote.md", BROKEN, drain=False)
+
+    # WHEN they are synced
+    site.runtime.drain()
+
+    # THEN the broken file is reported, and the deleted article does not stay on the site
+    assert site.report("budget-vote.md") is not None
+    assert site.page("/articles/budget-vote/") is None
+    assert "/articles/budget-vote/" not in (site.page("/tags/council/") or "")
+    key = "articles/budget-vote.md"
+    state = site.pipeline.store.get_sources([key])[key]
+    assert state.status == "rejected" and state.slug == "" and state.retired_slug == "budget-vote"
+
+
 def test_given_a_rejected_file_when_it_is_fixed_then_it_publishes_and_the_report_goes(site: Site):
     site.upload("budget-vote.md", BROKEN)
     assert site.report("budget-vote.md") is not None

@@ -142,6 +142,8 @@ def iam_requests(service: str, operation: str, params: dict[str, Any]) -> Iterat
         bucket = f"arn:aws:s3:::{params['Bucket']}"
         if operation in ("ListObjectsV2", "ListObjects"):
             yield "s3:ListBucket", bucket
+        elif operation == "ListObjectVersions":
+            yield "s3:ListBucketVersions", bucket
         else:
             action = {"HeadObject": "GetObject"}.get(operation, operation)
             if operation == "GetObject" and params.get("VersionId"):
@@ -224,6 +226,7 @@ def test_given_a_publishing_workload_then_every_call_of_every_function_is_allowe
     site.upload("second.md", "---\ntitle: Second\ntags: [beta]\n---\n\nTwo.\n")
     site.upload("first.md", "---\ntitle: First, again\ntags: [gamma]\n---\n\nOne more.\n")
     site.upload("broken.md", "---\ntitle: [unclosed\n---\nBody\n")
+    site.upload("first.md", "---\ntitle: [unclosed\n---\nBody\n")  # a live article's key
     site.delete("second.md")
     site.runtime.drain()
     template = Template(Path(find_template()))
@@ -239,4 +242,5 @@ def test_given_a_publishing_workload_then_every_call_of_every_function_is_allowe
     )
 
     assert {"IngestFunction", "ListingFunction", "InvalidationFunction"} <= by_function
+    assert any(call.action == "s3:ListBucketVersions" for call in recorded_calls)
     assert denied == [], "\n".join(map(str, denied))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from pressroom.adapters.aws import domain_errors, error_code
@@ -50,6 +51,18 @@ class IngestBucket:
         with response["Body"] as body:
             data = body.read()
         return Source(key=key, body=data, uploaded=response["LastModified"])
+
+    def deleted_since(self, key: str, since: datetime) -> bool:
+        """Whether `key` was deleted at or after `since` (the bucket keeps versions, so a delete
+        leaves a marker). S3 dates an object to the second and a marker to the millisecond: a
+        delete in the same second as `since` counts, erring towards honouring the delete."""
+        paginator = self._client.get_paginator("list_object_versions")
+        with domain_errors():
+            for page in paginator.paginate(Bucket=self.name, Prefix=key):
+                for marker in page.get("DeleteMarkers", []):
+                    if marker["Key"] == key and marker["LastModified"] >= since:
+                        return True
+        return False
 
     def report_key(self, source_key: str) -> str:
         return f"{self._reports_prefix}{source_key}.txt"

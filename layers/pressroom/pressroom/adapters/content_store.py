@@ -54,6 +54,9 @@ class SourceState:
     reason: str = ""
     fix: str = ""
     updated: str = ""
+    # The LastModified (ISO 8601) of the object version the live article was read from, so that
+    # a rejected re-upload can tell whether the key was deleted since ("" if unknown).
+    live_uploaded: str = ""
 
     @property
     def exists(self) -> bool:
@@ -337,6 +340,7 @@ def _source_from_item(key: str, item: dict[str, Any]) -> SourceState:
         reason=item.get("reason", ""),
         fix=item.get("fix", ""),
         updated=item.get("updated", ""),
+        live_uploaded=item.get("live_uploaded", ""),
     )
 
 
@@ -351,6 +355,7 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
         ":reason": new.reason,
         ":fix": new.fix,
         ":updated": new.updated,
+        ":live_uploaded": new.live_uploaded,
         ":key": new.key,
     }
     if old.exists:
@@ -365,7 +370,7 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
                 "SET rev = :rev, #status = :status, slug = :slug, retired_slug = :retired, "
                 "digest = :digest, "
                 "sequencer = :sequencer, reason = :reason, fix = :fix, updated = :updated, "
-                "source_key = :key"
+                "live_uploaded = :live_uploaded, source_key = :key"
             ),
             "ConditionExpression": condition,
             "ExpressionAttributeNames": {"#status": "status"},

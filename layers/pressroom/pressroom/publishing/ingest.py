@@ -265,12 +265,12 @@ def _commit(request: SyncRequest, state: SourceState, p: Pipeline) -> SyncResult
     source = p.sources.read(key, p.settings.max_source_bytes)
     live = p.store.get_article(state.slug)  # what this source has on the site now, if anything
     desired = _desired(source, live, p)
-    new_state = _next_state(state, source, desired, sequencer)
+    new_state = _next_state(state, source, desired, sequencer, _deleted_since_live(state, p))
 
     if new_state is not None:
         article = desired if isinstance(desired, Article) and desired.is_live else None
         plan = None
-        if not isinstance(desired, Rejection):
+        if not isinstance(desired, Rejection) or (live is not None and not new_state.slug):
             joining = set(listings_of(article)) if article else set()
             if live is not None:
                 joining -= set(live.memberships)
@@ -340,13 +340,24 @@ def _too_many_listings(article: Article) -> Rejection | None:
     return None
 
 
+def _deleted_since_live(state: SourceState, p: Pipeline) -> bool:
+    """Whether the key was deleted after the version its live article came from (so a rejected
+    upload there does not keep that article: the delete may never have been seen on its own,
+    e.g. when its notification came in one batch with the upload's, or after it)."""
+    if not state.slug or not state.live_uploaded:
+        return False
+    return p.sources.deleted_since(state.key, datetime.fromisoformat(state.live_uploaded))
+
+
 def _next_state(
     state: SourceState,
     source: Source | None,
     desired: Article | Rejection | None,
     sequencer: str,
+    live_deleted: bool = False,
 ) -> SourceState | None:
-    """The source state to commit, or None when the table already says this."""
+    """The source state to commit, or None when the table already says this. `live_deleted`:
+    the key was deleted after the version the live article (if any) came from."""
     now = datetime.now(UTC).isoformat()
     sequencer = max(sequencer, state.sequencer)
     if desired is None:
@@ -355,6 +366,9 @@ def _next_state(
         return _retire(state, "deleted", digest="", sequencer=sequencer, now=now)
     assert source is not None
     if isinstance(desired, Rejection):
+        if live_deleted and state.slug:  # reported, and the deleted article leaves the site
+            gone = _retire(state, "rejected", digest=source.digest, sequencer=sequencer, now=now)
+            return replace(gone, reason=desired.reason, fix=desired.fix)
         if state.status == "rejected" and state.digest == source.digest:
             return None
         # A rejected re-upload leaves the live version (if any) alone.
@@ -384,6 +398,7 @@ def _next_state(
         reason="",
         fix="",
         updated=now,
+        live_uploaded=source.uploaded.isoformat(),
     )
 
 
@@ -402,6 +417,7 @@ def _retire(
         reason="",
         fix="",
         updated=now,
+        live_uploaded="",
     )
 
 
