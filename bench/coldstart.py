@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -156,12 +157,39 @@ def cold_starts(runs: int = 5) -> list[ColdStart]:
         samples = [_child(_BASELINE, [], environment) for _ in range(runs)]
         results.append(_median("import boto3", samples))
         for function in Template(find_template()).functions():
-            args = [str(function.handler_file), function.handler_name]
-            if function.logical_id in EVENTS:
-                args.append(str(REPO / "events" / EVENTS[function.logical_id]))
-            samples = [_child(_CHILD, args, environment) for _ in range(runs)]
+            samples = []
+            for run in range(runs):
+                args = [str(function.handler_file), function.handler_name]
+                if function.logical_id == "IngestFunction":
+                    args.append(str(_new_upload(stack, settings_bucket, run)))
+                elif function.logical_id in EVENTS:
+                    args.append(str(REPO / "events" / EVENTS[function.logical_id]))
+                samples.append(_child(_CHILD, args, environment))
+                if function.logical_id == "IngestFunction":  # it published, not skipped
+                    page = stack.client("s3").get_object(
+                        Bucket=environment["SITE_BUCKET"], Key="articles/hello-world/"
+                    )
+                    if f"Hello, run {run}." not in page["Body"].read().decode():
+                        raise RuntimeError(f"ingest cold start {run} did not publish the upload")
             results.append(_median(function.logical_id, samples))
     return results
+
+
+def _new_upload(stack: Any, bucket: str, run: int) -> Path:
+    """A new version of the sample article, and the sample event announcing it with a later
+    sequencer: each ingest cold start publishes, as after a real upload (the sample event as it
+    is would be a duplicate delivery from the second run on, which reads and renders nothing)."""
+    key = "articles/hello world.md"
+    body = SAMPLE_ARTICLE.replace("Hello.", f"Hello, run {run}.")
+    stack.client("s3").put_object(Bucket=bucket, Key=key, Body=body.encode())
+    event = json.loads((REPO / "events" / EVENTS["IngestFunction"]).read_text())
+    notification = json.loads(event["Records"][0]["body"])
+    s3_object = notification["Records"][0]["s3"]["object"]
+    s3_object["sequencer"] = f"{int(s3_object['sequencer'], 16) + run + 1:018X}"
+    event["Records"][0]["body"] = json.dumps(notification)
+    path = Path(tempfile.gettempdir()) / f"pressroom-cold-ingest-{os.getpid()}-{run}.json"
+    path.write_text(json.dumps(event))
+    return path
 
 
 def _median(name: str, samples: list[dict[str, float]]) -> ColdStart:
