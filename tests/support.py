@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pressroom.local.runtime import LocalRuntime
+from pressroom.adapters.aws import session
+from pressroom.local.runtime import LocalRuntime, QueuePump
 from pressroom.paths import page_key
 from pressroom.pipeline import Pipeline
 
@@ -77,3 +79,29 @@ class Site:
             detail = cloudfront.get_invalidation(DistributionId=distribution, Id=summary["Id"])
             batches.append(detail["Invalidation"]["InvalidationBatch"]["Paths"].get("Items", []))
         return batches
+
+
+def ingest_calls(site: Site) -> Counter[str]:
+    """The AWS calls the ingest function makes, by operation (clients copy the session's hooks
+    when they are made, so call this before the first upload)."""
+    [pump] = [
+        p
+        for p in site.runtime.pumps
+        if isinstance(p, QueuePump) and p.source.queue == "IngestQueue"
+    ]
+    handle, inside, counts = pump._handler, [False], Counter[str]()
+
+    def ingest(event: dict[str, Any], context: Any) -> Any:
+        inside[0] = True
+        try:
+            return handle(event, context)
+        finally:
+            inside[0] = False
+
+    def count(model: Any, **_: Any) -> None:
+        if inside[0]:
+            counts[model.name] += 1
+
+    pump._handler = ingest
+    session().get_component("event_emitter").register("before-call", count)
+    return counts

@@ -3,38 +3,7 @@ one read and one write of the page hashes and one invalidation message."""
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
-
-from pressroom.adapters.aws import session
-from pressroom.local.runtime import QueuePump
-from tests.support import Site
-
-
-def ingest_calls(site: Site) -> Counter[str]:
-    """The AWS calls the ingest function makes, by operation (clients copy the session's hooks
-    when they are made, so call this before the first upload)."""
-    [pump] = [
-        p
-        for p in site.runtime.pumps
-        if isinstance(p, QueuePump) and p.source.queue == "IngestQueue"
-    ]
-    handle, inside, counts = pump._handler, [False], Counter[str]()
-
-    def ingest(event: dict[str, Any], context: Any) -> Any:
-        inside[0] = True
-        try:
-            return handle(event, context)
-        finally:
-            inside[0] = False
-
-    def count(model: Any, **_: Any) -> None:
-        if inside[0]:
-            counts[model.name] += 1
-
-    pump._handler = ingest
-    session().get_component("event_emitter").register("before-call", count)
-    return counts
+from tests.support import Site, ingest_calls
 
 
 def test_given_ten_uploads_in_one_batch_then_their_pages_share_the_batch_writes(site: Site):

@@ -6,7 +6,7 @@ import pytest
 
 from pressroom.adapters.buckets import IngestBucket
 from pressroom.errors import TransientError
-from tests.support import Site
+from tests.support import Site, ingest_calls
 
 GOOD = "---\ntitle: Budget vote\ntags: [council]\n---\nThe council voted.\n"
 BROKEN = "---\ntitle: [unclosed\n---\nThe council voted.\n"
@@ -48,6 +48,19 @@ def test_given_a_deleted_article_when_a_broken_file_replaces_it_unseen_then_the_
     key = "articles/budget-vote.md"
     state = site.pipeline.store.get_sources([key])[key]
     assert state.status == "rejected" and state.slug == "" and state.retired_slug == "budget-vote"
+
+
+def test_given_a_live_article_then_only_a_rejected_upload_reads_the_keys_delete_history(
+    site: Site,
+):
+    calls = ingest_calls(site)
+    site.upload("budget-vote.md", GOOD)
+
+    site.upload("budget-vote.md", GOOD.replace("voted", "voted again"))  # an update
+    updated = calls["ListObjectVersions"]
+    site.upload("budget-vote.md", BROKEN)  # a rejection over the live article
+
+    assert updated == 0 and calls["ListObjectVersions"] == 1
 
 
 def test_given_a_rejected_file_when_it_is_fixed_then_it_publishes_and_the_report_goes(site: Site):

@@ -265,7 +265,9 @@ def _commit(request: SyncRequest, state: SourceState, p: Pipeline) -> SyncResult
     source = p.sources.read(key, p.settings.max_source_bytes)
     live = p.store.get_article(state.slug)  # what this source has on the site now, if anything
     desired = _desired(source, live, p)
-    new_state = _next_state(state, source, desired, sequencer, _deleted_since_live(state, p))
+    # Only a rejection decides by the key's delete history: an update of a live article reads none.
+    live_deleted = isinstance(desired, Rejection) and _deleted_since_live(state, p)
+    new_state = _next_state(state, source, desired, sequencer, live_deleted)
 
     if new_state is not None:
         article = desired if isinstance(desired, Article) and desired.is_live else None
