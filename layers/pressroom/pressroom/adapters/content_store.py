@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Clamped, Context, Inexact, Overflow, Rounded, Underflow
+from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
 from typing import Any
 
 from pressroom.adapters.aws import domain_errors
@@ -535,8 +535,6 @@ def _number(value: Any) -> str:
 
 def _attribute(value: Any) -> dict[str, Any]:
     """boto3's `TypeSerializer().serialize(value)`."""
-    from decimal import Decimal
-
     if value is None:
         return {"NULL": True}
     if isinstance(value, bool):

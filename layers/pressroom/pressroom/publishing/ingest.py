@@ -272,6 +272,7 @@ def _commit(request: SyncRequest, state: SourceState, p: Pipeline) -> SyncResult
     if new_state is not None:
         article = desired if isinstance(desired, Article) and desired.is_live else None
         plan = None
+        # A rejection leaves the catalogue alone, unless it takes a deleted article down.
         if not isinstance(desired, Rejection) or (live is not None and not new_state.slug):
             joining = set(listings_of(article)) if article else set()
             if live is not None:
