@@ -68,6 +68,25 @@ def test_given_a_bad_file_among_good_ones_when_built_then_exit_1_names_it_and_ot
     assert (tmp_path / "site" / "articles" / "good" / "index.html").is_file()
 
 
+def test_given_published_unlisted_and_draft_files_when_built_then_the_count_is_of_pages(
+    tmp_path: Path,
+):
+    # GIVEN one article of each status
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "shown.md").write_text("---\ntitle: Shown\ntags: [a]\n---\nFine.\n")
+    (src / "hidden.md").write_text("---\ntitle: Hidden\nunlisted: true\n---\nFine.\n")
+    (src / "later.md").write_text("---\ntitle: Later\ndraft: true\n---\nNot yet.\n")
+
+    # WHEN the folder is built
+    code, output = build(src, tmp_path / "site")
+
+    # THEN the published and the unlisted article count (they have pages), the draft does not
+    assert code == 0, output
+    assert "published 2 article(s), 0 rejected" in output
+    assert sorted(p.name for p in (tmp_path / "site" / "articles").iterdir()) == ["hidden", "shown"]
+
+
 @pytest.mark.parametrize(
     "args",
     [

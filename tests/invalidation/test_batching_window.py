@@ -35,11 +35,11 @@ def send(runtime: LocalRuntime, queue: str, bodies: list[str]) -> None:
 
 @pytest.fixture
 def ingest_pump(runtime: LocalRuntime) -> tuple[QueuePump, FakeClock]:
-    """The ingest queue's pump (BatchSize 10, window 1 s) on a clock the test moves, after the
+    """The ingest queue's pump (BatchSize 100, window 1 s) on a clock the test moves, after the
     test event S3 sent when the stack set up its notifications."""
     runtime.drain()
     pump = pump_of(runtime, "IngestQueue")
-    assert (pump.source.batch_size, pump.source.window_seconds) == (10, 1)
+    assert (pump.source.batch_size, pump.source.window_seconds) == (100, 1)
     clock = FakeClock()
     pump.clock = clock
     return pump, clock
@@ -65,9 +65,9 @@ def test_given_a_full_batch_then_it_is_delivered_without_waiting(
     runtime: LocalRuntime, ingest_pump: tuple[QueuePump, FakeClock]
 ):
     pump, _ = ingest_pump
-    send(runtime, "IngestQueue", [S3_TEST_EVENT] * 13)
+    send(runtime, "IngestQueue", [S3_TEST_EVENT] * 103)
 
-    assert pump.poll() == 10
+    assert pump.poll() == 100
     assert pump.poll() == 0  # the other 3 start a new window
 
 

@@ -42,6 +42,12 @@ def article_path(slug: str) -> str:
     return f"/articles/{slug}/"
 
 
+def is_article_page(key: str) -> bool:
+    """Whether a site-bucket key is an article's page (`articles/<slug>/`)."""
+    parts = key.split("/")
+    return len(parts) == 3 and parts[0] == "articles" and parts[1] != "" and parts[2] == ""
+
+
 def listing_path(kind: str, name: str, page: int | None = None) -> str:
     """Root or numbered archive page: `/`, `/page/3/`, `/tags/x/`, `/tags/x/page/2/`."""
     base = "/" if kind == "home" else f"/{_LISTING_DIRS[kind]}/{name}/"

@@ -11,7 +11,7 @@ from pathlib import Path
 from pressroom.local.embedded import embedded_aws
 from pressroom.local.runtime import LocalRuntime
 from pressroom.local.template import LOCAL_ACCOUNT
-from pressroom.paths import export_name
+from pressroom.paths import export_name, is_article_page
 from pressroom.settings import Settings
 
 BUILD_MARKER = ".pressroom-build"
@@ -51,29 +51,27 @@ def build_site(
     with embedded_aws(overrides) as runtime:
         upload(runtime.target, files_to_publish([src]), progress)
         runtime.drain()
-        report = _collect(runtime)
-        report.pages = export_site(out)
+        report = BuildReport(undelivered=runtime.failures, rejected=_rejections(runtime))
+        exported = export_site(out)
+    report.pages = len(exported)
+    # Published and unlisted articles are those with a page (drafts and rejections have none);
+    # counted here rather than by a scan of the table, which moto pages through in O(N²).
+    report.published = sum(1 for key in exported if is_article_page(key))
     return report
 
 
-def _collect(runtime: LocalRuntime) -> BuildReport:
+def _rejections(runtime: LocalRuntime) -> dict[str, str]:
+    """The error reports in the ingest bucket, by the source key they reject."""
     settings = Settings.from_env()
     s3 = runtime.stack.client("s3")
-    report = BuildReport(undelivered=runtime.failures)
+    rejected = {}
     paginator = s3.get_paginator("list_objects_v2")
     for page in paginator.paginate(Bucket=settings.ingest_bucket, Prefix=settings.reports_prefix):
         for obj in page.get("Contents", []):
             body = s3.get_object(Bucket=settings.ingest_bucket, Key=obj["Key"])["Body"].read()
             source = obj["Key"].removeprefix(settings.reports_prefix).removesuffix(".txt")
-            report.rejected[source] = body.decode("utf-8")
-    from pressroom.pipeline import Pipeline
-
-    report.published = sum(
-        1
-        for state in Pipeline(settings, runtime.stack.client).store.sources()
-        if state.status in ("published", "unlisted")
-    )
-    return report
+            rejected[source] = body.decode("utf-8")
+    return rejected
 
 
 def prepare_output(out: Path) -> None:
@@ -88,18 +86,18 @@ def prepare_output(out: Path) -> None:
     (out / BUILD_MARKER).write_text("made by pressroom build; safe to delete\n")
 
 
-def export_site(out: Path) -> int:
-    """Copy the site bucket to `out`, one file per object."""
+def export_site(out: Path) -> list[str]:
+    """Copy the site bucket to `out`, one file per object; returns the keys copied."""
     settings = Settings.from_env()
-    count = 0
+    exported = []
     for key, body in _bucket_objects(settings.site_bucket):
         target = (out / export_name(key)).resolve()
         if not target.is_relative_to(out.resolve()):
             raise ValueError(f"refusing to export {key!r} outside {out}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body)
-        count += 1
-    return count
+        exported.append(key)
+    return exported
 
 
 def _bucket_objects(bucket_name: str) -> Iterator[tuple[str, bytes]]:

@@ -3,7 +3,9 @@ SQS batches with partial-failure reporting, and the table's stream in order with
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import logging
 import os
 import sys
@@ -58,6 +60,30 @@ def load_handler(spec: FunctionSpec) -> Handler:
         loader_spec.loader.exec_module(module)
     handler: Handler = getattr(module, spec.handler_name)
     return handler
+
+
+class _FunctionLog(io.TextIOBase):
+    """A function's stdout, as Lambda keeps it: in the function's log (here the
+    `pressroom.functions.<id>` logger, at debug level), not on the terminal."""
+
+    def __init__(self, function_name: str) -> None:
+        self._log = logging.getLogger(f"pressroom.functions.{function_name}")
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if text.strip():
+            self._log.debug("%s", text.rstrip("\n"))
+        return len(text)
+
+
+def call_handler(handler: Handler, event: dict[str, Any], function_name: str) -> Any:
+    """Invoke a handler, what it prints going to its log. Powertools prints its metrics buffer
+    whenever it holds 100 values, metrics disabled or not (and when disabled never clears it),
+    so without this every ~30 publishes a `pressroom build` printed a screenful of EMF JSON."""
+    with contextlib.redirect_stdout(_FunctionLog(function_name)):
+        return handler(event, LambdaContext(function_name))
 
 
 def forget_handlers() -> None:
@@ -173,7 +199,7 @@ class QueuePump(_BatchingWindow):
 
     def _invoke(self, event: dict[str, Any], messages: list[dict[str, Any]]) -> set[str]:
         try:
-            response = self._handler(event, LambdaContext(self.function.logical_id)) or {}
+            response = call_handler(self._handler, event, self.function.logical_id) or {}
         except Exception:
             logger.exception("%s failed a batch of %d", self.function.logical_id, len(messages))
             return {message["MessageId"] for message in messages}
@@ -220,7 +246,7 @@ class StreamPump(_BatchingWindow):
         batch = self._pending[: self.source.batch_size]
         for attempt in range(self.source.max_retries + 1):
             try:
-                self._handler({"Records": batch}, LambdaContext(self.function.logical_id))
+                call_handler(self._handler, {"Records": batch}, self.function.logical_id)
                 break
             except Exception:
                 logger.exception("%s failed (attempt %d)", self.function.logical_id, attempt + 1)

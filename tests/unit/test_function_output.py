@@ -1,0 +1,36 @@
+"""What a locally run function prints goes to its log, as on Lambda, not to the terminal."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from aws_lambda_powertools import Metrics
+
+from pressroom.local.runtime import call_handler
+
+
+def test_given_metrics_disabled_when_a_handler_adds_100_values_then_nothing_reaches_stdout(
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    # GIVEN Powertools metrics disabled, as `pressroom build` runs its functions
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    metrics = Metrics(namespace="Test", service="output")
+
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: Any) -> None:
+        metrics.add_metric(name="Published", unit="Count", value=1)
+
+    # WHEN it handles 100 events (Powertools prints its buffer at 100 values regardless)
+    with caplog.at_level(logging.DEBUG, logger="pressroom.functions"):
+        for _ in range(100):
+            call_handler(handler, {}, "TestFunction")
+
+    # THEN the terminal shows nothing, and the function's log holds what it printed
+    assert capsys.readouterr().out == ""
+    logged = [r.getMessage() for r in caplog.records if r.name == "pressroom.functions.TestFunction"]
+    assert any('"Published"' in line for line in logged)
+    metrics.clear_metrics()
