@@ -719,3 +719,51 @@ def test_given_s3_requests_when_routed_then_moto_reads_its_routes_again_only_whe
     assert read_before_the_change <= 1
     assert "https://second.example" in backend.url_bases
     assert "https://first.example" not in backend.url_bases
+
+
+def test_given_stream_records_when_read_then_the_direct_json_parses_as_moto_serialises_it(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
+
+    # GIVEN a streamed table after inserts, an update and a delete (every image kind)
+    name = new_table(dynamodb)
+    dynamodb.update_table(
+        TableName=name,
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    for n in range(5):
+        item = {"pk": {"S": "p"}, "sk": {"S": f"s{n}"}, "seq": {"N": str(n)}}
+        dynamodb.put_item(TableName=name, Item={**item, "m": {"M": {"l": {"L": [{"N": "1.5"}]}}}})
+    dynamodb.update_item(
+        TableName=name,
+        Key={"pk": {"S": "p"}, "sk": {"S": "s1"}},
+        UpdateExpression="SET b = :b",
+        ExpressionAttributeValues={":b": {"BOOL": True}},
+    )
+    dynamodb.delete_item(TableName=name, Key={"pk": {"S": "p"}, "sk": {"S": "s2"}})
+    streams = boto3.client("dynamodbstreams")
+    arn = dynamodb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+
+    def read(limit: int) -> list[Any]:
+        """Two pages of the shard, through the next-page iterator."""
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        first = streams.get_records(ShardIterator=iterator, Limit=limit)
+        second = streams.get_records(ShardIterator=first["NextShardIterator"], Limit=limit)
+        return [first["Records"], second["Records"]]
+
+    # WHEN they are read with the patch and with moto's own serialiser
+    assert hasattr(DynamoDBStreamsHandler.get_records, "__wrapped__")  # the patch is in place
+    patched = read(4)
+    monkeypatch.setattr(
+        DynamoDBStreamsHandler, "get_records", DynamoDBStreamsHandler.get_records.__wrapped__
+    )
+    as_moto = read(4)
+
+    # THEN a client parses the same records, timestamps included
+    assert [len(page) for page in patched] == [4, 3]
+    assert patched == as_moto
+    assert isinstance(patched[0][0]["dynamodb"]["ApproximateCreationDateTime"], datetime)

@@ -29,6 +29,7 @@ def apply() -> None:
     _results_convert_in_one_walk()
     _queue_attributes_count_messages_once()
     _s3_routes_load_once()
+    _stream_records_serialise_as_stored()
     _applied = True
 
 
@@ -813,3 +814,31 @@ def _s3_routes_load_once() -> None:
         return loaded[endpoints]
 
     S3Backend._url_module = property(url_module)  # type: ignore[method-assign,assignment]
+
+
+def _stream_records_serialise_as_stored() -> None:
+    """GetRecords answers with up to 1,000 records whose keys and images moto already holds in
+    wire format, yet its response serialiser walks each record member by member (~0.25 ms a
+    record: a tenth of a 1,000-article build). Write the JSON body directly; the records' one
+    non-JSON value, a timestamp, as moto's serialiser writes it (epoch seconds)."""
+    from datetime import datetime
+
+    from moto.core.serialize import TimestampSerializer
+    from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
+
+    def epoch_seconds(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return TimestampSerializer._timestamp_unixtimestamp(value)
+        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+    original = DynamoDBStreamsHandler.get_records
+
+    @functools.wraps(original)
+    def get_records(self: DynamoDBStreamsHandler) -> str:
+        limit = self._get_param("Limit")
+        result = self.backend.get_records(
+            self._get_param("ShardIterator"), 1000 if limit is None else limit
+        )
+        return json.dumps(result, default=epoch_seconds)
+
+    DynamoDBStreamsHandler.get_records = get_records  # type: ignore[method-assign,assignment]
