@@ -31,6 +31,7 @@ def test_given_metrics_disabled_when_a_handler_adds_100_values_then_nothing_reac
 
     # THEN the terminal shows nothing, and the function's log holds what it printed
     assert capsys.readouterr().out == ""
-    logged = [r.getMessage() for r in caplog.records if r.name == "pressroom.functions.TestFunction"]
+    log = "pressroom.functions.TestFunction"
+    logged = [record.getMessage() for record in caplog.records if record.name == log]
     assert any('"Published"' in line for line in logged)
     metrics.clear_metrics()
