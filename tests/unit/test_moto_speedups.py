@@ -767,3 +767,20 @@ def test_given_stream_records_when_read_then_the_direct_json_parses_as_moto_seri
     assert [len(page) for page in patched] == [4, 3]
     assert patched == as_moto
     assert isinstance(patched[0][0]["dynamodb"]["ApproximateCreationDateTime"], datetime)
+
+
+def test_given_the_server_patch_then_it_names_the_services_moto_ships() -> None:
+    import os
+
+    import moto
+    from moto import backends
+
+    moto_gaps.apply()
+    folder = os.path.dirname(moto.__file__)
+    shipped = sorted(
+        name
+        for name in os.listdir(folder)
+        if os.path.isdir(os.path.join(folder, name)) and not name.startswith("__")
+    )
+    assert list(backends.list_of_moto_modules()) == shipped
+    assert {"s3", "dynamodb", "sqs", "cloudfront"} <= set(shipped)
