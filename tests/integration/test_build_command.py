@@ -109,3 +109,25 @@ def test_given_out_folder_with_foreign_files_then_exit_2_and_nothing_is_touched(
 
     assert code == 2
     assert (out / "precious.txt").read_text() == "keep me"
+
+
+def test_given_files_when_built_then_progress_hears_of_each_upload_and_ingest_batch(
+    tmp_path: Path,
+):
+    from pressroom.local.build import build_site, prepare_output
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for n in range(3):
+        (src / f"story-{n}.md").write_text(f"---\ntitle: Story {n}\n---\nBody {n}.\n")
+    out = tmp_path / "site"
+    prepare_output(out)
+    uploads: list[None] = []
+    batches: list[int] = []
+
+    report = build_site(src, out, uploaded=lambda: uploads.append(None), ingested=batches.append)
+
+    assert report.published == 3
+    assert len(uploads) == 3
+    # the three files' notifications and S3's test event, in the batches the ingest function got
+    assert sum(batches) == 4

@@ -48,10 +48,16 @@ def build(src: Path, out: Path, site_url: str | None) -> None:
     except FileExistsError as error:
         raise click.UsageError(str(error)) from error
     files = article_files(src)
-    with tqdm(
-        total=len(files), desc="uploading", unit="file", disable=None, file=sys.stderr
-    ) as bar:
-        report = build_site(src, out, site_url=site_url, progress=lambda: bar.update())
+    bar = functools.partial(tqdm, total=len(files), unit="file", disable=None, file=sys.stderr)
+    with bar(desc="uploading") as uploading, bar(desc="publishing") as publishing:
+        report = build_site(
+            src,
+            out,
+            site_url=site_url,
+            uploaded=uploading.update,
+            # S3's test event and redeliveries are notifications too: the bar stops at the total
+            ingested=lambda count: publishing.update(min(count, publishing.total - publishing.n)),
+        )
     for _source, text in sorted(report.rejected.items()):
         click.echo(f"rejected: {text.strip()}", err=True)
     if report.undelivered:

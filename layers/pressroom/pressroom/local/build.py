@@ -15,6 +15,7 @@ from pressroom.paths import export_name, is_article_page
 from pressroom.settings import Settings
 
 BUILD_MARKER = ".pressroom-build"
+INGEST_FUNCTION = "IngestFunction"  # the template's function that reads the uploads
 
 
 @dataclass
@@ -43,14 +44,21 @@ def build_site(
     src: Path,
     out: Path,
     site_url: str | None = None,
-    progress: Callable[[], None] = lambda: None,
+    uploaded: Callable[[], None] = lambda: None,
+    ingested: Callable[[int], None] = lambda count: None,
 ) -> BuildReport:
+    """`uploaded` is told of each file uploaded, `ingested` of each batch of upload
+    notifications the ingest function has handled (the files, and S3's test event)."""
     from pressroom.operations import files_to_publish, upload
 
     overrides = {"SITE_URL": site_url} if site_url else {}
     with embedded_aws(overrides) as runtime:
-        upload(runtime.target, files_to_publish([src]), progress)
-        runtime.drain()
+        upload(runtime.target, files_to_publish([src]), uploaded)
+        runtime.drain(
+            delivered=lambda function, count: (
+                ingested(count) if function == INGEST_FUNCTION else None
+            )
+        )
         report = BuildReport(undelivered=runtime.failures, rejected=_rejections(runtime))
         exported = export_site(out)
     report.pages = len(exported)

@@ -81,7 +81,7 @@ class _FunctionLog(io.TextIOBase):
 def call_handler(handler: Handler, event: dict[str, Any], function_name: str) -> Any:
     """Invoke a handler, what it prints going to its log. Powertools prints its metrics buffer
     whenever it holds 100 values, metrics disabled or not (and when disabled never clears it),
-    so without this every ~30 publishes a `pressroom build` printed a screenful of EMF JSON."""
+    so without this a `pressroom build` printed a screenful of EMF JSON every ~100 articles."""
     with contextlib.redirect_stdout(_FunctionLog(function_name)):
         return handler(event, LambdaContext(function_name))
 
@@ -322,8 +322,13 @@ class LocalRuntime:
                     pumps.append(StreamPump(stack, function, source))
         return cls(stack, pumps)
 
-    def drain(self, max_rounds: int = 100_000) -> int:
-        """Deliver until every queue and stream is empty; returns the records delivered.
+    def drain(
+        self,
+        max_rounds: int = 100_000,
+        delivered: Callable[[str, int], None] = lambda function, count: None,
+    ) -> int:
+        """Deliver until every queue and stream is empty; returns the records delivered, and
+        tells `delivered` (function id, count) of each batch as it goes.
 
         Time is simulated, so the result does not depend on how fast this machine is and a
         failure replays exactly: while draining, the queue pumps read a clock that stands still
@@ -334,28 +339,37 @@ class LocalRuntime:
         for pump in self.pumps:
             pump.clock = clock
             pump.rebase(clock.now)
+
+        def poll(pump: Pump) -> int:
+            count = pump.poll()
+            if count:
+                delivered(pump.function.logical_id, count)
+            return count
+
         try:
-            delivered = 0
+            total = 0
             for _ in range(max_rounds):
-                moved = sum(pump.poll() for pump in self.pumps)
+                moved = sum(poll(pump) for pump in self.pumps)
                 if not moved:
-                    moved = self._close_next_window(self.pumps, clock)
+                    moved = self._close_next_window(self.pumps, clock, poll)
                 if not moved:
-                    return delivered
-                delivered += moved
+                    return total
+                total += moved
             raise RuntimeError("the local event sources did not settle")
         finally:
             for pump, original in zip(self.pumps, saved, strict=True):
                 pump.clock = original
 
     @staticmethod
-    def _close_next_window(pumps: list[Pump], clock: _SimulatedClock) -> int:
+    def _close_next_window(
+        pumps: list[Pump], clock: _SimulatedClock, poll: Callable[[Pump], int]
+    ) -> int:
         gathering = [pump for pump in pumps if pump.window_closes is not None]
         if not gathering:
             return 0
         due = min(gathering, key=lambda pump: pump.window_closes or 0.0)
         clock.now = max(clock.now, due.window_closes or 0.0)
-        return due.poll()
+        return poll(due)
 
     @property
     def target(self) -> Target:
