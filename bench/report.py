@@ -224,15 +224,28 @@ def chart(results: Results, path: Path) -> None:
         width = 0.8 / len(tools)
         for index, tool in enumerate(tools):
             seconds = {b.articles: b.seconds for b in results.builds if b.tool == tool}
-            middle.bar(
+            bars = middle.bar(
                 [i + index * width for i in range(len(sizes))],
                 [seconds.get(size, 0.0) for size in sizes],
                 width,
                 label=tool,
             )
+            middle.bar_label(bars, fmt="%.0f", fontsize=8)
+        pelican = {b.articles: b.seconds for b in results.builds if b.tool == "Pelican"}
+        for i, size in enumerate(sizes):
+            if size in pelican:  # the target: at most 2× Pelican
+                middle.hlines(
+                    2 * pelican[size],
+                    i - width / 2,
+                    i + width * (len(tools) - 0.5),
+                    colors="grey",
+                    linestyles="dashed",
+                    label="2× Pelican" if i == 0 else None,
+                )
+        middle.set_yscale("log")
         middle.set_xticks([i + width * (len(tools) - 1) / 2 for i in range(len(sizes))])
         middle.set_xticklabels([f"{s:,} articles" for s in sizes])
-        middle.set_ylabel("seconds (wall)")
+        middle.set_ylabel("seconds (wall, log scale)")
         middle.set_title("Bulk build")
         middle.legend()
     if results.cold_starts:
@@ -243,6 +256,13 @@ def chart(results: Results, path: Path) -> None:
             [c.first_call_seconds * 1000 for c in results.cold_starts],
             left=[c.import_seconds * 1000 for c in results.cold_starts],
             label="first call",
+        )
+        baseline = next(c for c in results.cold_starts if c.name == "import boto3")
+        right.axvline(
+            1.5 * baseline.seconds * 1000,
+            color="grey",
+            linestyle="dashed",
+            label="1.5× import boto3",
         )
         right.set_xlabel("milliseconds")
         right.set_title("Cold start")
