@@ -784,3 +784,45 @@ def test_given_the_server_patch_then_it_names_the_services_moto_ships() -> None:
     )
     assert list(backends.list_of_moto_modules()) == shipped
     assert {"s3", "dynamodb", "sqs", "cloudfront"} <= set(shipped)
+
+
+def test_given_messages_in_every_state_when_received_and_deleted_then_moto_semantics_hold():
+    """The one-pass listing of ready messages is moto's `visible and not delayed`; a delete by
+    any handle a message ever had removes that message only, again is accepted, and a handle
+    no message had is refused."""
+    from moto.sqs.models import sqs_backends
+
+    moto_gaps.apply()
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in LOCAL_ENV.items():
+            env.setenv(name, value)
+        with mock_aws():
+            sqs = boto3.client("sqs")
+            url = sqs.create_queue(QueueName="states")["QueueUrl"]
+            for n in range(8):
+                delay = {"DelaySeconds": 60} if n < 2 else {}
+                sqs.send_message(QueueUrl=url, MessageBody=f"m{n}", **delay)
+            queue = sqs_backends[LOCAL_ACCOUNT]["us-east-1"].get_queue("states")
+            # two received and hidden; one received, made visible again, then received again
+            hidden = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2, VisibilityTimeout=60)
+            [again] = sqs.receive_message(QueueUrl=url, VisibilityTimeout=0)["Messages"]
+            [later] = sqs.receive_message(QueueUrl=url, VisibilityTimeout=60)["Messages"]
+            assert later["MessageId"] == again["MessageId"]
+
+            ready = [m.id for m in queue.messages]
+            assert ready == [m.id for m in queue._messages if m.visible and not m.delayed]
+            assert len(ready) == 3
+
+            # WHEN a message is deleted by its first, older handle
+            before = [m.id for m in queue._messages]
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=again["ReceiptHandle"])
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=later["ReceiptHandle"])  # again
+            first = hidden["Messages"][0]
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=first["ReceiptHandle"])
+
+            # THEN those two are gone, the others stay in order, and a made-up handle is refused
+            gone = {again["MessageId"], first["MessageId"]}
+            assert [m.id for m in queue._messages] == [i for i in before if i not in gone]
+            assert len(before) - len(queue._messages) == 2
+            with pytest.raises(sqs.exceptions.ReceiptHandleIsInvalid):
+                sqs.delete_message(QueueUrl=url, ReceiptHandle="no-such-handle")
