@@ -35,3 +35,27 @@ def test_given_metrics_disabled_when_a_handler_adds_100_values_then_nothing_reac
     logged = [record.getMessage() for record in caplog.records if record.name == log]
     assert any('"Published"' in line for line in logged)
     metrics.clear_metrics()
+
+
+def test_given_an_invocation_without_metrics_then_powertools_warning_goes_to_the_log(
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    # GIVEN a handler that adds no metric (an unchanged upload), which Powertools warns about
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    metrics = Metrics(namespace="Test", service="output")
+
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: Any) -> None:
+        return None
+
+    # WHEN it is invoked
+    with caplog.at_level(logging.DEBUG, logger="pressroom.functions"):
+        call_handler(handler, {}, "TestFunction")
+
+    # THEN the warning is in the function's log, not on the terminal
+    assert "No application metrics" not in capsys.readouterr().err
+    log = "pressroom.functions.TestFunction"
+    logged = [record.getMessage() for record in caplog.records if record.name == log]
+    assert any(line.startswith("UserWarning: No application metrics") for line in logged)

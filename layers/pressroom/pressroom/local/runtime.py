@@ -11,6 +11,7 @@ import os
 import sys
 import time
 import uuid
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -63,27 +64,34 @@ def load_handler(spec: FunctionSpec) -> Handler:
 
 
 class _FunctionLog(io.TextIOBase):
-    """A function's stdout, as Lambda keeps it: in the function's log (here the
+    """A function's stdout and warnings, as Lambda keeps them: in the function's log (here the
     `pressroom.functions.<id>` logger, at debug level), not on the terminal."""
 
     def __init__(self, function_name: str) -> None:
-        self._log = logging.getLogger(f"pressroom.functions.{function_name}")
+        self.log = logging.getLogger(f"pressroom.functions.{function_name}")
 
     def writable(self) -> bool:
         return True
 
     def write(self, text: str) -> int:
         if text.strip():
-            self._log.debug("%s", text.rstrip("\n"))
+            self.log.debug("%s", text.rstrip("\n"))
         return len(text)
 
 
 def call_handler(handler: Handler, event: dict[str, Any], function_name: str) -> Any:
-    """Invoke a handler, what it prints going to its log. Powertools prints its metrics buffer
-    whenever it holds 100 values, metrics disabled or not (and when disabled never clears it),
-    so without this a `pressroom build` printed a screenful of EMF JSON every ~100 articles."""
-    with contextlib.redirect_stdout(_FunctionLog(function_name)):
-        return handler(event, LambdaContext(function_name))
+    """Invoke a handler, what it prints or warns going to its log. Powertools prints its metrics
+    buffer whenever it holds 100 values, metrics disabled or not (and when disabled never
+    clears it), and warns of every invocation that added none: without this a `pressroom build`
+    printed a screenful of EMF JSON every ~100 articles."""
+    function_log = _FunctionLog(function_name)
+    with contextlib.redirect_stdout(function_log), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            return handler(event, LambdaContext(function_name))
+        finally:
+            for warning in caught:
+                function_log.log.debug("%s: %s", warning.category.__name__, warning.message)
 
 
 def forget_handlers() -> None:
