@@ -826,3 +826,53 @@ def test_given_messages_in_every_state_when_received_and_deleted_then_moto_seman
             assert len(before) - len(queue._messages) == 2
             with pytest.raises(sqs.exceptions.ReceiptHandleIsInvalid):
                 sqs.delete_message(QueueUrl=url, ReceiptHandle="no-such-handle")
+
+
+def botocore_request(item: dict[str, Any], patched: bool) -> Any:
+    """A PutItem of `item` as botocore validates and serialises it: the request body, or the
+    validation error's report."""
+    import botocore.session
+    from botocore.exceptions import ParamValidationError
+    from botocore.serialize import JSONSerializer
+    from botocore.validate import ParamValidator, validate_parameters
+
+    model = botocore.session.get_session().get_service_model("dynamodb")
+    operation = model.operation_model("PutItem")
+    swaps = [(ParamValidator, "_validate_structure"), (JSONSerializer, "_serialize_type_structure")]
+    saved = [(owner, name, owner.__dict__[name]) for owner, name in swaps]
+    if not patched:
+        for owner, name, method in saved:
+            setattr(owner, name, inspect.unwrap(method))
+    try:
+        params = {"TableName": "t", "Item": item}
+        try:
+            validate_parameters(params, operation.input_shape)
+        except ParamValidationError as error:
+            return str(error)
+        return JSONSerializer().serialize_to_request(params, operation)["body"]
+    finally:
+        for owner, name, method in saved:
+            setattr(owner, name, method)
+
+
+# Values a caller might wrongly send, besides well-formed ones: each must fail as botocore fails.
+malformed_values = st.sampled_from(
+    [{"N": 5}, {"S": "a", "N": "1"}, {}, {"L": "x"}, {"BOOL": "yes"}, {"M": {"k": {"Q": "1"}}}]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    item=st.dictionaries(
+        st.text(max_size=4), attribute_value_trees(malformed_values), min_size=1, max_size=4
+    )
+)
+def test_given_any_item_when_a_client_sends_it_then_it_is_checked_and_sent_as_botocore_does(
+    item: dict[str, Any],
+) -> None:
+    # GIVEN a PutItem of any mix of attribute types, well-formed or not (binary included)
+    moto_speedups.speed_up_clients()
+
+    # WHEN a DynamoDB client validates and serialises it, with the speed patch and without
+    # THEN the bodies (or the validation errors) are equal
+    assert botocore_request(item, patched=True) == botocore_request(item, patched=False)

@@ -42,6 +42,7 @@ def speed_up_clients() -> None:
     if _clients_applied:
         return
     _attribute_values_parse_as_sent()
+    _attribute_values_serialise_as_given()
     _timestamps_parse_without_dateutil()
     _clients_applied = True
 
@@ -681,6 +682,34 @@ def _attribute_values_parse_as_sent() -> None:
         return original(self, shape, value)
 
     setattr(BaseJSONParser, "_handle_structure", handle_structure)  # noqa: B010
+
+
+def _attribute_values_serialise_as_given() -> None:
+    """The request side of the same walk: botocore validates, then serialises, every
+    `AttributeValue` of a request member by member (a 14-item transaction: ~20% of its time).
+    An AttributeValue that is exactly a JSON one (`_as_parsed`) passes botocore's checks (one
+    member, of its type) and serialises to itself; anything else goes botocore's way."""
+    from botocore.serialize import JSONSerializer
+    from botocore.validate import ParamValidator
+
+    validate = getattr(ParamValidator, "_validate_structure")  # noqa: B009 (private; untyped)
+    serialise = getattr(JSONSerializer, "_serialize_type_structure")  # noqa: B009
+
+    @functools.wraps(validate)
+    def validate_structure(self: Any, params: Any, shape: Any, errors: Any, name: str) -> None:
+        if shape.name == "AttributeValue" and _as_parsed(params):
+            return
+        validate(self, params, shape, errors, name)
+
+    @functools.wraps(serialise)
+    def serialise_structure(self: Any, serialized: Any, value: Any, shape: Any, key: Any) -> None:
+        if key is not None and shape.name == "AttributeValue" and _as_parsed(value):
+            serialized[key] = value
+            return
+        serialise(self, serialized, value, shape, key)
+
+    setattr(ParamValidator, "_validate_structure", validate_structure)  # noqa: B010
+    setattr(JSONSerializer, "_serialize_type_structure", serialise_structure)  # noqa: B010
 
 
 def _as_parsed(value: Any) -> bool:
