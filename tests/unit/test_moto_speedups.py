@@ -800,8 +800,7 @@ def test_given_messages_in_every_state_when_received_and_deleted_then_moto_seman
             sqs = boto3.client("sqs")
             url = sqs.create_queue(QueueName="states")["QueueUrl"]
             for n in range(8):
-                delay = {"DelaySeconds": 60} if n < 2 else {}
-                sqs.send_message(QueueUrl=url, MessageBody=f"m{n}", **delay)
+                sqs.send_message(QueueUrl=url, MessageBody=f"m{n}", DelaySeconds=60 if n < 2 else 0)
             queue = sqs_backends[LOCAL_ACCOUNT]["us-east-1"].get_queue("states")
             # two received and hidden; one received, made visible again, then received again
             hidden = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2, VisibilityTimeout=60)
@@ -838,6 +837,7 @@ def botocore_request(item: dict[str, Any], patched: bool) -> Any:
 
     model = botocore.session.get_session().get_service_model("dynamodb")
     operation = model.operation_model("PutItem")
+    assert operation.input_shape is not None
     swaps = [(ParamValidator, "_validate_structure"), (JSONSerializer, "_serialize_type_structure")]
     saved = [(owner, name, owner.__dict__[name]) for owner, name in swaps]
     if not patched:
