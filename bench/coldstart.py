@@ -143,36 +143,37 @@ def compile_layer() -> None:
 
 
 def cold_starts(runs: int = 5) -> list[ColdStart]:
-    """Median over `runs` fresh processes for each function and for the baseline."""
+    """Median over `runs` fresh processes for each function and for the baseline. The runs
+    interleave (baseline, then each function, `runs` times), so a drift in the machine's speed
+    moves the baseline and the functions alike instead of skewing their ratio."""
     from pressroom.local.embedded import find_template
     from pressroom.local.template import Template
 
     compile_layer()
-    results = []
+    functions = list(Template(find_template()).functions())
+    samples: dict[str, list[dict[str, float]]] = {"import boto3": []}
+    samples.update({function.logical_id: [] for function in functions})
     with moto_server() as (environment, stack):
         settings_bucket = environment["INGEST_BUCKET"]
         stack.client("s3").put_object(
             Bucket=settings_bucket, Key="articles/hello world.md", Body=SAMPLE_ARTICLE.encode()
         )
-        samples = [_child(_BASELINE, [], environment) for _ in range(runs)]
-        results.append(_median("import boto3", samples))
-        for function in Template(find_template()).functions():
-            samples = []
-            for run in range(runs):
+        for run in range(runs):
+            samples["import boto3"].append(_child(_BASELINE, [], environment))
+            for function in functions:
                 args = [str(function.handler_file), function.handler_name]
                 if function.logical_id == "IngestFunction":
                     args.append(str(_new_upload(stack, settings_bucket, run)))
                 elif function.logical_id in EVENTS:
                     args.append(str(REPO / "events" / EVENTS[function.logical_id]))
-                samples.append(_child(_CHILD, args, environment))
+                samples[function.logical_id].append(_child(_CHILD, args, environment))
                 if function.logical_id == "IngestFunction":  # it published, not skipped
                     page = stack.client("s3").get_object(
                         Bucket=environment["SITE_BUCKET"], Key="articles/hello-world/"
                     )
                     if f"Hello, run {run}." not in page["Body"].read().decode():
                         raise RuntimeError(f"ingest cold start {run} did not publish the upload")
-            results.append(_median(function.logical_id, samples))
-    return results
+    return [_median(name, runs_of) for name, runs_of in samples.items()]
 
 
 def _new_upload(stack: Any, bucket: str, run: int) -> Path:
