@@ -1,8 +1,10 @@
-"""What a locally run function prints goes to its log, as on Lambda, not to the terminal."""
+"""What a locally run function prints or warns goes to its log, as on Lambda, not to the
+terminal."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,16 +12,26 @@ from aws_lambda_powertools import Metrics
 
 from pressroom.local.runtime import call_handler
 
+FUNCTION_LOG = "pressroom.functions.TestFunction"
+
+
+@pytest.fixture
+def metrics(monkeypatch: pytest.MonkeyPatch) -> Iterator[Metrics]:
+    """Powertools metrics, disabled as `pressroom build` runs its functions."""
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    made = Metrics(namespace="Test", service="output")
+    yield made
+    made.clear_metrics()  # Powertools shares the buffer between instances
+
+
+def logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == FUNCTION_LOG]
+
 
 def test_given_metrics_disabled_when_a_handler_adds_100_values_then_nothing_reaches_stdout(
-    capsys: pytest.CaptureFixture[str],
-    caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
+    metrics: Metrics, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ):
-    # GIVEN Powertools metrics disabled, as `pressroom build` runs its functions
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
-    metrics = Metrics(namespace="Test", service="output")
-
+    # GIVEN a handler that adds a metric value per invocation
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> None:
         metrics.add_metric(name="Published", unit="Count", value=1)
@@ -31,21 +43,13 @@ def test_given_metrics_disabled_when_a_handler_adds_100_values_then_nothing_reac
 
     # THEN the terminal shows nothing, and the function's log holds what it printed
     assert capsys.readouterr().out == ""
-    log = "pressroom.functions.TestFunction"
-    logged = [record.getMessage() for record in caplog.records if record.name == log]
-    assert any('"Published"' in line for line in logged)
-    metrics.clear_metrics()
+    assert any('"Published"' in line for line in logged(caplog))
 
 
 def test_given_an_invocation_without_metrics_then_powertools_warning_goes_to_the_log(
-    capsys: pytest.CaptureFixture[str],
-    caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
+    metrics: Metrics, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ):
     # GIVEN a handler that adds no metric (an unchanged upload), which Powertools warns about
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
-    metrics = Metrics(namespace="Test", service="output")
-
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> None:
         return None
@@ -56,6 +60,4 @@ def test_given_an_invocation_without_metrics_then_powertools_warning_goes_to_the
 
     # THEN the warning is in the function's log, not on the terminal
     assert "No application metrics" not in capsys.readouterr().err
-    log = "pressroom.functions.TestFunction"
-    logged = [record.getMessage() for record in caplog.records if record.name == log]
-    assert any(line.startswith("UserWarning: No application metrics") for line in logged)
+    assert any(line.startswith("UserWarning: No application metrics") for line in logged(caplog))

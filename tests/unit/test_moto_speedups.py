@@ -34,6 +34,12 @@ def dynamodb() -> Iterator[Any]:
             yield boto3.client("dynamodb")
 
 
+@pytest.fixture
+def sqs(dynamodb: Any) -> Any:
+    """An SQS client on the same embedded backend."""
+    return boto3.client("sqs")
+
+
 def new_table(client: Any, sort_type: str = "S") -> str:
     """A table shaped like the content table: pk, sk and a local index on a number `seq`."""
     name = f"t{next(_tables)}"
@@ -513,49 +519,45 @@ def test_given_any_item_when_moto_answers_with_it_then_it_converts_as_moto_conve
     assert responses.dynamo_to_dict(result) == dynamo_to_dict(result)
 
 
-def test_given_messages_in_every_state_when_queue_attributes_are_read_then_moto_counts_agree():
+def test_given_messages_in_every_state_when_queue_attributes_are_read_then_moto_counts_agree(
+    sqs: Any,
+) -> None:
     """One counting pass gives the counts of moto's own three properties (ready, delayed, in
     flight), for a standard and a FIFO queue; named attributes equal the same from "All"."""
     from moto.sqs.models import sqs_backends
 
-    moto_gaps.apply()
-    with pytest.MonkeyPatch.context() as env:
-        for name, value in LOCAL_ENV.items():
-            env.setenv(name, value)
-        with mock_aws():
-            sqs = boto3.client("sqs")
-            for name, fifo in (("plain", {}), ("ordered.fifo", {"FifoQueue": "true"})):
-                extra = {"ContentBasedDeduplication": "true"} if fifo else {}
-                url = sqs.create_queue(QueueName=name, Attributes={**fifo, **extra})["QueueUrl"]
-                for n in range(6):
-                    sent: dict[str, Any] = {"QueueUrl": url, "MessageBody": f"m{n}"}
-                    if fifo:
-                        sent["MessageGroupId"] = f"g{n}"
-                    elif n < 2:
-                        sent["DelaySeconds"] = 60
-                    sqs.send_message(**sent)
-                sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2, VisibilityTimeout=60)
-                queue = sqs_backends[LOCAL_ACCOUNT]["us-east-1"].get_queue(name)
+    for name, fifo in (("plain", {}), ("ordered.fifo", {"FifoQueue": "true"})):
+        extra = {"ContentBasedDeduplication": "true"} if fifo else {}
+        url = sqs.create_queue(QueueName=name, Attributes={**fifo, **extra})["QueueUrl"]
+        for n in range(6):
+            sent: dict[str, Any] = {"QueueUrl": url, "MessageBody": f"m{n}"}
+            if fifo:
+                sent["MessageGroupId"] = f"g{n}"
+            elif n < 2:
+                sent["DelaySeconds"] = 60
+            sqs.send_message(**sent)
+        sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2, VisibilityTimeout=60)
+        queue = sqs_backends[LOCAL_ACCOUNT]["us-east-1"].get_queue(name)
 
-                counted = queue.attributes
+        counted = queue.attributes
 
-                assert (
-                    (
-                        counted["ApproximateNumberOfMessages"],
-                        counted["ApproximateNumberOfMessagesDelayed"],
-                        counted["ApproximateNumberOfMessagesNotVisible"],
-                    )
-                    == (
-                        queue.approximate_number_of_messages,
-                        queue.approximate_number_of_messages_delayed,
-                        queue.approximate_number_of_messages_not_visible,
-                    )
-                    == ((4, 0, 2) if fifo else (2, 2, 2))
-                )
-                every = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
-                names = ["ApproximateNumberOfMessages", "MessageRetentionPeriod", "QueueArn"]
-                named = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)
-                assert named["Attributes"] == {n: every["Attributes"][n] for n in names}
+        assert (
+            (
+                counted["ApproximateNumberOfMessages"],
+                counted["ApproximateNumberOfMessagesDelayed"],
+                counted["ApproximateNumberOfMessagesNotVisible"],
+            )
+            == (
+                queue.approximate_number_of_messages,
+                queue.approximate_number_of_messages_delayed,
+                queue.approximate_number_of_messages_not_visible,
+            )
+            == ((4, 0, 2) if fifo else (2, 2, 2))
+        )
+        every = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
+        names = ["ApproximateNumberOfMessages", "MessageRetentionPeriod", "QueueArn"]
+        named = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)
+        assert named["Attributes"] == {n: every["Attributes"][n] for n in names}
 
 
 # Attribute names: plain, reserved (`count`: moto refuses it unless through a placeholder), the
@@ -786,45 +788,41 @@ def test_given_the_server_patch_then_it_names_the_services_moto_ships() -> None:
     assert {"s3", "dynamodb", "sqs", "cloudfront"} <= set(shipped)
 
 
-def test_given_messages_in_every_state_when_received_and_deleted_then_moto_semantics_hold():
+def test_given_messages_in_every_state_when_received_and_deleted_then_moto_semantics_hold(
+    sqs: Any,
+) -> None:
     """The one-pass listing of ready messages is moto's `visible and not delayed`; a delete by
     any handle a message ever had removes that message only, again is accepted, and a handle
     no message had is refused."""
     from moto.sqs.models import sqs_backends
 
-    moto_gaps.apply()
-    with pytest.MonkeyPatch.context() as env:
-        for name, value in LOCAL_ENV.items():
-            env.setenv(name, value)
-        with mock_aws():
-            sqs = boto3.client("sqs")
-            url = sqs.create_queue(QueueName="states")["QueueUrl"]
-            for n in range(8):
-                sqs.send_message(QueueUrl=url, MessageBody=f"m{n}", DelaySeconds=60 if n < 2 else 0)
-            queue = sqs_backends[LOCAL_ACCOUNT]["us-east-1"].get_queue("states")
-            # two received and hidden; one received, made visible again, then received again
-            hidden = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2, VisibilityTimeout=60)
-            [again] = sqs.receive_message(QueueUrl=url, VisibilityTimeout=0)["Messages"]
-            [later] = sqs.receive_message(QueueUrl=url, VisibilityTimeout=60)["Messages"]
-            assert later["MessageId"] == again["MessageId"]
+    url = sqs.create_queue(QueueName="states")["QueueUrl"]
+    for n in range(8):
+        sqs.send_message(QueueUrl=url, MessageBody=f"m{n}", DelaySeconds=60 if n < 2 else 0)
+    queue = sqs_backends[LOCAL_ACCOUNT]["us-east-1"].get_queue("states")
+    # two received and hidden; one received, made visible again, then received again
+    hidden = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2, VisibilityTimeout=60)
+    [again] = sqs.receive_message(QueueUrl=url, VisibilityTimeout=0)["Messages"]
+    [later] = sqs.receive_message(QueueUrl=url, VisibilityTimeout=60)["Messages"]
+    assert later["MessageId"] == again["MessageId"]
 
-            ready = [m.id for m in queue.messages]
-            assert ready == [m.id for m in queue._messages if m.visible and not m.delayed]
-            assert len(ready) == 3
+    ready = [m.id for m in queue.messages]
+    assert ready == [m.id for m in queue._messages if m.visible and not m.delayed]
+    assert len(ready) == 3
 
-            # WHEN a message is deleted by its first, older handle
-            before = [m.id for m in queue._messages]
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=again["ReceiptHandle"])
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=later["ReceiptHandle"])  # again
-            first = hidden["Messages"][0]
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=first["ReceiptHandle"])
+    # WHEN a message is deleted by its first, older handle
+    before = [m.id for m in queue._messages]
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=again["ReceiptHandle"])
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=later["ReceiptHandle"])  # again
+    first = hidden["Messages"][0]
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=first["ReceiptHandle"])
 
-            # THEN those two are gone, the others stay in order, and a made-up handle is refused
-            gone = {again["MessageId"], first["MessageId"]}
-            assert [m.id for m in queue._messages] == [i for i in before if i not in gone]
-            assert len(before) - len(queue._messages) == 2
-            with pytest.raises(sqs.exceptions.ReceiptHandleIsInvalid):
-                sqs.delete_message(QueueUrl=url, ReceiptHandle="no-such-handle")
+    # THEN those two are gone, the others stay in order, and a made-up handle is refused
+    gone = {again["MessageId"], first["MessageId"]}
+    assert [m.id for m in queue._messages] == [i for i in before if i not in gone]
+    assert len(before) - len(queue._messages) == 2
+    with pytest.raises(sqs.exceptions.ReceiptHandleIsInvalid):
+        sqs.delete_message(QueueUrl=url, ReceiptHandle="no-such-handle")
 
 
 def botocore_request(item: dict[str, Any], patched: bool) -> Any:
