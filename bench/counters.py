@@ -2,8 +2,8 @@
 the site bucket, paths sent to CloudFront, and how long each function invocation ran.
 
 Calls are counted with a botocore `before-parameter-build` handler (it sees the caller's own
-parameters) installed for every session, so it sees
-each client of the pipeline and of the local runtime (`pressroom.adapters.aws.new_client`).
+parameters) registered on the one session every client of the pipeline and of the local runtime
+comes from (`pressroom.adapters.aws.session`).
 A call is charged to a function when that function's handler is on the stack (the local
 runtime invokes handlers one at a time), else to the event source mappings ("runtime")."""
 
@@ -60,16 +60,18 @@ class Meter:
     """Counts into `tally` while `measuring()`; one per process (it hooks boto3's session)."""
 
     def __init__(self, site_bucket: str = "") -> None:
-        from botocore.handlers import BUILTIN_HANDLERS
+        import moto  # noqa: F401 (before the session is made: it gives new sessions its stubber)
+
+        from pressroom.adapters.aws import session
 
         self.site_bucket = site_bucket
         self.tally = Tally()
         self._active = False
         self._function = RUNTIME
-        # Every botocore session created afterwards gets this handler (moto installs its own
-        # the same way), including the default session `mock_aws` starts afresh.
-        BUILTIN_HANDLERS.append(("before-parameter-build", self._before_call))
-        BUILTIN_HANDLERS.append(("after-call", self._after_call))
+        # On the process's session itself, made now or long before (an earlier build in the
+        # same process): handlers in botocore's BUILTIN_HANDLERS reach only sessions made later.
+        session().register("before-parameter-build", self._before_call)
+        session().register("after-call", self._after_call)
         self._call_started = 0.0
         self._operation = ""
 
