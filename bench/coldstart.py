@@ -162,12 +162,13 @@ def cold_starts(runs: int = 5) -> list[ColdStart]:
             samples["import boto3"].append(_child(_BASELINE, [], environment))
             for function in functions:
                 args = [str(function.handler_file), function.handler_name]
-                if function.logical_id == "IngestFunction":
+                publishes = function.logical_id == "IngestFunction"
+                if publishes:
                     args.append(str(_new_upload(stack, settings_bucket, run)))
                 elif function.logical_id in EVENTS:
                     args.append(str(REPO / "events" / EVENTS[function.logical_id]))
                 samples[function.logical_id].append(_child(_CHILD, args, environment))
-                if function.logical_id == "IngestFunction":  # it published, not skipped
+                if publishes:  # it published, not skipped
                     page = stack.client("s3").get_object(
                         Bucket=environment["SITE_BUCKET"], Key="articles/hello-world/"
                     )

@@ -18,6 +18,18 @@ TEASERS = (
 )
 
 
+def sources(folder: Path, files: dict[str, str | bytes]) -> Path:
+    """A folder of article files to build."""
+    folder.mkdir()
+    for name, content in files.items():
+        path = folder / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    return folder
+
+
 def build(src: Path, out: Path) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["build", str(src), "--out", str(out)])
     return result.exit_code, result.output
@@ -26,9 +38,7 @@ def build(src: Path, out: Path) -> tuple[int, str]:
 def test_given_the_seed_article_when_built_then_its_page_tags_and_home_link_up(
     tmp_path: Path, seed_article: bytes
 ):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "seed-article.txt").write_bytes(seed_article)
+    src = sources(tmp_path / "src", {"seed-article.txt": seed_article})
 
     code, output = build(src, tmp_path / "site")
 
@@ -55,11 +65,14 @@ def test_given_the_seed_article_when_built_then_its_page_tags_and_home_link_up(
 def test_given_a_bad_file_among_good_ones_when_built_then_exit_1_names_it_and_others_publish(
     tmp_path: Path,
 ):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "good.md").write_text("---\ntitle: Good\ntags: [a]\n---\nFine.\n")
-    (src / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody\n")
-    (src / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    src = sources(
+        tmp_path / "src",
+        {
+            "good.md": "---\ntitle: Good\ntags: [a]\n---\nFine.\n",
+            "broken.md": "---\ntitle: [unclosed\n---\nBody\n",
+            "photo.png": b"\x89PNG\r\n\x1a\n\x00\x00",
+        },
+    )
 
     code, output = build(src, tmp_path / "site")
 
@@ -72,11 +85,14 @@ def test_given_published_unlisted_and_draft_files_when_built_then_the_count_is_o
     tmp_path: Path,
 ):
     # GIVEN one article of each status
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "shown.md").write_text("---\ntitle: Shown\ntags: [a]\n---\nFine.\n")
-    (src / "hidden.md").write_text("---\ntitle: Hidden\nunlisted: true\n---\nFine.\n")
-    (src / "later.md").write_text("---\ntitle: Later\ndraft: true\n---\nNot yet.\n")
+    src = sources(
+        tmp_path / "src",
+        {
+            "shown.md": "---\ntitle: Shown\ntags: [a]\n---\nFine.\n",
+            "hidden.md": "---\ntitle: Hidden\nunlisted: true\n---\nFine.\n",
+            "later.md": "---\ntitle: Later\ndraft: true\n---\nNot yet.\n",
+        },
+    )
 
     # WHEN the folder is built
     code, output = build(src, tmp_path / "site")
@@ -116,10 +132,10 @@ def test_given_files_when_built_then_progress_hears_of_each_upload_and_ingest_ba
 ):
     from pressroom.local.build import build_site, prepare_output
 
-    src = tmp_path / "src"
-    src.mkdir()
-    for n in range(3):
-        (src / f"story-{n}.md").write_text(f"---\ntitle: Story {n}\n---\nBody {n}.\n")
+    src = sources(
+        tmp_path / "src",
+        {f"story-{n}.md": f"---\ntitle: Story {n}\n---\nBody {n}.\n" for n in range(3)},
+    )
     out = tmp_path / "site"
     prepare_output(out)
     uploads: list[None] = []
