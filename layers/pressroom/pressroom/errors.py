@@ -22,6 +22,13 @@ class RejectedFile(PressroomError):
         self.rejection: Rejection = Rejection(key=key, reason=reason, fix=fix)
 
 
+class ItemTooLarge(PressroomError):
+    """DynamoDB refused a write because an item would exceed its 400 KB limit or a transaction
+    its 4 MB limit. The same content fails the same way on every retry, so the file that made
+    the write is to be rejected (with a report), not retried. The readers cap every field that
+    reaches an item, so this is the last line of defence, not the expected path."""
+
+
 class TransientError(PressroomError):
     """A failure worth retrying later (throttling, 5xx, a lost race)."""
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pressroom.errors import ConcurrentUpdate, InFlightLimitReached, TransientError
+from pressroom.errors import ConcurrentUpdate, InFlightLimitReached, ItemTooLarge, TransientError
 
 # Botocore already retries these with backoff ("standard" mode); what survives its retries is
 # still transient, so the message is retried later rather than rejected.
@@ -29,6 +29,12 @@ _TRANSIENT_CODES = frozenset(
 )
 _IN_FLIGHT_LIMIT_CODES = frozenset({"TooManyInvalidationsInProgress"})
 _RACE_CODES = frozenset({"ConditionalCheckFailedException", "TransactionConflictException"})
+# DynamoDB's size limits: "Item size has exceeded the maximum allowed size" (PutItem, a Put in a
+# transaction, BatchWriteItem), "Item size to update has exceeded the maximum allowed size"
+# (UpdateItem), and a transaction over 4 MB; as a ValidationException, or as a
+# TransactionCanceledException's ValidationError reason when an Update in a transaction grows an
+# item past 400 KB. Matched on words, not the whole text: the messages have changed before.
+_VALIDATION_CODES = frozenset({"ValidationException", "ValidationError"})
 
 
 def error_code(error: Exception) -> str:
@@ -38,13 +44,16 @@ def error_code(error: Exception) -> str:
 
 @contextmanager
 def domain_errors() -> Iterator[None]:
-    """Translate `ClientError`s into `ConcurrentUpdate` / `TransientError`; re-raise the rest."""
+    """Translate `ClientError`s into `ItemTooLarge` / `ConcurrentUpdate` / `InFlightLimitReached`
+    / `TransientError`; re-raise the rest."""
     from botocore.exceptions import ClientError, ConnectionError, ReadTimeoutError
 
     try:
         yield
     except ClientError as error:
         code = error_code(error)
+        if _is_too_large(error):  # before the race check: retrying cannot make it fit
+            raise ItemTooLarge(str(error)) from error
         if code in _RACE_CODES or _is_lost_transaction_race(error):
             raise ConcurrentUpdate(str(error)) from error
         if code in _IN_FLIGHT_LIMIT_CODES:
@@ -69,6 +78,22 @@ def _botocore_retryable_codes() -> frozenset[str]:
     throttled = getattr(ThrottledRetryableChecker, "_THROTTLED_ERROR_CODES", [])
     transient = getattr(TransientRetryableChecker, "_TRANSIENT_ERROR_CODES", [])
     return frozenset([*throttled, *transient])
+
+
+def _is_too_large(error: Exception) -> bool:
+    response = getattr(error, "response", None) or {}
+    causes = [response.get("Error", {}), *(response.get("CancellationReasons") or [])]
+    return any(
+        cause.get("Code") in _VALIDATION_CODES and _says_too_large(str(cause.get("Message", "")))
+        for cause in causes
+    )
+
+
+def _says_too_large(message: str) -> bool:
+    """An item or transaction over a size limit; not a key, expression or attribute name over
+    its own limit (those are bugs in the caller, not content to reject)."""
+    text = message.lower()
+    return "size" in text and "exceed" in text and ("item size" in text or "transaction" in text)
 
 
 def _is_lost_transaction_race(error: Exception) -> bool:
