@@ -11,10 +11,14 @@ from slugify import slugify
 
 Status = Literal["published", "draft", "unlisted"]
 
+# Slugs name URLs, S3 keys and DynamoDB keys (`ART#<slug>`, a listing entry's sort key), so
+# they are short: a longer one is cut at the last whole word (hyphen) that fits.
+MAX_SLUG_CHARS = 80
+
 
 def slug_of(text: str) -> str:
     """The one slug rule of the project (tags, authors, titles, file names)."""
-    return slugify(text, max_length=80, word_boundary=True, save_order=True)
+    return slugify(text, max_length=MAX_SLUG_CHARS, word_boundary=True, save_order=True)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,17 @@ are UTC. Modified: `modified` / `lastmod` / `updated` / `last_modified_at`.
 
 Status: `draft` for `draft: true`, `published: false` or `status: draft`; `unlisted` for
 `status: hidden` (Pelican) or `unlisted: true`; otherwise `published`.
+
+Length caps. The title, summary, slug, tags and authors end up in DynamoDB items (the article
+item, and one listing entry per listing, each holding the article's card), which DynamoDB limits
+to 400 KB each and 4 MB per transaction, so each is bounded here, where the article is built.
+What only the editor can choose is rejected with the limit named: a title over
+`MAX_TITLE_CHARS`, a tag over `MAX_TAG_CHARS`, more than `MAX_TAGS` tags (ingest caps the tags
+and authors that become listings further). Display text is shortened at a word boundary with
+`…`: a summary over `MAX_SUMMARY_CHARS`, an author or category name over `MAX_NAME_CHARS`.
+Slugs are at most `model.MAX_SLUG_CHARS`, cut at a hyphen (`slug_of`). A card is then under
+11,000 characters (45 KB of UTF-8 at worst) and an article's commit well under 4 MB;
+`pressroom.errors.ItemTooLarge` is left for whatever still does not fit.
 """
 
 from __future__ import annotations
@@ -42,9 +53,11 @@ from pressroom.readers.prose import (
 )
 from pressroom.settings import Settings
 
-MAX_TITLE_CHARS = 300
-MAX_TAGS = 50
-MAX_TAG_CHARS = 100
+MAX_TITLE_CHARS = 300  # longer: rejected (a headline, not a paragraph)
+MAX_TAGS = 50  # more: rejected
+MAX_TAG_CHARS = 100  # longer: rejected (a tag is a listing's name and URL)
+MAX_SUMMARY_CHARS = 1_000  # longer: shortened (a listing shows a paragraph at most)
+MAX_NAME_CHARS = 100  # an author or category name; longer: shortened
 DERIVED_TITLE_CHARS = 70
 SUMMARY_CHARS = 200
 WORDS_PER_MINUTE = 230
@@ -198,7 +211,7 @@ def _categories(metadata: Metadata) -> tuple[str, ...]:
         *as_list(metadata.get("categories"), "categories"),
         *as_list(metadata.get("category"), "category"),
     ]
-    return tuple(tag.name for tag in unique_tags(names))
+    return tuple(tag.name for tag in unique_tags([shorten(n, MAX_NAME_CHARS) for n in names]))
 
 
 def _authors(metadata: Metadata) -> tuple[str, ...]:
@@ -211,7 +224,8 @@ def _authors(metadata: Metadata) -> tuple[str, ...]:
         names.append(as_text(single, "author"))
     unique: dict[str, str] = {}
     for name in filter(None, names):
-        unique.setdefault(name.casefold(), name)
+        short = shorten(name, MAX_NAME_CHARS)
+        unique.setdefault(short.casefold(), short)
     return tuple(unique.values())
 
 
@@ -221,7 +235,7 @@ def _authors(metadata: Metadata) -> tuple[str, ...]:
 def _summary(metadata: Metadata, body_html: str) -> str:
     explicit = first_present(metadata, *SUMMARY_KEYS)
     if explicit is not None and (summary := as_text(explicit[1], explicit[0])):
-        return summary
+        return shorten(summary, MAX_SUMMARY_CHARS)
     return shorten(_first_paragraph_text(body_html), SUMMARY_CHARS)
 
 
