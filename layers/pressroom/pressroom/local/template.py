@@ -54,7 +54,9 @@ class QueueSource:
 class StreamSource:
     table: str  # logical id
     batch_size: int
-    key_prefixes: dict[str, str] = field(default_factory=dict)  # key attribute → prefix filter
+    # key attribute → the prefixes it may start with (any of them: `str.startswith` takes the
+    # tuple); every attribute named must match (a filter pattern's fields are ANDed)
+    key_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     max_retries: int = 10
     window_seconds: int = 0
 
@@ -237,17 +239,22 @@ def _logical_of(reference: Any) -> str:
     raise ValueError(f"cannot tell which resource {reference!r} names")
 
 
-def _prefix_filters(criteria: dict[str, Any]) -> dict[str, str]:
-    """The `{"dynamodb": {"Keys": {attr: {"S": [{"prefix": p}]}}}}` patterns we use, as
-    attr → prefix; other pattern shapes are not used by this template."""
+def _prefix_filters(criteria: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The `{"dynamodb": {"Keys": {attr: {"S": [{"prefix": p}, {"prefix": q}]}}}}` patterns we
+    use, as attr → (p, q): a record matches if its key attribute starts with any of them, as in
+    EventBridge-style patterns, where the values listed for one field are alternatives (OR).
+    Prefixes for the same attribute in separate filters are alternatives too (a record passes if
+    any filter matches). Other pattern shapes are not used by this template."""
     import json
 
-    prefixes: dict[str, str] = {}
+    prefixes: dict[str, tuple[str, ...]] = {}
     for item in criteria.get("Filters", []):
         pattern = item["Pattern"]
         pattern = json.loads(pattern) if isinstance(pattern, str) else pattern
         for attr, typed in pattern.get("dynamodb", {}).get("Keys", {}).items():
             for rule in typed.get("S", []):
                 if isinstance(rule, dict) and "prefix" in rule:
-                    prefixes[attr] = rule["prefix"]
+                    known = prefixes.get(attr, ())
+                    if rule["prefix"] not in known:
+                        prefixes[attr] = (*known, str(rule["prefix"]))
     return prefixes
