@@ -1,5 +1,8 @@
 """`python -m bench [--quick] [--out bench/results]` (or `make bench`): run every part of the
-bench, print the Markdown table, write `results.md` and `results.png` to `--out`."""
+bench, print the Markdown table, write `results.md` and `results.png` to `--out`.
+
+Parts: publish (with cost), bulk, cold, and aws-model (a simulation of a bulk import on AWS,
+`bench/aws_model.py`; seconds, not minutes)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.aws_model import run_model
 from bench.bulk import bulk_builds, hugo_available
 from bench.coldstart import cold_starts
 from bench.cost import Cost, per_thousand_publishes
@@ -18,8 +22,15 @@ from bench.counters import Meter
 from bench.publish import PublishResult, measure_publishes
 from bench.report import Results, chart, markdown
 
-FULL = {"publish": [100, 1_000, 10_000], "publishes": 10, "bulk": [1_000, 10_000], "cold_runs": 5}
-QUICK = {"publish": [12, 24], "publishes": 2, "bulk": [12], "cold_runs": 1}
+FULL = {
+    "publish": [100, 1_000, 10_000],
+    "publishes": 10,
+    "bulk": [1_000, 10_000],
+    "cold_runs": 5,
+    "aws_articles": 10_000,
+}
+QUICK = {"publish": [12, 24], "publishes": 2, "bulk": [12], "cold_runs": 1, "aws_articles": 1_000}
+PARTS = ("publish", "bulk", "cold", "aws-model")
 
 
 def _cost(row: PublishResult) -> Cost:
@@ -72,6 +83,10 @@ def run(
                 print("Hugo not installed (/usr/bin/hugo): skipped", file=sys.stderr)
     if "cold" in parts:
         results.cold_starts = cold_starts(plan["cold_runs"])  # type: ignore[arg-type]
+    if "aws-model" in parts:
+        started = time.perf_counter()
+        results.aws_model = run_model(plan["aws_articles"], seed)  # type: ignore[arg-type]
+        print(f"aws-model: {time.perf_counter() - started:.0f} s", file=sys.stderr)
     table = markdown(results)
     print(table)
     out.mkdir(parents=True, exist_ok=True)
@@ -87,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["publish", "bulk", "cold"],
+        choices=PARTS,
         help="run only these parts (repeatable); cost comes with publish",
     )
     parser.add_argument("--seed", type=int, default=9)
@@ -104,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     run(
         "quick" if args.quick else "full",
         args.out,
-        set(args.only or {"publish", "bulk", "cold"}),
+        set(args.only or PARTS),
         args.seed,
         {
             part: sizes

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import aws_model
 from bench.bulk import BuildTime
 from bench.coldstart import ColdStart
 from bench.cost import PRICES_AS_OF, Cost
@@ -20,6 +21,7 @@ class Results:
     builds: list[BuildTime] = field(default_factory=list)
     cold_starts: list[ColdStart] = field(default_factory=list)
     costs: dict[int, Cost] = field(default_factory=dict)
+    aws_model: aws_model.Report | None = None
 
 
 def _top_calls(figures: dict[str, Any]) -> str:
@@ -196,6 +198,8 @@ def markdown(results: Results) -> str:
                 f"{cost.total:.2f} |"
             )
         lines.append("")
+    if results.aws_model is not None:
+        lines.append(aws_model.markdown(results.aws_model))
     return "\n".join(lines)
 
 
