@@ -21,7 +21,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 EVENTS = {  # the sample events `sam local invoke -e` takes
     "IngestFunction": "ingest-put.json",
-    "ListingFunction": "listing-head-change.json",
+    "ListingFunction": "listing-entry-change.json",
     "InvalidationFunction": "invalidation-paths.json",
     "RebuildFunction": "rebuild-keys.json",
 }

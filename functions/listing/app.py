@@ -1,4 +1,4 @@
-"""Listing: the table's stream of listing-head changes → re-render those listings."""
+"""Listing: the table's stream of listing-entry changes → re-render those listings."""
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -6,7 +6,7 @@ from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent, ev
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.pipeline import Pipeline
-from pressroom.publishing.listings import head_changes, render_listings
+from pressroom.publishing.listings import fold, render_batch
 from pressroom.settings import Settings
 
 logger = Logger()
@@ -18,12 +18,20 @@ pipeline = Pipeline(Settings.from_env())
 @metrics.log_metrics
 @event_source(data_class=DynamoDBStreamEvent)
 def handler(event: DynamoDBStreamEvent, context: LambdaContext) -> dict:
-    # Any failure raises: the stream retries the batch (bisecting it), in order, so a listing
-    # is never rendered from an older state after a newer one.
-    batch = head_changes(event.records)
+    # Records the time budget did not reach go back to the stream (ReportBatchItemFailures:
+    # delivery resumes at the first of them); any failure raises, and the stream retries the
+    # batch, in order, so a listing is never rendered from an older state after a newer one.
+    batch = fold(event.records)
     logger.set_correlation_id(batch.correlation_id or None)
-    changes = render_listings(batch, pipeline)
-    logger.info("listings rendered", written=len(changes.written), deleted=len(changes.deleted))
+    outcome = render_batch(batch, pipeline, context.get_remaining_time_in_millis)
+    changes = outcome.changes
+    logger.info(
+        "listings rendered",
+        written=len(changes.written),
+        deleted=len(changes.deleted),
+        unfinished_from=outcome.unfinished_from,
+    )
     metrics.add_metric(name="PagesWritten", unit=MetricUnit.Count, value=len(changes.written))
     metrics.add_metric(name="PagesUnchanged", unit=MetricUnit.Count, value=changes.unchanged)
-    return {"batchItemFailures": []}
+    failures = [outcome.unfinished_from] if outcome.unfinished_from else []
+    return {"batchItemFailures": [{"itemIdentifier": number} for number in failures]}

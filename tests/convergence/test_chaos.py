@@ -12,7 +12,7 @@ with no faults at all — no missing, stale or orphan page, no leftover index it
 The model is "build the final bucket on a fresh backend" rather than a re-implementation of the
 renderer: the expected site then comes from the same templates and the same code, and only the
 *path* to it differs. What legitimately depends on the path is left out of the comparison and
-named in `harness.py` (revision counters, seq numbers, tombstones, the related-articles block).
+named in `harness.py` (revision counters, render counts, tombstones, the related-articles block).
 
 `PRESSROOM_CHAOS_EXAMPLES` sets the number of histories (default 200, split over the variants
 below so that pytest-xdist runs them in parallel).

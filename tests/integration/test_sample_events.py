@@ -40,14 +40,17 @@ def test_given_the_s3_test_event_then_it_is_acknowledged_and_changes_nothing(sit
     assert site.object_keys() == set()
 
 
-def test_given_a_head_change_event_then_the_listing_function_renders_that_tag(site: Site):
-    site.upload("hello.md", "---\ntitle: Hello\ntags: [Hello]\n---\nHi.\n", drain=False)
+def test_given_an_entry_change_event_then_the_listing_function_renders_that_tag(site: Site):
+    body = "---\ntitle: Hello\ndate: 2026-11-24T09:30:00Z\ntags: [Hello]\n---\nHi.\n"
+    site.upload("hello.md", body, drain=False)
     invoke(site, "IngestFunction", "ingest-put.json")  # a no-op: that key does not exist
     site.runtime.drain()
     site.pipeline.site_bucket.delete(page_key("/tags/hello/"))
     site.pipeline.store.record_pages({}, [page_key("/tags/hello/")])
 
-    invoke(site, "ListingFunction", "listing-head-change.json")
+    assert invoke(site, "ListingFunction", "listing-entry-change.json") == {
+        "batchItemFailures": []
+    }
 
     page = site.page("/tags/hello/")
     assert page is not None and 'href="/articles/hello/"' in page

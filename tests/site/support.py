@@ -36,6 +36,11 @@ class BuiltSite:
     def files(self, pattern: str) -> list[Path]:
         return sorted(self.folder.rglob(pattern))
 
+    def page(self, path: str) -> str | None:
+        """The exported page at a public path (`/tags/x/` → `tags/x/index.html`), if any."""
+        file = self.folder / path.lstrip("/") / "index.html"
+        return file.read_text("utf-8") if file.is_file() else None
+
     def article_paths(self) -> set[str]:
         """Public paths of every article page in the folder."""
         return {

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import random
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -11,6 +15,7 @@ import pytest
 from pressroom.local.embedded import embedded_aws
 from pressroom.pipeline import Pipeline
 from pressroom.settings import Settings
+from tests.site.support import build
 from tests.support import Site
 
 
@@ -31,21 +36,28 @@ def post(title: str, day: int, tags: str = "Space", author: str = "Ada Byline") 
 def test_given_full_archive_pages_when_an_article_is_published_then_old_pages_keep_their_bytes(
     small_pages: Site,
 ):
-    for day in range(1, 6):
+    # GIVEN nine articles of one year in pages of two: 2026/ (oldest two), 2026/page/2/ ...
+    # page/5/ (the newest, one article); the root shows pages 5 and 4, older links lead to 3
+    for day in range(1, 10):
         small_pages.upload(f"p{day}.md", post(f"Post {day}", day), drain=False)
     small_pages.runtime.drain()
-    first = small_pages.page("/page/1/")
-    second = small_pages.page("/tags/space/page/2/")
+    oldest = {path: small_pages.page(path) for path in ("/2026/", "/tags/space/2026/page/2/")}
+    assert small_pages.page("/2026/page/4/") is None, "the root shows page 4: not published"
 
-    changed = small_pages.invalidated_during(lambda: small_pages.upload("p6.md", post("Post 6", 6)))
-
-    assert (
-        small_pages.page("/page/1/") == first and small_pages.page("/tags/space/page/2/") == second
+    # WHEN a tenth is published
+    changed = small_pages.invalidated_during(
+        lambda: small_pages.upload("p10.md", post("Post 10", 10))
     )
-    assert "/page/1/" not in changed and "/tags/space/page/2/" not in changed
-    assert {"/page/3/", "/tags/space/", "/tags/space/page/3/"} <= set(changed), changed
+
+    # THEN the older pages keep their bytes and are not invalidated; page 4 leaves the root (it
+    # is published now) and page 3, whose "newer" link now leads there, is re-rendered
+    assert {path: small_pages.page(path) for path in oldest} == oldest
+    assert not set(oldest) & set(changed)
+    assert {"/index.html", "/2026/page/4/", "/2026/page/3/", "/tags/space/2026/page/4/"} <= set(
+        changed
+    )
     home = small_pages.page("/")
-    assert home is not None and 'href="/page/3/"' in home, "the root links the newest archive"
+    assert home is not None and 'href="/2026/page/4/" rel="next"' in home
 
 
 def test_given_articles_with_authors_then_each_author_has_a_page_linked_from_the_articles(
@@ -101,7 +113,7 @@ def test_given_the_last_article_of_a_tag_when_deleted_then_its_page_and_feeds_go
 
 
 def test_given_the_same_articles_published_one_by_one_or_at_once_then_listings_are_identical():
-    # GIVEN seven articles (four archive pages of two), published one at a time into one site
+    # GIVEN seven articles (archive pages of two), published one at a time into one site
     # and in one go into another: events batch differently, so listings render at other moments
     def listing_pages(one_at_a_time: bool) -> dict[str, str | None]:
         with embedded_aws({"SITE_URL": "https://news.example", "PAGE_SIZE": "2"}) as runtime:
@@ -117,5 +129,63 @@ def test_given_the_same_articles_published_one_by_one_or_at_once_then_listings_a
 
     # THEN every listing page, old archive pages included, is byte for byte the same: a page
     # shows nothing that changes without re-rendering it (the site is a function of the sources)
-    assert one_by_one.keys() == at_once.keys() and "tags/space/page/1/" in at_once
+    assert one_by_one.keys() == at_once.keys() and "tags/space/2026/" in at_once
     assert [k for k in at_once if one_by_one[k] != at_once[k]] == []
+
+
+# -- date order whatever the upload order ------------------------------------------------------
+
+_CARD = re.compile(r'<h2><a href="/articles/([^/]+)/">.*?<time datetime="([^"]+)"', re.DOTALL)
+_NEXT = re.compile(r'<link rel="next" href="https://news\.example(/[^"]*)">')
+
+
+def walk(site: Callable[[str], str | None], root: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each page a reader reaches from `root` by rel=next links, with its cards (slug, date)."""
+    pages: list[tuple[str, list[tuple[str, str]]]] = []
+    path: str | None = root
+    while path is not None:
+        assert path not in [seen for seen, _ in pages], f"{path}: the walk came back"
+        html = site(path)
+        assert html is not None, f"{path}: linked but not published"
+        pages.append((path, _CARD.findall(html)))
+        following = _NEXT.search(html)
+        path = following.group(1) if following else None
+    return pages
+
+
+def test_given_150_posts_uploaded_in_shuffled_order_then_every_listing_walks_in_date_order(
+    tmp_path: Path,
+):
+    # GIVEN 150 posts over six years with shuffled dates and file names (a migration), some
+    # tags busy enough to be cut into months, others sparse
+    shuffle = random.Random(15)
+    days = [date(2020, 1, 1) + timedelta(days=shuffle.randrange(6 * 365)) for _ in range(150)]
+    shuffle.shuffle(days)
+    src = tmp_path / "posts"
+    src.mkdir()
+    expected: dict[str, set[str]] = {"/": set()}
+    for number, day in enumerate(days):
+        slug = f"post-{number:03}"
+        tags = ["Busy"] if number % 2 else ["Sparse", f"Topic {number % 7}"]
+        name = f"{shuffle.getrandbits(32):08x}.md"
+        (src / name).write_text(
+            f"---\ntitle: Post {number:03}\nslug: {slug}\ndate: {day.isoformat()}T"
+            f"{number % 24:02}:00:00Z\ntags: [{', '.join(tags)}]\n---\n\nWords.\n"
+        )
+        expected["/"].add(slug)
+        for tag in tags:
+            expected.setdefault(f"/tags/{tag.lower().replace(' ', '-')}/", set()).add(slug)
+
+    # WHEN they are built (uploaded in file-name order, so not in date order)
+    built = build(src, tmp_path / "out", {})
+
+    # THEN every listing, walked from its root by rel=next, lists every post once, newest first,
+    # and no page repeats another
+    for root, slugs in expected.items():
+        pages = walk(built.page, root)
+        listed = [card for _, cards in pages for card in cards]
+        assert sorted(slug for slug, _ in listed) == sorted(slugs), root
+        dates = [when for _, when in listed]
+        assert dates == sorted(dates, reverse=True), f"{root}: a date goes up"
+        assert all(cards for _, cards in pages), f"{root}: an empty page"
+    assert len(walk(built.page, "/tags/busy/")) > 5, "the busy tag has archive pages"

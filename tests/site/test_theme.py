@@ -110,20 +110,23 @@ def test_given_an_archive_page_then_it_links_its_neighbours_and_its_feeds():
     page = ListingPage(
         listing=ListingId("tag", "space"),
         title="Space",
-        path="/tags/space/page/2/",
+        path="/tags/space/2025/03/page/2/",
         cards=[card],
-        page=2,
-        page_count=3,
-        count=25,
+        period="2025-03",
+        number=2,
+        newer_path="/tags/space/2025/04/",
+        older_path="/tags/space/2025/03/",
     )
 
     html = Renderer(SETTINGS).listing_page(page)
 
-    assert '<link rel="prev" href="https://news.example/tags/space/page/3/">' in html
-    assert '<link rel="next" href="https://news.example/tags/space/page/1/">' in html
-    assert '<link rel="canonical" href="https://news.example/tags/space/page/2/">' in html
+    assert '<link rel="prev" href="https://news.example/tags/space/2025/04/">' in html
+    assert '<link rel="next" href="https://news.example/tags/space/2025/03/">' in html
+    assert '<link rel="canonical" href="https://news.example/tags/space/2025/03/page/2/">' in html
     assert 'href="https://news.example/tags/space/rss.xml"' in html
-    assert "<title>Space · page 2 · The Ledger</title>" in html
+    assert "<title>Space · March 2025 · page 2 · The Ledger</title>" in html
+    assert "<small>March 2025 · page 2</small>" in html
+    assert "listing-intro" not in html, "an archive page shows no totals (they would go stale)"
 
 
 def test_given_an_operator_template_folder_then_its_templates_win_and_the_rest_stay_default(
@@ -131,7 +134,7 @@ def test_given_an_operator_template_folder_then_its_templates_win_and_the_rest_s
 ):
     (tmp_path / "_card.html").write_text('<article class="house-card">{{ card.title }}</article>\n')
     card = Card(slug="a", title="House style", summary="", published=PUBLISHED)
-    page = ListingPage(ListingId("home"), "The Ledger", "/", [card], None, 1, 1)
+    page = ListingPage(ListingId("home"), "The Ledger", "/", [card], count=1)
 
     default = Renderer(SETTINGS).listing_page(page)
     themed = Renderer(

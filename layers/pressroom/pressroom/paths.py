@@ -48,10 +48,10 @@ def is_article_page(key: str) -> bool:
     return len(parts) == 3 and parts[0] == "articles" and parts[1] != "" and parts[2] == ""
 
 
-def listing_path(kind: str, name: str, page: int | None = None) -> str:
-    """Root or numbered archive page: `/`, `/page/3/`, `/tags/x/`, `/tags/x/page/2/`."""
-    base = "/" if kind == "home" else f"/{_LISTING_DIRS[kind]}/{name}/"
-    return base if page is None else f"{base}page/{page}/"
+def listing_path(kind: str, name: str) -> str:
+    """A listing's root page: `/`, `/tags/x/`, `/authors/x/` (its archive pages are below it,
+    see `publishing.archive`)."""
+    return "/" if kind == "home" else f"/{_LISTING_DIRS[kind]}/{name}/"
 
 
 _LISTING_DIRS = {"tag": "tags", "author": "authors"}

@@ -2,16 +2,20 @@
 
 One DynamoDB table (single-table design), keys:
 
-| item            | pk                 | sk                     | notes                          |
-|-----------------|--------------------|------------------------|--------------------------------|
-| source state    | `SRC#<key>`        | `SRC`                  | rev, status, digest, sequencer |
-| article         | `ART#<slug>`       | `ART`                  | card, memberships, source key  |
-| listing entry   | `LST#<listing>`    | `<published>#<slug>`   | card + `seq` (LSI `by_seq`)    |
-| listing head    | `DIR#<kind>`       | `<name>` (`-` for home)| count, next_seq, version       |
-| page hash       | `PAGE#<site key>`  | `PAGE`                 | sha256 of the bytes written    |
+| item           | pk                | sk                       | written by                   |
+|----------------|-------------------|--------------------------|------------------------------|
+| source state   | `SRC#<key>`       | `SRC`                    | ingest (rev, status, digest) |
+| article        | `ART#<slug>`      | `ART`                    | ingest (card, memberships)   |
+| listing entry  | `LST#<listing>`   | `<UTC published>#<slug>` | ingest (the card)            |
+| listing head   | `DIR#<kind>`      | `<name>` (`-` for home)  | listing fn (days, version)   |
+| render request | `RRQ#<listing>`   | `<YYYY-MM>` or `-`       | rebuild (a counter)          |
+| render version | `VER#<name>`      | `VER`                    | listing fn (tags index, ...) |
+| page hash      | `PAGE#<site key>` | `PAGE`                   | site writer (sha256)         |
 
-Heads of one kind share a partition, so "all tags with counts" is one query, and the stream
-delivers every change of one head in order, which serialises the re-renders of each listing.
+Ingest writes only an article's own items (its source, article and entries), so two workers
+conflict only over the same article. The table's stream carries entry and render-request changes
+to the listing function; heads are its own record of what it rendered, so a listing's pages are
+always a function of its entries. Heads of one kind share a partition, so "all tags" is one query.
 """
 
 from __future__ import annotations
@@ -31,12 +35,9 @@ from pressroom.publishing.catalog import (
     Card,
     Entry,
     Head,
-    HeadChange,
     ListingId,
     Plan,
 )
-
-SEQ_INDEX = "by_seq"
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,16 @@ def head_key(listing: ListingId) -> dict[str, str]:
 
 def listing_of_head_key(pk: str, sk: str) -> ListingId:
     return ListingId(pk.removeprefix("DIR#"), "" if sk == "-" else sk)
+
+
+ENTRY_PREFIX = "LST#"
+RENDER_REQUEST_PREFIX = "RRQ#"
+WHOLE_LISTING = "-"  # a render request's part for a listing's root page, feeds and indexes
+
+
+def listing_of_stream_key(pk: str) -> ListingId:
+    """The listing an entry or render-request key (`LST#tag:x`, `RRQ#tag:x`) belongs to."""
+    return ListingId.parse(pk[4:])
 
 
 class ContentStore:
@@ -125,19 +136,20 @@ class ContentStore:
             return None
         return ArticleRecord(
             source_key=item["source_key"],
-            card=_card_from_item(item["card"]),
+            card=card_from_item(item["card"]),
             status=item["status"],
-            memberships={ListingId.parse(k): int(v) for k, v in item["memberships"].items()},
+            # A list of listing ids (a map of listing id → seq in tables written before the
+            # listings were kept in date order: its keys are the listings).
+            memberships=frozenset(ListingId.parse(str(k)) for k in item["memberships"]),
         )
 
     def slug_owner(self, slug: str) -> str | None:
         item = self._get({"pk": f"ART#{slug}", "sk": "ART"})
         return None if item is None else str(item["source_key"])
 
-    def get_heads(self, listings: Iterable[ListingId]) -> dict[ListingId, Head]:
-        keys = [head_key(listing) for listing in sorted(set(listings))]
-        heads = (_head_from_item(item) for item in self._batch_get(keys))
-        return {head.listing: head for head in heads}
+    def get_head(self, listing: ListingId) -> Head:
+        item = self._get(head_key(listing))
+        return Head(listing) if item is None else _head_from_item(item)
 
     def heads_of_kind(self, kind: str) -> list[Head]:
         return [
@@ -147,56 +159,86 @@ class ContentStore:
             )
         ]
 
-    def touch_head(self, listing: ListingId, pages: Iterable[int]) -> bool:
-        """Ask for a listing's pages to be re-rendered (a full rebuild): the head's stream
-        record reaches the listing function in order with every other change of that listing.
-        False when the head does not exist (nothing to render)."""
+    def save_head(self, head: Head, read_version: int) -> bool:
+        """Record what a listing was rendered from, unless another render of it was recorded
+        since `read_version` was read (then False: render again from a fresh read)."""
+        item: dict[str, Any] = {**head_key(head.listing), "display": head.display}
+        item |= {"days": head.days, "count": head.count, "owed": sorted(head.owed)}
+        return self._put_if_version(item, read_version)
+
+    def settle_head(self, head: Head) -> None:
+        """Record that the site-wide pages a render of this listing owed are rendered, unless
+        the listing was rendered again since (that render owes them itself)."""
         try:
             with domain_errors():
                 self._client.update_item(
                     TableName=self.table,
-                    Key=_dump(head_key(listing)),
-                    # No upload caused this render: drop the last one's correlation id.
-                    # `rebuilds` tells the listing function to re-render the tags index too.
-                    UpdateExpression=(
-                        "SET touched = :pages REMOVE correlation_id ADD version :one, rebuilds :one"
-                    ),
-                    ConditionExpression="attribute_exists(pk)",
-                    ExpressionAttributeValues=_dump({":pages": set(pages), ":one": 1}),
+                    Key=_dump(head_key(head.listing)),
+                    UpdateExpression="SET owed = :none",
+                    ConditionExpression="version = :version",
+                    ExpressionAttributeValues=_dump({":none": [], ":version": head.version}),
                 )
         except ConcurrentUpdate:
-            return False
-        return True
+            pass
+
+    def render_version(self, name: str) -> int:
+        item = self._get({"pk": f"VER#{name}", "sk": "VER"})
+        return 0 if item is None else int(item["version"])
+
+    def claim_render(self, name: str, read_version: int) -> bool:
+        """Record a render of a page built from many listings (the tags index): False when
+        another render of it was recorded since `read_version` (render again)."""
+        return self._put_if_version({"pk": f"VER#{name}", "sk": "VER"}, read_version)
+
+    def request_render(self, listing: ListingId, part: str) -> None:
+        """Ask the listing function to re-render one month of a listing's archive (`YYYY-MM`),
+        or its root page, feeds and indexes (`WHOLE_LISTING`): the request reaches it through
+        the stream, in order with the listing's other changes."""
+        with domain_errors():
+            self._client.update_item(
+                TableName=self.table,
+                Key=_dump({"pk": f"{RENDER_REQUEST_PREFIX}{listing}", "sk": part}),
+                UpdateExpression="ADD version :one",
+                ExpressionAttributeValues=_dump({":one": 1}),
+            )
 
     def newest_entries(self, listing: ListingId, limit: int) -> list[Entry]:
+        """The listing's `limit` newest entries, newest first."""
         items = self._query(
             KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": f"LST#{listing}"},
+            ExpressionAttributeValues={":pk": f"{ENTRY_PREFIX}{listing}"},
             ScanIndexForward=False,
             limit=limit,
         )
         return [_entry_from_item(listing, item) for item in items]
 
-    def all_entries(self, listing: ListingId) -> list[Entry]:
-        items = self._query(
-            KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": f"LST#{listing}"}
-        )
+    def period_entries(self, listing: ListingId, period: str) -> list[Entry]:
+        """The entries published in a period (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`; "" for all),
+        oldest first."""
+        condition, values = "pk = :pk", {":pk": f"{ENTRY_PREFIX}{listing}"}
+        if period:
+            condition += " AND begins_with(sk, :period)"
+            values[":period"] = period
+        items = self._query(KeyConditionExpression=condition, ExpressionAttributeValues=values)
         return [_entry_from_item(listing, item) for item in items]
 
-    def page_entries(self, listing: ListingId, page: int, page_size: int) -> list[Entry]:
-        """Archive page `page` (1-based): entries whose seq falls in that page's slots."""
-        first = (page - 1) * page_size
-        items = self._query(
-            IndexName=SEQ_INDEX,
-            KeyConditionExpression="pk = :pk AND seq BETWEEN :lo AND :hi",
-            ExpressionAttributeValues={
-                ":pk": f"LST#{listing}",
-                ":lo": first,
-                ":hi": first + page_size - 1,
-            },
-        )
-        entries = [_entry_from_item(listing, item) for item in items]
-        return sorted(entries, key=lambda entry: entry.card.sort_key, reverse=True)
+    def count_day(self, listing: ListingId, day: str) -> int:
+        """How many entries the listing has on one UTC day (`YYYY-MM-DD`)."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :day)",
+            "ExpressionAttributeValues": _dump({":pk": f"{ENTRY_PREFIX}{listing}", ":day": day}),
+            "Select": "COUNT",
+            "ConsistentRead": True,
+        }
+        count = 0
+        while True:
+            with domain_errors():
+                response = self._client.query(**kwargs)
+            count += int(response["Count"])
+            if "LastEvaluatedKey" not in response:
+                return count
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     # -- the one write path --------------------------------------------------------------------
 
@@ -209,12 +251,12 @@ class ContentStore:
     ) -> None:
         """Apply a source-state change and its catalogue plan atomically.
 
-        Conditional on the source revision read before planning, on slug ownership and on each
-        allocated seq, so a concurrent worker makes this fail with `ConcurrentUpdate` instead of
-        both writing."""
+        Conditional on the source revision read before planning and on slug ownership, so a
+        concurrent worker on the same article makes this fail with `ConcurrentUpdate` instead of
+        both writing. Nothing in it is shared with another article's change."""
         actions = [_source_update(source, new_source)]
         if plan is not None:
-            actions += _plan_actions(plan, now=new_source.updated, correlation_id=correlation_id)
+            actions += _plan_actions(plan, correlation_id)
         for action in actions:
             next(iter(action.values()))["TableName"] = self.table
         with domain_errors():
@@ -258,7 +300,9 @@ class ContentStore:
 
     def page_hashes(self, keys: Iterable[str]) -> dict[str, str]:
         wanted = [{"pk": f"PAGE#{key}", "sk": "PAGE"} for key in sorted(set(keys))]
-        items = self._batch_get(wanted, projection="pk, sha256", consistent=False)
+        # Consistent: a retry or a concurrent render must see the hash the last write recorded,
+        # or it would skip a write (same bytes as a stale hash) or announce a change twice.
+        items = self._batch_get(wanted, projection="pk, sha256")
         return {item["pk"].removeprefix("PAGE#"): item["sha256"] for item in items}
 
     def record_pages(self, written: dict[str, str], deleted: Iterable[str]) -> None:
@@ -272,6 +316,20 @@ class ContentStore:
         self._batch_write(requests)
 
     # -- plumbing ------------------------------------------------------------------------------
+
+    def _put_if_version(self, item: dict[str, Any], read_version: int) -> bool:
+        """Put `item` as version `read_version + 1` if it is still at `read_version`."""
+        try:
+            with domain_errors():
+                self._client.put_item(
+                    TableName=self.table,
+                    Item=_dump({**item, "version": read_version + 1}),
+                    ConditionExpression="attribute_not_exists(pk) OR version = :read",
+                    ExpressionAttributeValues=_dump({":read": read_version}),
+                )
+        except ConcurrentUpdate:
+            return False
+        return True
 
     def _batch_get(
         self, keys: list[dict[str, str]], projection: str = "", consistent: bool = True
@@ -379,7 +437,7 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
     }
 
 
-def _plan_actions(plan: Plan, now: str, correlation_id: str = "") -> list[dict[str, Any]]:
+def _plan_actions(plan: Plan, correlation_id: str = "") -> list[dict[str, Any]]:
     actions: list[dict[str, Any]] = []
     old, new = plan.old_record, plan.record
     if new is not None and new != old:
@@ -407,39 +465,10 @@ def _plan_actions(plan: Plan, now: str, correlation_id: str = "") -> list[dict[s
     for entry in plan.delete_entries:
         actions.append({"Delete": {"Key": _dump(_entry_key(entry))}})
     for entry in plan.put_entries:
-        actions.append({"Put": {"Item": _dump(_entry_item(entry))}})
-    for change in plan.heads:
-        actions.append({"Update": _head_update(change, now, correlation_id)})
+        # The upload behind the change rides on the entry's stream record to the listing logs.
+        item = _entry_item(entry) | ({"correlation_id": correlation_id} if correlation_id else {})
+        actions.append({"Put": {"Item": _dump(item)}})
     return actions
-
-
-def _head_update(change: HeadChange, now: str, correlation_id: str = "") -> dict[str, Any]:
-    values: dict[str, Any] = {
-        ":delta": change.count_delta,
-        ":one": 1,
-        ":pages": set(change.touched_pages),
-        ":now": now,
-    }
-    sets = ["touched = :pages", "updated = :now"]
-    if change.display:
-        sets.append("display = :display")
-        values[":display"] = change.display
-    if correlation_id:  # the upload this change came from, for the listing function's logs
-        sets.append("correlation_id = :correlation")
-        values[":correlation"] = correlation_id
-    update: dict[str, Any] = {"Key": _dump(head_key(change.listing))}
-    if change.expected_next_seq is not None:
-        sets.append("next_seq = :next")
-        values[":next"] = change.expected_next_seq + 1
-        if change.expected_next_seq == 0:
-            update["ConditionExpression"] = "attribute_not_exists(next_seq)"
-        else:
-            update["ConditionExpression"] = "next_seq = :expected"
-            values[":expected"] = change.expected_next_seq
-    update["UpdateExpression"] = "SET " + ", ".join(sets) + " ADD #count :delta, version :one"
-    update["ExpressionAttributeNames"] = {"#count": "count"}
-    update["ExpressionAttributeValues"] = _dump(values)
-    return update
 
 
 def _article_item(record: ArticleRecord) -> dict[str, Any]:
@@ -449,28 +478,29 @@ def _article_item(record: ArticleRecord) -> dict[str, Any]:
         "source_key": record.source_key,
         "status": record.status,
         "card": _card_item(record.card),
-        "memberships": {str(k): v for k, v in record.memberships.items()},
+        "memberships": sorted(str(listing) for listing in record.memberships),
     }
 
 
 def _entry_key(entry: Entry) -> dict[str, str]:
-    return {"pk": f"LST#{entry.listing}", "sk": entry.card.sort_key}
+    return {"pk": f"{ENTRY_PREFIX}{entry.listing}", "sk": entry.card.sort_key}
 
 
 def _entry_item(entry: Entry) -> dict[str, Any]:
-    return {**_entry_key(entry), "seq": entry.seq, "card": _card_item(entry.card)}
+    return {**_entry_key(entry), "card": _card_item(entry.card)}
 
 
 def _entry_from_item(listing: ListingId, item: dict[str, Any]) -> Entry:
-    return Entry(listing=listing, card=_card_from_item(item["card"]), seq=int(item["seq"]))
+    return Entry(listing=listing, card=card_from_item(item["card"]))
 
 
 def _head_from_item(item: dict[str, Any]) -> Head:
     return Head(
         listing=listing_of_head_key(item["pk"], item["sk"]),
         display=item.get("display", ""),
-        count=int(item.get("count", 0)),
-        next_seq=int(item.get("next_seq", 0)),
+        days={day: int(count) for day, count in item.get("days", {}).items()},
+        version=int(item.get("version", 0)),
+        owed=frozenset(item.get("owed", ())),
     )
 
 
@@ -488,7 +518,7 @@ def _card_item(card: Card) -> dict[str, Any]:
     return item
 
 
-def _card_from_item(item: dict[str, Any]) -> Card:
+def card_from_item(item: dict[str, Any]) -> Card:
     modified = item.get("modified")
     return Card(
         slug=item["slug"],

@@ -20,9 +20,10 @@ outside its period, and a period never holds more than `PERIOD_PAGES` pages (day
 one change re-renders a handful of pages whatever the size of the site.
 
 The root page shows the newest whole archive pages holding at least `page_size` articles (so
-between `page_size` and `2·page_size - 1`); those pages are not shown again: their addresses
-redirect to the root, and the root's "older" link leads to the first page it does not cover. So
-walking a listing from its root lists every article exactly once, in date order.
+between `page_size` and `2·page_size - 1`); those pages are not published on their own (a link
+to one leads to the root), and the root's "older" link leads to the first page it does not
+cover. So walking a listing from its root lists every article exactly once, in date order, and
+no page repeats another.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class Spec:
     """What a published object shows, apart from the entries themselves: if a spec is unchanged
     and none of its entries moved, its bytes are unchanged."""
 
-    kind: str  # root | page | redirect | index | feeds
+    kind: str  # root | page | index | feeds
     page: ArchivePage | None = None
     period: str = ""  # an index's period
     newer: str | None = None
@@ -168,8 +169,6 @@ class Layout:
                 older=walk[position + 1] if position + 1 < len(walk) else None,
                 count=page.stop - page.start,
             )
-        for page in self.pages[covered:]:
-            found[self.path(page)] = Spec("redirect")
         for period, parts in self._indexes.items():
             found[period_path(self.base, period)] = Spec("index", period=period, links=parts)
         return found
@@ -186,16 +185,23 @@ class Layout:
                 period = parent
         return {
             parent: tuple(
-                (period_label(child), period_path(self.base, child))
-                for child in sorted(children, reverse=True)
+                (period_label(child), self._link(child)) for child in sorted(children, reverse=True)
             )
             for parent, children in parts.items()
         }
 
+    def _link(self, period: str) -> str:
+        """Where a link to a period leads: its address, or the root page when the root shows
+        its first page."""
+        covered = self.pages[len(self.pages) - self.root_pages :]
+        shown = any(page.period == period and page.number == 1 for page in covered)
+        return self.base if shown else period_path(self.base, period)
+
     @cached_property
     def _years_links(self) -> tuple[tuple[str, str], ...]:
-        years = sorted(self._years, reverse=True)
-        return tuple((year, period_path(self.base, year)) for year in years)
+        """The years with a page of their own (the root shows the rest), newest first."""
+        years = ((year, self._link(year)) for year in sorted(self._years, reverse=True))
+        return tuple((year, path) for year, path in years if path != self.base)
 
     def position(self, day: str) -> tuple[str, int] | None:
         """The period holding `day` and how many of its entries come before that day."""

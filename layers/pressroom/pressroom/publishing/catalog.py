@@ -2,16 +2,16 @@
 
 Every article belongs to a set of *listings* (the home page, one per tag, one per author, one
 sitemap shard per month). Each membership is an *entry*: the article's card (what a listing shows)
-plus a `seq`, a number the listing hands out once and never reuses. Archive page `n` of a listing
-holds the entries with `seq` in `[(n-1)·size, n·size)`, so pages are stable: a new article lands
-on the newest page and never shifts the old ones. Each listing has a *head* (count, next seq,
-version); bumping it is what tells the listing projection to re-render.
+keyed by its publish time, so a listing reads in date order whatever order articles arrived in.
+An article's change writes only its own entries: no item is shared by every publish, so workers
+publishing different articles never conflict. How a listing is cut into pages is worked out by
+the listing function from the entries (`publishing.archive`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pressroom.model import Article, Tag, slug_of
 from pressroom.paths import article_path
@@ -55,23 +55,34 @@ class Card:
 
     @property
     def sort_key(self) -> str:
-        """Entries sort by publish time, newest last; the slug breaks ties."""
-        return f"{self.published.isoformat()}#{self.slug}"
+        """Entries sort by publish time in UTC (so the string order is the time order, and its
+        first ten characters are the UTC day), newest last; the slug breaks ties."""
+        published = self.published
+        utc = published.astimezone(UTC) if published.tzinfo else published.replace(tzinfo=UTC)
+        return f"{utc.isoformat()}#{self.slug}"
 
 
 @dataclass(frozen=True)
 class Entry:
     listing: ListingId
     card: Card
-    seq: int
 
 
 @dataclass(frozen=True)
 class Head:
+    """What the listing function last rendered a listing from: its articles per day."""
+
     listing: ListingId
     display: str = ""
-    count: int = 0
-    next_seq: int = 0
+    days: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DD" → articles that day
+    version: int = 0  # bumped by every render, so two renders of one listing cannot both win
+    # Site-wide pages ("tags", "sitemap") this listing's last render changed and that are not
+    # yet known to be rendered since: a failure after the head was saved cannot lose them.
+    owed: frozenset[str] = frozenset()
+
+    @property
+    def count(self) -> int:
+        return sum(self.days.values())
 
 
 @dataclass(frozen=True)
@@ -81,7 +92,7 @@ class ArticleRecord:
     source_key: str
     card: Card
     status: str  # "published" | "unlisted"
-    memberships: dict[ListingId, int] = field(default_factory=dict)  # listing → seq
+    memberships: frozenset[ListingId] = frozenset()
 
     @property
     def slug(self) -> str:
@@ -100,32 +111,27 @@ def card_of(article: Article) -> Card:
     )
 
 
-def listings_of(article: Article) -> dict[ListingId, str]:
-    """The listings an article belongs to, with each listing's display name."""
+def listings_of(article: Article) -> set[ListingId]:
+    """The listings an article belongs to."""
     if not article.is_listed:
-        return {}
-    # The home listing's display name is the site title, which the renderer knows.
-    found = {ListingId(HOME): ""}
-    found[ListingId("month", article.published.strftime("%Y-%m"))] = article.published.strftime(
-        "%B %Y"
-    )
-    for tag in article.tags:
-        found[ListingId("tag", tag.slug)] = tag.name
-    for author in article.authors:
-        if slug_of(author):
-            found.setdefault(ListingId("author", slug_of(author)), author)
+        return set()
+    card = card_of(article)
+    found = {ListingId(HOME), ListingId("month", card.sort_key[:7])}
+    found.update(ListingId("tag", tag.slug) for tag in article.tags)
+    found.update(ListingId("author", slug_of(name)) for name in article.authors if slug_of(name))
     return found
 
 
-@dataclass(frozen=True)
-class HeadChange:
-    """A change to one listing's head: count delta, the pages that must be re-rendered."""
-
-    listing: ListingId
-    display: str
-    count_delta: int
-    expected_next_seq: int | None  # set when this change allocates a seq (optimistic check)
-    touched_pages: frozenset[int]
+def display_of(listing: ListingId, card: Card) -> str:
+    """The name a listing is shown under, as this article's card spells it ("" when the card
+    does not name it; the home listing's name is the site title, which the renderer knows)."""
+    if listing.kind == "tag":
+        return next((tag.name for tag in card.tags if tag.slug == listing.name), "")
+    if listing.kind == "author":
+        return next((name for name in card.authors if slug_of(name) == listing.name), "")
+    if listing.kind == "month":
+        return datetime.strptime(listing.name, "%Y-%m").strftime("%B %Y")
+    return ""
 
 
 @dataclass(frozen=True)
@@ -136,87 +142,29 @@ class Plan:
     old_record: ArticleRecord | None
     put_entries: tuple[Entry, ...] = ()
     delete_entries: tuple[Entry, ...] = ()
-    heads: tuple[HeadChange, ...] = ()
 
 
-def page_of(seq: int, page_size: int) -> int:
-    return seq // page_size + 1
-
-
-def plan_change(
-    old: ArticleRecord | None,
-    new: Article | None,
-    heads: dict[ListingId, Head],
-    page_size: int,
-) -> Plan:
-    """Plan the move from `old` (what the table holds) to `new` (what the source says now).
-
-    `heads` must hold the current head of every listing `new` joins that `old` was not in."""
+def plan_change(old: ArticleRecord | None, new: Article | None) -> Plan:
+    """Plan the move from `old` (what the table holds) to `new` (what the source says now)."""
     new_card = card_of(new) if new is not None else None
-    wanted = listings_of(new) if new is not None else {}
-    had = dict(old.memberships) if old is not None else {}
-
-    puts: list[Entry] = []
+    wanted = listings_of(new) if new is not None else set()
     deletes: list[Entry] = []
-    changes: list[HeadChange] = []
-    memberships: dict[ListingId, int] = {}
-
-    for listing, seq in sorted(had.items()):
-        assert old is not None
-        old_entry = Entry(listing, old.card, seq)
-        if listing not in wanted:
-            deletes.append(old_entry)
-            changes.append(_head_change(listing, "", -1, seq, page_size, None))
-            continue
-        memberships[listing] = seq
-        assert new_card is not None
-        if new_card != old.card:
-            if new_card.sort_key != old.card.sort_key:
-                deletes.append(old_entry)
-            puts.append(Entry(listing, new_card, seq))
-            changes.append(_head_change(listing, wanted[listing], 0, seq, page_size, None))
-
-    for listing, display in sorted(wanted.items()):
-        if listing in had:
-            continue
-        assert new_card is not None
-        head = heads.get(listing, Head(listing))
-        seq = head.next_seq
-        memberships[listing] = seq
-        puts.append(Entry(listing, new_card, seq))
-        changes.append(_head_change(listing, display, +1, seq, page_size, head.next_seq))
-
+    puts: list[Entry] = []
+    if old is not None:
+        # An entry is keyed by its card's sort key: a new date or slug is a new entry.
+        moved = new_card is None or new_card.sort_key != old.card.sort_key
+        deletes = [
+            Entry(listing, old.card)
+            for listing in sorted(old.memberships)
+            if listing not in wanted or moved
+        ]
+    if new_card is not None:
+        puts = [
+            Entry(listing, new_card)
+            for listing in sorted(wanted)
+            if old is None or listing not in old.memberships or new_card != old.card
+        ]
     record = None
     if new is not None and new_card is not None:
-        record = ArticleRecord(
-            source_key=new.source_key, card=new_card, status=new.status, memberships=memberships
-        )
-    return Plan(
-        record=record,
-        old_record=old,
-        put_entries=tuple(puts),
-        delete_entries=tuple(deletes),
-        heads=tuple(changes),
-    )
-
-
-def _head_change(
-    listing: ListingId,
-    display: str,
-    delta: int,
-    seq: int,
-    page_size: int,
-    expected_next_seq: int | None,
-) -> HeadChange:
-    page = page_of(seq, page_size)
-    touched = {page}
-    if expected_next_seq is not None and seq % page_size == 0 and page > 1:
-        # A new archive page opened: the previous one gains a "newer" link.
-        touched.add(page - 1)
-    return HeadChange(
-        listing=listing,
-        display=display,
-        count_delta=delta,
-        expected_next_seq=expected_next_seq,
-        touched_pages=frozenset(touched),
-    )
+        record = ArticleRecord(new.source_key, new_card, new.status, frozenset(wanted))
+    return Plan(record, old, tuple(puts), tuple(deletes))

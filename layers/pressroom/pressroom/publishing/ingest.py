@@ -19,7 +19,10 @@ keyed on the bucket's key; a separate record per event would add a write to ever
 prevent nothing the digest check does not already prevent.
 
 Concurrency: every commit is conditional on the source revision read at the start, so two
-workers on one key cannot both win; the loser starts over and re-reads. After projecting a
+workers on one key cannot both win; the loser re-reads the table and plans again, re-reading the
+object only if the other worker committed different content (which of the two is newer is then
+unknown). Nothing else is shared between articles' commits: the listing entries an article writes
+are its own, so workers publishing different articles never conflict. After projecting a
 revision to the site, a worker records it as synced only if it is still the latest, otherwise it
 projects again, so the last page write always reflects the newest revision.
 """
@@ -38,19 +41,11 @@ from datetime import UTC, datetime
 from aws_lambda_powertools.utilities.data_classes import S3Event
 
 from pressroom.adapters.content_store import SourceState
-from pressroom.errors import ConcurrentUpdate, RejectedFile, TransientError
+from pressroom.errors import ConcurrentUpdate, ItemTooLarge, RejectedFile, TransientError
 from pressroom.model import Article, Rejection, Source
 from pressroom.paths import article_path, page_key, source_key_from_event
 from pressroom.pipeline import Pipeline
-from pressroom.publishing.catalog import (
-    ArticleRecord,
-    Card,
-    Entry,
-    ListingId,
-    Plan,
-    listings_of,
-    plan_change,
-)
+from pressroom.publishing.catalog import ArticleRecord, Card, Entry, ListingId, Plan, plan_change
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.readers import read_article
 
@@ -58,11 +53,11 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 # One article change is one DynamoDB transaction (at most 100 actions). The worst change moves an
-# article out of all its listings and into as many new ones: 2 actions per listing left (entry,
-# head), 2 per listing joined, plus source, article put and delete. With home + month + tags +
-# authors listings that is 3 + 4 * (2 + tags + authors) <= 100, so tags + authors <= 22.
-MAX_LISTED_TAGS = 16
-MAX_LISTED_AUTHORS = 6
+# article out of all its listings and into as many new ones: one entry delete per listing left
+# and one put per listing joined, plus source, article put and delete: with home + month + tags
+# + authors listings, 3 + 2 * (2 + tags + authors) <= 100, so tags + authors <= 46.
+MAX_LISTED_TAGS = 36
+MAX_LISTED_AUTHORS = 10
 RELATED_LIMIT = 5
 _RELATED_TAGS = 8  # bounded work: related articles come from at most this many tags
 
@@ -203,6 +198,7 @@ def sync_sources(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResul
             seen.correlation_id or request.correlation_id,
         )
     results: dict[str, SyncResult | Exception] = {}
+    reads: dict[str, _Read] = {}  # kept across attempts: a lost race does not read S3 again
     pending = list(unique.values())
     for attempt in range(MAX_ATTEMPTS):
         if attempt:
@@ -212,7 +208,7 @@ def sync_sources(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResul
         states = p.store.get_sources(request.key for request in pending)
         for request in pending:
             try:
-                outcome = _commit(request, states[request.key], p)
+                outcome = _commit(request, states[request.key], reads, p)
             except ConcurrentUpdate:
                 retry.append(request)
                 continue
@@ -251,7 +247,33 @@ def sync_sources(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResul
     return [results[request.key] for request in requests]
 
 
-def _commit(request: SyncRequest, state: SourceState, p: Pipeline) -> SyncResult | _Committed:
+@dataclass(frozen=True)
+class _Read:
+    """A key's object as read and parsed, with the source revision the table had then."""
+
+    rev: int
+    source: Source | None
+    parsed: Article | Rejection | None
+
+
+def _read(state: SourceState, reads: dict[str, _Read], p: Pipeline) -> _Read:
+    """The key's object, read and parsed once per sync unless another worker has committed
+    different content for it since (then it is read again: which is newer is not known)."""
+    known = reads.get(state.key)
+    if known is not None and (known.rev == state.rev or _digest(known) == state.digest):
+        return known
+    source = p.sources.read(state.key, p.settings.max_source_bytes)
+    reads[state.key] = _Read(state.rev, source, _parse(source, p))
+    return reads[state.key]
+
+
+def _digest(read: _Read) -> str:
+    return read.source.digest if read.source is not None else ""
+
+
+def _commit(
+    request: SyncRequest, state: SourceState, reads: dict[str, _Read], p: Pipeline
+) -> SyncResult | _Committed:
     """Commit the key's new state (one conditional transaction), unless nothing changed."""
     key, sequencer, force = request.key, request.sequencer, request.force
     if sequencer and state.sequencer:
@@ -262,9 +284,10 @@ def _commit(request: SyncRequest, state: SourceState, p: Pipeline) -> SyncResult
 
     # A report can exist only if the key was rejected, or a sync of it did not finish.
     may_have_report = force or state.status == "rejected" or state.synced_rev != state.rev
-    source = p.sources.read(key, p.settings.max_source_bytes)
+    read = _read(state, reads, p)
+    source = read.source
     live = p.store.get_article(state.slug)  # what this source has on the site now, if anything
-    desired = _desired(source, live, p)
+    desired = _desired(read.parsed, live, p)
     # Only a rejection decides by the key's delete history: an update of a live article reads none.
     live_deleted = isinstance(desired, Rejection) and _deleted_since_live(state, p)
     new_state = _next_state(state, source, desired, sequencer, live_deleted)
@@ -274,12 +297,22 @@ def _commit(request: SyncRequest, state: SourceState, p: Pipeline) -> SyncResult
         plan = None
         # A rejection leaves the catalogue alone, unless it takes a deleted article down.
         if not isinstance(desired, Rejection) or (live is not None and not new_state.slug):
-            joining = set(listings_of(article)) if article else set()
-            if live is not None:
-                joining -= set(live.memberships)
-            heads = p.store.get_heads(joining)
-            plan = plan_change(live, article, heads, p.settings.page_size)
-        p.store.commit(state, new_state, plan, request.correlation_id)
+            plan = plan_change(live, article)
+        try:
+            p.store.commit(state, new_state, plan, request.correlation_id)
+        except ItemTooLarge as error:
+            # The same content would fail every retry: reject the file (the live version, if
+            # any, stays) rather than send it to the dead-letter queue.
+            desired = Rejection(
+                key,
+                f"the article is too large to index ({error})",
+                "shorten its title, summary, tags or authors",
+            )
+            new_state = _next_state(state, source, desired, sequencer)
+            if new_state is None:
+                return SyncResult(key, "rejected", rejection=desired)
+            p.store.commit(state, new_state, None, request.correlation_id)
+            plan = None
         return _Committed(
             request, new_state, desired, _cards_gone_or_changed(plan), may_have_report
         )
@@ -294,11 +327,8 @@ def _commit(request: SyncRequest, state: SourceState, p: Pipeline) -> SyncResult
     return _Committed(request, state, desired, listed_elsewhere, may_have_report)
 
 
-def _desired(
-    source: Source | None, live: ArticleRecord | None, p: Pipeline
-) -> Article | Rejection | None:
-    """What the site should show for this key: an article, a rejection, or nothing. `live` is
-    the article this source has on the site now."""
+def _parse(source: Source | None, p: Pipeline) -> Article | Rejection | None:
+    """The article a source makes on its own (before the table is asked about its slug)."""
     if source is None:
         return None
     if len(source.body) > p.settings.max_source_bytes:
@@ -311,14 +341,22 @@ def _desired(
         article = read_article(source, p.settings)
     except RejectedFile as rejected:
         return rejected.rejection
-    too_many = _too_many_listings(article)
-    if too_many is not None:
-        return too_many
+    return _too_many_listings(article) or article
+
+
+def _desired(
+    parsed: Article | Rejection | None, live: ArticleRecord | None, p: Pipeline
+) -> Article | Rejection | None:
+    """What the site should show for this key: an article, a rejection, or nothing. `live` is
+    the article this source has on the site now."""
+    if not isinstance(parsed, Article):
+        return parsed
+    article = parsed
     keeps_slug = live is not None and live.slug == article.slug
     owner = live.source_key if live is not None and keeps_slug else p.store.slug_owner(article.slug)
-    if owner is not None and owner != source.key:
+    if owner is not None and owner != article.source_key:
         return Rejection(
-            source.key,
+            article.source_key,
             f"the slug `{article.slug}` is already used by `{owner}`",
             "give this article its own `slug:` in the front matter, or rename the file",
         )

@@ -1,148 +1,249 @@
-"""Listings: re-render the pages of the listings whose heads changed.
+"""Listings: re-render the pages of the listings whose articles changed.
 
-Driven by the table's stream of head changes, which arrives in order per head, so the renders of
-one listing never race. Each render reads the listing's current entries (consistent reads), so
-the pages are a function of the table, whatever order or repetition the stream delivers in.
+Driven by the table's stream of listing-entry changes (an article joining, leaving or changing
+in a listing) and of render requests (a rebuild). A stream batch is folded per listing into the
+days whose articles changed; each listing is then rendered from a fresh, consistent read of its
+entries, and what it was rendered from (its articles per day) is recorded in its head, on the
+condition that no other render of it was recorded meanwhile. Records of one listing can reach two
+shards, and so two invocations at once: the loser of that condition renders again from a newer
+read, so the last write of every page reflects the newest entries.
+
+Which pages a change touches is worked out by `publishing.archive` from the listing's counts
+before and after: a handful of pages per listing, whatever the size of the site.
+
+A batch is worked through against a time budget: before each listing the function checks the
+time it has left, and hands back the records it did not get to as partial batch failures, which
+the stream delivers again at once, instead of running into its timeout and redoing the batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from pressroom.adapters.content_store import listing_of_head_key
+from pressroom.adapters.content_store import (
+    ENTRY_PREFIX,
+    RENDER_REQUEST_PREFIX,
+    WHOLE_LISTING,
+    card_from_item,
+    listing_of_stream_key,
+)
+from pressroom.errors import ConcurrentUpdate
 from pressroom.paths import FEED_FILES, feed_path, listing_path, page_key
 from pressroom.pipeline import Pipeline
-from pressroom.publishing.catalog import HOME, Card, Head, ListingId
+from pressroom.publishing.archive import FEED_SIZE, Layout, Spec, day_of, rerender
+from pressroom.publishing.catalog import HOME, Card, Head, ListingId, display_of
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.render import ListingPage
 
-FEED_SIZE = 20  # items per feed: the newest entries of the listing
+MAX_RENDERS = 5  # renders of one listing in one batch before a conflict fails the batch
+# A batch stops taking on listings once it has used this share of the function's time (or has
+# less left than twice its slowest listing so far): the rest goes back to the stream.
+TIME_BUDGET_SHARE = 0.5
+_RECORD_PREFIXES = (ENTRY_PREFIX, RENDER_REQUEST_PREFIX)
 
 
 @dataclass
-class HeadChanges:
-    """The head changes of one stream batch, folded per listing."""
+class ListingChange:
+    """What one stream batch changed in one listing."""
 
-    touched: dict[ListingId, set[int]] = field(default_factory=dict)
+    days: set[str] = field(default_factory=set)  # days whose articles changed
+    months: set[str] = field(default_factory=set)  # months a rebuild asked to re-render
+    whole: bool = False  # a rebuild asked for the root page, feeds and indexes
+    display: str = ""  # the listing's name as the newest change spells it
+    first: int = 0  # the position of its first record in the batch
+
+
+@dataclass
+class ListingBatch:
+    """A stream batch folded per listing."""
+
+    listings: dict[ListingId, ListingChange] = field(default_factory=dict)
+    sequence_numbers: list[str] = field(default_factory=list)  # of every record, in order
     correlation_ids: set[str] = field(default_factory=set)  # the uploads behind the changes
-    # The tags index lists every tag: it is rendered only when a tag appears, goes, is renamed
-    # or is re-rendered on purpose, so an ordinary publish does not cost O(number of tags).
-    tag_set_changed: bool = False
 
     @property
     def correlation_id(self) -> str:
         """The batch's uploads as one id for logs and invalidation messages ("a,b")."""
         return ",".join(sorted(self.correlation_ids))
 
-    def add(self, listing: ListingId, pages: Iterable[int]) -> None:
-        self.touched.setdefault(listing, set()).update(pages)
 
-    @property
-    def kinds(self) -> set[str]:
-        return {listing.kind for listing in self.touched}
-
-
-def head_changes(records: Iterable[DynamoDBRecord]) -> HeadChanges:
-    """Fold a stream batch into the listings to re-render and the archive pages each touched."""
-    batch = HeadChanges()
-    for record in records:
+def fold(records: Iterable[DynamoDBRecord]) -> ListingBatch:
+    """Fold a stream batch into the listings to re-render and what changed in each."""
+    batch = ListingBatch()
+    for position, record in enumerate(records):
         change = record.dynamodb
+        batch.sequence_numbers.append((change.sequence_number if change else None) or "")
         keys = change.keys if change else None
-        if change is None or not keys or not str(keys.get("pk", "")).startswith("DIR#"):
-            continue  # not a head (the event filter already drops these on AWS)
-        listing = listing_of_head_key(str(keys["pk"]), str(keys["sk"]))
-        image = change.new_image or change.old_image or {}
-        batch.add(listing, (int(page) for page in image.get("touched", ())))
-        if listing.kind == "tag":
-            batch.tag_set_changed |= _changes_tags_index(change.old_image, change.new_image)
-        if change.new_image and change.new_image.get("correlation_id"):
-            batch.correlation_ids.add(str(change.new_image["correlation_id"]))
+        pk, sk = (str(keys.get("pk", "")), str(keys.get("sk", ""))) if keys else ("", "")
+        if change is None or not pk.startswith(_RECORD_PREFIXES):
+            continue  # not an entry or a request (the event filter already drops these on AWS)
+        listing = listing_of_stream_key(pk)
+        found = batch.listings.setdefault(listing, ListingChange(first=position))
+        if pk.startswith(RENDER_REQUEST_PREFIX):
+            found.whole |= sk == WHOLE_LISTING
+            found.months |= {sk} - {WHOLE_LISTING}
+            continue
+        found.days.add(day_of(sk))
+        image = change.new_image or {}
+        if image.get("card"):
+            found.display = display_of(listing, card_from_item(image["card"])) or found.display
+        if image.get("correlation_id"):
+            batch.correlation_ids.add(str(image["correlation_id"]))
     return batch
 
 
-def _changes_tags_index(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> bool:
-    """Whether a tag head's change shows on the tags index: the tag appeared or went, its
-    display name changed, or a rebuild touched it."""
-    before, after = old or {}, new or {}
-    return (
-        (int(before.get("count", 0)) > 0) != (int(after.get("count", 0)) > 0)
-        or before.get("display") != after.get("display")
-        or before.get("rebuilds") != after.get("rebuilds")
-    )
+@dataclass
+class BatchOutcome:
+    changes: Changes = field(default_factory=Changes)
+    # The sequence number of the first record left for the stream to deliver again, if any.
+    unfinished_from: str | None = None
 
 
-def render_listings(batch: HeadChanges, p: Pipeline) -> Changes:
-    """Render every listing named in the batch, plus the indexes their changes affect."""
-    heads = p.store.get_heads(batch.touched)
-    outputs: list[Output] = []
-    deletions: list[str] = []
-    for listing, pages in sorted(batch.touched.items()):
-        head = heads.get(listing, Head(listing))
-        wanted, doomed = _listing_outputs(head, pages, p)
-        outputs += wanted
-        deletions += doomed
-    if batch.tag_set_changed:
-        outputs.append(_tags_index(p))
-    if "month" in batch.kinds:
-        outputs += _sitemap_index(p)
-    return p.site.apply(
-        outputs,
-        deletions,
-        announce=lambda paths: p.invalidations.send(paths, batch.correlation_id),
-    )
+def render_batch(
+    batch: ListingBatch, p: Pipeline, remaining_ms: Callable[[], int] = lambda: 60_000
+) -> BatchOutcome:
+    """Render every listing of the batch, oldest record first, within the time budget; then
+    the indexes their changes affect."""
+    outcome = BatchOutcome()
+    budget_ms = remaining_ms() * TIME_BUDGET_SHARE
+    started, slowest = time.monotonic(), 0.0
+    owing: list[Head] = []
+    for listing, change in sorted(batch.listings.items(), key=lambda item: item[1].first):
+        spent = (time.monotonic() - started) * 1000
+        if spent and (spent >= budget_ms or remaining_ms() < 2 * slowest):
+            outcome.unfinished_from = batch.sequence_numbers[change.first]
+            break
+        began = time.monotonic()
+        changes, head = _render_listing(listing, change, batch.correlation_id, p)
+        outcome.changes.merge(changes)
+        if head.owed:
+            owing.append(head)
+        slowest = max(slowest, (time.monotonic() - began) * 1000)
+    for index in sorted({name for head in owing for name in head.owed}):
+        outcome.changes.merge(_render_index(index, batch.correlation_id, p))
+    for head in owing:
+        p.store.settle_head(head)
+    return outcome
 
 
-def _listing_outputs(head: Head, pages: set[int], p: Pipeline) -> tuple[list[Output], list[str]]:
-    listing, size = head.listing, p.settings.page_size
-    if listing.kind == "month":
-        return _sitemap_shard(head, p)
-    page_count = max(1, -(-head.next_seq // size))
-    keys = [page_key(listing_path(listing.kind, listing.name, n)) for n in range(1, page_count + 1)]
-    root_key = page_key(listing_path(listing.kind, listing.name))
-    feed_keys = {fmt: page_key(feed_path(listing.kind, listing.name, fmt)) for fmt in FEED_FILES}
-    if head.count <= 0 and listing.kind != HOME:
-        # The last article left: the listing and its feeds disappear entirely.
-        return [], [root_key, *keys, *feed_keys.values()]
-
-    title = p.settings.site_title if listing.kind == HOME else head.display or listing.name
-
-    def page(number: int | None, cards: list[Card]) -> ListingPage:
-        return ListingPage(
-            listing=listing,
-            title=title,
-            path=listing_path(listing.kind, listing.name, number),
-            cards=cards,
-            page=number,
-            page_count=page_count,
-            count=head.count,
+def _render_listing(
+    listing: ListingId, change: ListingChange, correlation_id: str, p: Pipeline
+) -> tuple[Changes, Head]:
+    """Render one listing from a fresh read, until its head records that render. Returns the
+    changes and the saved head, which names the site-wide pages that must follow (`owed`)."""
+    for _ in range(MAX_RENDERS):
+        head = p.store.get_head(listing)
+        days = dict(head.days)
+        for day in change.days:
+            days[day] = p.store.count_day(listing, day)
+        new = Head(
+            listing,
+            change.display or head.display,
+            {day: n for day, n in days.items() if n > 0},
+            head.version + 1,
         )
+        new = replace(new, owed=head.owed | _indexes_affected(head, new, change))
+        if listing.kind == "month":
+            outputs, deletions = _sitemap_shard(new, p)
+        else:
+            outputs, deletions = _listing_outputs(head, new, change, p)
+        changes = p.site.apply(
+            outputs, deletions, announce=lambda paths: p.invalidations.send(paths, correlation_id)
+        )
+        if p.store.save_head(new, head.version):
+            return changes, new
+    raise ConcurrentUpdate(f"{listing}: rendered {MAX_RENDERS} times, changed every time")
 
-    newest = [entry.card for entry in p.store.newest_entries(listing, max(size, FEED_SIZE))]
-    outputs = [Output(root_key, p.renderer.listing_page(page(None, newest[:size])).encode())]
-    feeds = p.renderer.feeds(listing, title, newest[:FEED_SIZE])
-    outputs += [Output(feed_keys[fmt], body) for fmt, body in feeds.items()]
-    if page_count > 1:
-        for number in sorted(n for n in pages if 1 <= n <= page_count):
-            cards = [entry.card for entry in p.store.page_entries(listing, number, size)]
-            html = p.renderer.listing_page(page(number, cards))
-            outputs.append(Output(keys[number - 1], html.encode()))
-    return outputs, []
+
+def _indexes_affected(old: Head, new: Head, change: ListingChange) -> set[str]:
+    """The tags index lists every tag, the sitemap index every month: they are rendered only
+    when a tag or month appears, goes or is renamed, or a rebuild asks, so an ordinary publish
+    does not cost O(number of tags)."""
+    kind = old.listing.kind
+    if kind not in ("tag", "month"):
+        return set()
+    appeared_or_went = (old.count > 0) != (new.count > 0)
+    if appeared_or_went or old.display != new.display or change.whole:
+        return {"tags" if kind == "tag" else "sitemap"}
+    return set()
 
 
-def _tags_index(p: Pipeline) -> Output:
-    tags = sorted(
-        (
-            (head.display or head.listing.name, listing_path("tag", head.listing.name))
-            for head in p.store.heads_of_kind("tag")
-            if head.count > 0
-        ),
-        key=lambda tag: tag[0].casefold(),
-    )
-    return Output(page_key("/tags/"), p.renderer.tags_index(tags).encode())
+def _listing_outputs(
+    old: Head, new: Head, change: ListingChange, p: Pipeline
+) -> tuple[list[Output], list[str]]:
+    listing, size = new.listing, p.settings.page_size
+    base = listing_path(listing.kind, listing.name)
+    before, after = Layout(old.days, size, base), Layout(new.days, size, base)
+    if new.count <= 0 and listing.kind != HOME:
+        # The last article left: the listing and its feeds disappear entirely.
+        return [], sorted(key for path in before.specs for key in _keys(path, listing))
+    plan = rerender(before, after, change.days)
+    wanted = dict(plan.render)
+    for path, spec in after.specs.items():
+        period = spec.page.period if spec.page else ""
+        asked = change.whole and spec.kind != "page"
+        asked |= any(period.startswith(m) or m.startswith(period) for m in change.months if period)
+        if asked:
+            wanted[path] = spec
+    title = p.settings.site_title if listing.kind == HOME else new.display or listing.name
+    outputs = _render(listing, title, after, wanted, p)
+    return outputs, sorted(key for path in plan.delete for key in _keys(path, listing))
+
+
+def _keys(path: str, listing: ListingId) -> list[str]:
+    """The site-bucket keys behind a path of `Layout.specs` (the feeds stand for three)."""
+    if path.endswith("#feeds"):
+        return [page_key(feed_path(listing.kind, listing.name, fmt)) for fmt in FEED_FILES]
+    return [page_key(path)]
+
+
+def _render(
+    listing: ListingId, title: str, layout: Layout, wanted: dict[str, Spec], p: Pipeline
+) -> list[Output]:
+    renderer = p.renderer
+    outputs: list[Output] = []
+    newest: list[Card] = []
+    if any(spec.kind in ("root", "feeds") for spec in wanted.values()):
+        count = max(layout.root_count, FEED_SIZE)
+        newest = [entry.card for entry in p.store.newest_entries(listing, count)]
+    periods: dict[str, list[Card]] = {}
+    for path, spec in sorted(wanted.items()):
+        if spec.kind == "feeds":
+            feeds = renderer.feeds(listing, title, newest[:FEED_SIZE])
+            outputs += [
+                Output(page_key(feed_path(listing.kind, listing.name, fmt)), body)
+                for fmt, body in feeds.items()
+            ]
+            continue
+        if spec.kind == "index":
+            html = renderer.period_index(listing, title, path, spec.period, spec.links)
+        else:
+            cards = newest[: layout.root_count]
+            if spec.page is not None:
+                period = spec.page.period
+                if period not in periods:
+                    periods[period] = [e.card for e in p.store.period_entries(listing, period)]
+                cards = periods[period][spec.page.start : spec.page.stop][::-1]
+            html = renderer.listing_page(
+                ListingPage(
+                    listing=listing,
+                    title=title,
+                    path=path,
+                    cards=cards,
+                    period=spec.page.period if spec.page else "",
+                    number=spec.page.number if spec.page else 1,
+                    count=spec.count,
+                    newer_path=spec.newer,
+                    older_path=spec.older,
+                    years=spec.links,
+                )
+            )
+        outputs.append(Output(page_key(path), html.encode()))
+    return outputs
 
 
 def sitemap_shard_key(month: str) -> str:
@@ -154,8 +255,34 @@ def _sitemap_shard(head: Head, p: Pipeline) -> tuple[list[Output], list[str]]:
     key = sitemap_shard_key(head.listing.name)
     if head.count <= 0:
         return [], [key]
-    cards = [entry.card for entry in p.store.all_entries(head.listing)]
+    cards = [entry.card for entry in p.store.period_entries(head.listing, "")]
     return [Output(key, p.renderer.sitemap_shard(cards).encode())], []
+
+
+def _render_index(name: str, correlation_id: str, p: Pipeline) -> Changes:
+    """Render a page made from every listing of a kind, until no other render of it was
+    recorded meanwhile (two shards may change tags at once)."""
+    render = {"tags": _tags_index, "sitemap": _sitemap_index}[name]
+    for _ in range(MAX_RENDERS):
+        version = p.store.render_version(name)
+        changes = p.site.apply(
+            render(p), announce=lambda paths: p.invalidations.send(paths, correlation_id)
+        )
+        if p.store.claim_render(name, version):
+            return changes
+    raise ConcurrentUpdate(f"the {name} index: rendered {MAX_RENDERS} times, changed every time")
+
+
+def _tags_index(p: Pipeline) -> list[Output]:
+    tags = sorted(
+        (
+            (head.display or head.listing.name, listing_path("tag", head.listing.name))
+            for head in p.store.heads_of_kind("tag")
+            if head.count > 0
+        ),
+        key=lambda tag: tag[0].casefold(),
+    )
+    return [Output(page_key("/tags/"), p.renderer.tags_index(tags).encode())]
 
 
 def _sitemap_index(p: Pipeline) -> list[Output]:

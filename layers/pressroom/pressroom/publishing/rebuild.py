@@ -3,9 +3,9 @@
 The operator's side lists everything there is to render and cuts it into small messages
 (`rebuild_messages`); each message is one worker invocation (`rebuild`), so N articles run on
 up to N/10 workers at once. Articles are re-projected with `sync_sources` (forced), the same
-convergence an upload runs; listings are not rendered here but *touched* (their heads marked), so
-the listing function re-renders them from the stream, in order with every other change — a
-rebuild never races a publish on one listing page."""
+convergence an upload runs; listings are not rendered here but *requested*, a month of archive
+at a time, so the listing function re-renders them from the stream, in order with every other
+change, and no one request holds more pages than an invocation renders in time."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from pressroom.adapters.content_store import WHOLE_LISTING
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.catalog import HOME, ListingId
 from pressroom.publishing.ingest import SyncRequest, sync_sources
 from pressroom.publishing.site_writer import Changes
 
 KEYS_PER_MESSAGE = 10  # one worker renders ~10 articles: seconds, well inside the timeout
-LISTINGS_PER_MESSAGE = 50  # a touch is one small write; the rendering happens downstream
+LISTINGS_PER_MESSAGE = 50  # a request is one small write a month; rendering is downstream
 LISTING_KINDS = (HOME, "tag", "author", "month")
 
 
@@ -53,7 +54,7 @@ def rebuild_messages(keys: Iterable[str], listings: Iterable[str]) -> Iterator[s
 
 
 def rebuild(message: dict[str, list[str]], p: Pipeline) -> RebuildResult:
-    """One rebuild message: re-project its articles, touch its listings. Idempotent; raises
+    """One rebuild message: re-project its articles, request its listings. Idempotent; raises
     (so the message is retried) when any key cannot be synced yet."""
     result = RebuildResult()
     requests = [SyncRequest(key, force=True) for key in message.get("keys", [])]
@@ -62,11 +63,14 @@ def rebuild(message: dict[str, list[str]], p: Pipeline) -> RebuildResult:
             raise synced
         result.changes.merge(synced.changes)
         result.articles += 1
-    wanted = [ListingId.parse(text) for text in message.get("listings", [])]
-    for listing, head in p.store.get_heads(wanted).items():
-        page_count = max(1, -(-head.next_seq // p.settings.page_size))
-        if p.store.touch_head(listing, range(1, page_count + 1)):
-            result.listings += 1
+    for listing in map(ListingId.parse, message.get("listings", [])):
+        head = p.store.get_head(listing)
+        if not head.days:
+            continue  # empty: nothing of it is published
+        months = sorted({day[:7] for day in head.days}) if listing.kind != "month" else []
+        for part in [*months, WHOLE_LISTING]:
+            p.store.request_render(listing, part)
+        result.listings += 1
     return result
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from pressroom.model import Article, Tag, slug_of
 from pressroom.paths import FEED_FILES, feed_path, listing_path
+from pressroom.publishing.archive import period_label
 from pressroom.publishing.catalog import HOME, Card, ListingId
 from pressroom.settings import Settings
 
@@ -75,35 +76,26 @@ class PageMeta:
 
 @dataclass(frozen=True)
 class ListingPage:
-    """One page of a listing, as the template sees it."""
+    """The root page of a listing, or one of its archive pages, as the template sees it."""
 
     listing: ListingId
-    title: str
+    title: str  # the listing's name (the site title for the home listing)
     path: str
-    cards: list[Card]
-    page: int | None  # None for the root page (newest first)
-    page_count: int
-    count: int
+    cards: list[Card]  # newest first
+    period: str = ""  # the archive period ("2019", "2019-03", "2019-03-05"); "" for the root
+    number: int = 1  # the page within its period, 1 being the oldest
+    count: int = 0  # the root page: articles in the listing
+    newer_path: str | None = None
+    older_path: str | None = None
+    years: tuple[tuple[str, str], ...] = ()  # the root page: (year, path) of its archive
 
     @property
-    def newer_path(self) -> str | None:
-        if self.page is None:
-            return None
-        if self.page >= self.page_count:
-            return listing_path(self.listing.kind, self.listing.name)
-        return listing_path(self.listing.kind, self.listing.name, self.page + 1)
-
-    @property
-    def older_path(self) -> str | None:
-        if self.page is None:
-            return (
-                listing_path(self.listing.kind, self.listing.name, self.page_count)
-                if self.page_count > 1
-                else None
-            )
-        if self.page <= 1:
-            return None
-        return listing_path(self.listing.kind, self.listing.name, self.page - 1)
+    def period_label(self) -> str:
+        """ "March 2019 · page 2", or "" for the root page."""
+        if not self.period:
+            return ""
+        label = period_label(self.period)
+        return label if self.number == 1 else f"{label} · page {self.number}"
 
 
 def tag_path(tag: Tag) -> str:
@@ -227,31 +219,61 @@ class Renderer:
         )
 
     def listing_page(self, page: ListingPage) -> str:
-        site = self.settings.site_title
-        kind = page.listing.kind
-        trail: list[tuple[str, str]] = [(site, "/")]
-        if kind == "tag":
-            trail.append(("Tags", "/tags/"))
-        if kind != HOME:
-            trail.append((page.title, listing_path(kind, page.listing.name)))
-        if page.page is not None:
-            trail.append((f"Page {page.page}", page.path))
-        numbered = f" · page {page.page}" if page.page else ""
-        own_title = page.title if kind != HOME else site
-        document_title = own_title + numbered + ("" if kind == HOME else f" · {site}")
+        trail = self._listing_trail(page.listing, page.title)
+        if page.period:
+            trail.append((page.period_label, page.path))
         data = [self._trail(trail)] if len(trail) > 1 else []
-        if kind == HOME and page.page is None:
+        if page.listing.kind == HOME and not page.period:
             data.insert(0, self._website_data())
-        meta = PageMeta(
+        meta = self._listing_meta(page.listing, page.title, page.path, page.period_label, trail)
+        return self._render(
+            "listing.html", meta=replace(meta, structured_data=tuple(data)), page=page
+        )
+
+    def period_index(
+        self,
+        listing: ListingId,
+        title: str,
+        path: str,
+        period: str,
+        parts: tuple[tuple[str, str], ...],
+    ) -> str:
+        """The index of an archive period that is cut into parts: `parts` (label, path),
+        newest first."""
+        label = period_label(period)
+        trail = [*self._listing_trail(listing, title), (label, path)]
+        meta = self._listing_meta(listing, title, path, label, trail)
+        return self._render("period.html", meta=meta, label=label, parts=parts)
+
+    def _listing_trail(self, listing: ListingId, title: str) -> list[tuple[str, str]]:
+        trail: list[tuple[str, str]] = [(self.settings.site_title, "/")]
+        if listing.kind == "tag":
+            trail.append(("Tags", "/tags/"))
+        if listing.kind != HOME:
+            trail.append((title, listing_path(listing.kind, listing.name)))
+        return trail
+
+    def _listing_meta(
+        self,
+        listing: ListingId,
+        title: str,
+        path: str,
+        period: str,
+        trail: list[tuple[str, str]],
+    ) -> PageMeta:
+        site = self.settings.site_title
+        own_title = title if listing.kind != HOME else site
+        if period:
+            own_title = f"{own_title} · {period}"
+        return PageMeta(
             title=own_title,
-            document_title=document_title,
-            description=self._listing_description(page.listing, page.title),
-            canonical_url=self._url(page.path),
-            feeds=self.feed_links(page.listing, page.title),
-            structured_data=tuple(data),
+            document_title=own_title + ("" if own_title == site else f" · {site}"),
+            description=self._listing_description(listing, title),
+            canonical_url=self._url(path),
+            feeds=self.feed_links(listing, title),
+            structured_data=(self._trail(trail),) if len(trail) > 1 else (),
             breadcrumbs=tuple(trail),
         )
-        return self._render("listing.html", meta=meta, page=page)
 
     def tags_index(self, tags: list[tuple[str, str]]) -> str:
         """`tags`: (display name, path), sorted for display. No counts: the index changes only
