@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -105,3 +106,21 @@ def ingest_calls(site: Site) -> Counter[str]:
     pump._handler = ingest
     session().get_component("event_emitter").register("before-call", count)
     return counts
+
+
+_CARD = re.compile(r'<h2><a href="/articles/([^/]+)/">.*?<time datetime="([^"]+)"', re.DOTALL)
+_NEXT = re.compile(r'<link rel="next" href="https://news\.example(/[^"]*)">')
+
+
+def walk(site: Callable[[str], str | None], root: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each page a reader reaches from `root` by rel=next links, with its cards (slug, date)."""
+    pages: list[tuple[str, list[tuple[str, str]]]] = []
+    path: str | None = root
+    while path is not None:
+        assert path not in [seen for seen, _ in pages], f"{path}: the walk came back"
+        html = site(path)
+        assert html is not None, f"{path}: linked but not published"
+        pages.append((path, _CARD.findall(html)))
+        following = _NEXT.search(html)
+        path = following.group(1) if following else None
+    return pages

@@ -153,15 +153,25 @@ def test_given_no_retry_handling_when_a_call_is_throttled_then_the_chaos_check_f
     assert "missing site object articles/anchor/" in differences
 
 
-@pytest.mark.parametrize("example", [DELIVERED_AGAIN_LATER, UPDATE_DELIVERED_TWICE])
-def test_given_no_idempotency_when_a_notification_is_duplicated_then_the_chaos_check_fails(
-    mutation_backend: Backend, example: History
+def test_given_no_idempotency_when_an_update_is_delivered_twice_then_the_chaos_check_fails(
+    mutation_backend: Backend,
+):
+    # GIVEN every delivery applies its change as new (from no article record), WHEN an update
+    # that drops the tag "Tea" is delivered twice
+    differences = differences_after(mutation_backend, UPDATE_DELIVERED_TWICE, no_idempotency)
+    # THEN the article's entry in the tag it left is never removed: the tag page still lists it
+    assert any(d.startswith("orphan index item ('LST#tag:tea'") for d in differences)
+    assert any(d.startswith("orphan site object tags/tea/") for d in differences)
+
+
+def test_given_no_idempotency_when_a_notification_is_duplicated_then_listings_still_converge(
+    mutation_backend: Backend,
 ):
     # GIVEN every delivery applies its change as new, WHEN S3 delivers a notification twice
-    differences = differences_after(mutation_backend, example, no_idempotency)
-    # THEN its listings count the article twice, in the index and on the tag page
-    assert any(d.startswith("stale index item ('DIR#tag', 'space')") for d in differences)
-    assert any(d.startswith("stale site object tags/space/") for d in differences)
+    differences = differences_after(mutation_backend, DELIVERED_AGAIN_LATER, no_idempotency)
+    # THEN nothing differs: an entry is keyed by the article and its date, and a listing's
+    # counts are counted from its entries, so applying the same change twice is harmless
+    assert differences == []
 
 
 def test_given_ingest_trusts_the_event_type_when_a_delete_arrives_late_then_the_check_fails(

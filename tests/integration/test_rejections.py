@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
+import pytest
+from botocore.exceptions import ClientError
+
+from pressroom.adapters.aws import session
 from pressroom.adapters.buckets import IngestBucket
 from pressroom.errors import TransientError
 from tests.support import Site, ingest_calls
@@ -133,3 +137,34 @@ def test_given_a_fix_whose_sync_stopped_before_clearing_the_report_then_the_retr
     assert site.report("budget-vote.md") is None
     site.upload("other.md", GOOD.replace("Budget vote", "Other story"))
     assert len(deletions) == 2  # a first publish has no report to clear
+
+
+def test_given_an_article_dynamodb_cannot_store_then_it_is_rejected_not_retried(site: Site):
+    # GIVEN a live article, and DynamoDB refusing its next version's transaction as too large
+    # (the readers cap every field, so only the limit itself is faked here; clients copy the
+    # session's hooks when they are made, so the hook is there before the first upload)
+    refusing = [False]
+
+    def too_large(params: dict[str, Any], **_: Any) -> None:
+        if refusing[0] and any("ART#" in str(action) for action in params["TransactItems"][1:]):
+            message = "Item size has exceeded the maximum allowed size"
+            error = {"Error": {"Code": "ValidationException", "Message": message}}
+            raise ClientError(error, "TransactWriteItems")  # type: ignore[arg-type]
+
+    events = session().get_component("event_emitter")
+    events.register("before-parameter-build.dynamodb.TransactWriteItems", too_large)
+    try:
+        site.upload("budget-vote.md", GOOD)
+        live = site.page("/articles/budget-vote/")
+        refusing[0] = True
+        # WHEN the new version is uploaded
+        site.upload("budget-vote.md", GOOD.replace("voted", "voted again"))
+    finally:
+        events.unregister("before-parameter-build.dynamodb.TransactWriteItems", too_large)
+
+    # THEN the upload is rejected with a report naming the reason, nothing waits for a retry or
+    # in a dead-letter queue, and the live version stays up
+    report = site.report("budget-vote.md")
+    assert report is not None and "too large to index" in report
+    assert site.runtime.failures == 0
+    assert site.page("/articles/budget-vote/") == live

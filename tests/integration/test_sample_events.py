@@ -48,9 +48,7 @@ def test_given_an_entry_change_event_then_the_listing_function_renders_that_tag(
     site.pipeline.site_bucket.delete(page_key("/tags/hello/"))
     site.pipeline.store.record_pages({}, [page_key("/tags/hello/")])
 
-    assert invoke(site, "ListingFunction", "listing-entry-change.json") == {
-        "batchItemFailures": []
-    }
+    assert invoke(site, "ListingFunction", "listing-entry-change.json") == {"batchItemFailures": []}
 
     page = site.page("/tags/hello/")
     assert page is not None and 'href="/articles/hello/"' in page

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from pressroom.local.embedded import embedded_aws
 from pressroom.pipeline import Pipeline
 from pressroom.settings import Settings
 from tests.site.support import build
-from tests.support import Site
+from tests.support import Site, walk
 
 
 @pytest.fixture
@@ -134,24 +133,6 @@ def test_given_the_same_articles_published_one_by_one_or_at_once_then_listings_a
 
 
 # -- date order whatever the upload order ------------------------------------------------------
-
-_CARD = re.compile(r'<h2><a href="/articles/([^/]+)/">.*?<time datetime="([^"]+)"', re.DOTALL)
-_NEXT = re.compile(r'<link rel="next" href="https://news\.example(/[^"]*)">')
-
-
-def walk(site: Callable[[str], str | None], root: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Each page a reader reaches from `root` by rel=next links, with its cards (slug, date)."""
-    pages: list[tuple[str, list[tuple[str, str]]]] = []
-    path: str | None = root
-    while path is not None:
-        assert path not in [seen for seen, _ in pages], f"{path}: the walk came back"
-        html = site(path)
-        assert html is not None, f"{path}: linked but not published"
-        pages.append((path, _CARD.findall(html)))
-        following = _NEXT.search(html)
-        path = following.group(1) if following else None
-    return pages
-
 
 def test_given_150_posts_uploaded_in_shuffled_order_then_every_listing_walks_in_date_order(
     tmp_path: Path,

@@ -103,7 +103,8 @@ def test_given_the_built_samples_then_the_sitemap_lists_every_article_exactly_on
 def _listed_articles(built_site: BuiltSite) -> list[str]:
     """Articles the home listing links from its root or archive pages: every published one.
     (Unlisted articles have a page but are in no listing and no sitemap.)"""
-    home = [built_site.folder / "index.html", *(built_site.folder / "page").glob("*/index.html")]
+    home = [built_site.folder / "index.html"]
+    home += [page for page in built_site.folder.glob("[0-9]*/**/index.html")]  # the archive
     linked = {
         path
         for page in home

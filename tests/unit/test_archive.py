@@ -116,9 +116,7 @@ def test_given_a_change_when_planned_then_every_object_that_shows_something_else
     entries: Entries, added: Entries, removed: set[int]
 ) -> None:
     # GIVEN a listing, and a change that adds and removes a few articles (back-dated or not)
-    after = sorted(
-        {e for n, e in enumerate(sorted(entries)) if n not in removed} | set(added)
-    )
+    after = sorted({e for n, e in enumerate(sorted(entries)) if n not in removed} | set(added))
     old, new = layout_of(entries), layout_of(after)
     changed_days = {day for day, _ in set(entries) ^ set(after)}
     # WHEN the re-render is planned from the counts alone
