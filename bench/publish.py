@@ -7,9 +7,10 @@ planner (`plan_change`, as the ingest function's transaction would); the resulti
 article and entry items are written with the content store's own item encoders in
 `BatchWriteItem`s; then the local runtime delivers the entries' stream records to the real
 listing function, which renders every listing's pages and feeds, the tags index and the
-sitemaps, records their hashes and the listings' heads. Not made: the old articles' own pages and source objects (no publish
-reads them). Building a 10,000-article site through S3 events one by one is what the bulk-build
-part of the bench measures; here it would only make the setup slow.
+sitemaps, records their hashes and the listings' heads. Not made: the old articles' own pages
+and source objects (no publish reads them). Building a 10,000-article site through S3 events
+one by one is what the bulk-build part of the bench measures; here it would only make the
+setup slow.
 
 Workload: ten new articles, published one at a time, all in the same sections (the site's three
 most popular tags and most prolific author, the current month), dated after every article of

@@ -134,6 +134,7 @@ def test_given_the_same_articles_published_one_by_one_or_at_once_then_listings_a
 
 # -- date order whatever the upload order ------------------------------------------------------
 
+
 def test_given_150_posts_uploaded_in_shuffled_order_then_every_listing_walks_in_date_order(
     tmp_path: Path,
 ):
