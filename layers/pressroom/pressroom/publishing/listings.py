@@ -32,6 +32,7 @@ from pressroom.adapters.content_store import (
     listing_of_stream_key,
 )
 from pressroom.errors import ConcurrentUpdate
+from pressroom.parallel import map_all
 from pressroom.paths import FEED_FILES, feed_path, listing_path, page_key
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.archive import FEED_SIZE, Layout, Spec, day_of, rerender
@@ -138,8 +139,8 @@ def _render_listing(
     for _ in range(MAX_RENDERS):
         head = p.store.get_head(listing)
         days = dict(head.days)
-        for day in change.days:
-            days[day] = p.store.count_day(listing, day)
+        counted = map_all(lambda day: p.store.count_day(listing, day), sorted(change.days))
+        days.update(zip(sorted(change.days), counted, strict=True))
         new = Head(
             listing,
             change.display or head.display,
@@ -210,7 +211,9 @@ def _render(
     if any(spec.kind in ("root", "feeds") for spec in wanted.values()):
         count = max(layout.root_count, FEED_SIZE)
         newest = [entry.card for entry in p.store.newest_entries(listing, count)]
-    periods: dict[str, list[Card]] = {}
+    read = sorted({spec.page.period for spec in wanted.values() if spec.page is not None})
+    entries = map_all(lambda period: p.store.period_entries(listing, period), read)
+    periods = {period: [e.card for e in found] for period, found in zip(read, entries, strict=True)}
     for path, spec in sorted(wanted.items()):
         if spec.kind == "feeds":
             feeds = renderer.feeds(listing, title, newest[:FEED_SIZE])
@@ -224,10 +227,7 @@ def _render(
         else:
             cards = newest[: layout.root_count]
             if spec.page is not None:
-                period = spec.page.period
-                if period not in periods:
-                    periods[period] = [e.card for e in p.store.period_entries(listing, period)]
-                cards = periods[period][spec.page.start : spec.page.stop][::-1]
+                cards = periods[spec.page.period][spec.page.start : spec.page.stop][::-1]
             html = renderer.listing_page(
                 ListingPage(
                     listing=listing,
