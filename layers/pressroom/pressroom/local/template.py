@@ -43,11 +43,17 @@ def load_template(path: Path) -> dict[str, Any]:
         return yaml.load(handle, Loader=_CfnLoader)  # noqa: S506  # nosec B506 # a SafeLoader subclass
 
 
+# With no ScalingConfig, Lambda starts an SQS source at five concurrent batches and scales up to
+# the account's concurrency; locally it stays at those five.
+DEFAULT_QUEUE_CONCURRENCY = 5
+
+
 @dataclass(frozen=True)
 class QueueSource:
     queue: str  # logical id
     batch_size: int
     window_seconds: int = 0
+    max_concurrency: int = DEFAULT_QUEUE_CONCURRENCY  # ScalingConfig.MaximumConcurrency
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,8 @@ class FunctionSpec:
     handler_file: Path
     handler_name: str
     sources: tuple[QueueSource | StreamSource, ...]
+    timeout_seconds: int = 3  # Lambda's defaults, when neither the function nor Globals set them
+    memory_mb: int = 128
 
 
 class Template:
@@ -201,6 +209,8 @@ class Template:
                     handler_file=handler_file,
                     handler_name=handler_name,
                     sources=tuple(self._sources(props.get("Events", {}))),
+                    timeout_seconds=int(props.get("Timeout", FunctionSpec.timeout_seconds)),
+                    memory_mb=int(props.get("MemorySize", FunctionSpec.memory_mb)),
                 )
             )
         return specs
@@ -215,6 +225,11 @@ class Template:
                         queue=_logical_of(props["Queue"]),
                         batch_size=int(props.get("BatchSize", 10)),
                         window_seconds=int(props.get("MaximumBatchingWindowInSeconds", 0)),
+                        max_concurrency=int(
+                            props.get("ScalingConfig", {}).get(
+                                "MaximumConcurrency", DEFAULT_QUEUE_CONCURRENCY
+                            )
+                        ),
                     )
                 )
             elif event["Type"] == "DynamoDB":
