@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,50 @@ QUIET_FUNCTIONS = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
 }
+
+
+# moto's backends are not thread-safe, and AWS applies each request atomically (a transaction's
+# conditions and writes see no other request in between). One request may touch several of
+# moto's services (an upload notifies SQS; the stream reads the table), so one lock serialises
+# every request to the process's moto, whether it arrives in process (`embedded_aws`) or through
+# `pressroom up`'s server. The functions' own work (parsing, rendering) runs outside it.
+BACKEND_LOCK = threading.Lock()
+
+
+def serialise_in_process_requests() -> None:
+    """Answer every request of this process's clients (they all come from one botocore session,
+    `pressroom.adapters.aws.session`) under `BACKEND_LOCK`. moto answers them in a `before-send`
+    handler, its stubber, which every session gets from botocore's built-in handlers: on our
+    session it is swapped for one that calls it inside the lock (botocore runs every
+    `before-send` handler, so the stubber itself must go or it would answer twice)."""
+    from moto.core.models import botocore_stubber
+
+    from pressroom.adapters.aws import session
+
+    def send(event_name: str, request: Any, **kwargs: Any) -> Any:
+        with BACKEND_LOCK:
+            return botocore_stubber(event_name, request, **kwargs)
+
+    # Clients copy the session's handlers when made: this must come before the stack's.
+    events = session().get_component("event_emitter")
+    events.unregister("before-send", botocore_stubber)
+    events.register_first("before-send", send, unique_id="pressroom-backend-lock")
+
+
+def serialised(app: Callable[..., Any]) -> Callable[..., Any]:
+    """A WSGI app answering one request at a time under `BACKEND_LOCK` (the body is read inside
+    it, in case the app computes it lazily)."""
+
+    def locked(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with BACKEND_LOCK:
+            response = app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+    return locked
 
 
 def find_template() -> Path:
@@ -59,6 +104,7 @@ def embedded_aws(overrides: dict[str, str] | None = None) -> Iterator[LocalRunti
 
     moto_gaps.apply()
     moto_speedups.speed_up_clients()
+    serialise_in_process_requests()
     saved = dict(os.environ)
     os.environ.update(LOCAL_ENV)
     try:

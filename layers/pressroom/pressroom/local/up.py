@@ -24,7 +24,7 @@ from pressroom.local.cdn import (
     Origin,
     error_caching_ttl,
 )
-from pressroom.local.embedded import LOCAL_ENV, find_template, local_client
+from pressroom.local.embedded import LOCAL_ENV, find_template, local_client, serialised
 from pressroom.local.runtime import LocalRuntime, QueuePump
 from pressroom.local.stack import LocalStack
 from pressroom.local.template import Template
@@ -75,6 +75,35 @@ class LocalCloud:
         }
 
 
+class MotoServer:
+    """moto's server on loopback. werkzeug answers each request on a thread of its own (as
+    moto's `ThreadedMotoServer` runs it), so the app answers under the backend lock."""
+
+    def __init__(self, host: str, port: int) -> None:
+        from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+        from werkzeug.serving import make_server
+
+        app = serialised(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(
+            host, port, app, threaded=True, request_handler=MotoRequestHandler
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="moto-server", daemon=True
+        )
+
+    @property
+    def endpoint_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join()
+
+
 class EventPumps:
     """Polls every event source (and the distribution's invalidations) on one background
     thread, like Lambda's event source mappings; a failing poll is logged, never fatal."""
@@ -122,8 +151,6 @@ def local_cloud(
     `retry_after` is how long a failed queue message stays invisible; None keeps each queue's
     VisibilityTimeout from the template, as on AWS. `max_window` caps the event sources'
     batching windows (the invalidation queue's is 30 s); None keeps the template's."""
-    from moto.server import ThreadedMotoServer
-
     from pressroom.local import moto_gaps
 
     moto_gaps.apply()
@@ -131,13 +158,12 @@ def local_cloud(
     # Powertools warns on every invocation that adds no metric while metrics are disabled.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     saved = dict(os.environ)
-    moto = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    moto = MotoServer(host, port)
     moto.start()
     cdn: CdnServer | None = None
     pumps: EventPumps | None = None
     try:
-        bound_host, bound_port = moto.get_host_and_port()
-        endpoint_url = f"http://{bound_host}:{bound_port}"
+        endpoint_url = moto.endpoint_url
         os.environ.update({**LOCAL_ENV, "AWS_ENDPOINT_URL": endpoint_url})
         template = Template(find_template())
         stack = LocalStack.create(template, local_client)
