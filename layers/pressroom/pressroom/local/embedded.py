@@ -111,7 +111,12 @@ def embedded_aws(overrides: dict[str, str] | None = None) -> Iterator[LocalRunti
         with mock_aws():
             stack = LocalStack.create(Template(find_template()), local_client)
             runtime = LocalRuntime.start(stack, {**QUIET_FUNCTIONS, **(overrides or {})})
-            yield runtime
+            try:
+                yield runtime
+            finally:
+                # An invocation a caller started and left running must not outlive the backend
+                # (nor reach the next one, whose resources have the same names).
+                runtime.invocations.wait_until_idle()
     finally:
         os.environ.clear()
         os.environ.update(saved)

@@ -1,20 +1,24 @@
 """Run the template's functions locally, fed the way Lambda's event source mappings feed them:
-SQS batches with partial-failure reporting, and the table's stream in order with retries."""
+SQS batches with partial-failure reporting, up to the source's MaximumConcurrency at once, and
+the table's stream in order with retries, each invocation on its own thread."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import io
 import logging
 import os
 import sys
+import threading
 import time
 import uuid
 import warnings
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pressroom.local.stack import LocalStack
 from pressroom.local.template import (
@@ -31,27 +35,38 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any], Any], Any]
 _STREAM_READ = 1000  # records per GetRecords call (DynamoDB Streams' maximum)
+_MODULE_PREFIX = "pressroom_function_"
 
 
 @dataclass(frozen=True)
 class LambdaContext:
-    """The parts of Lambda's context object that Powertools reads."""
+    """The parts of Lambda's context object that Powertools and the functions read. Made when
+    the invocation starts: its deadline is that moment plus the function's timeout."""
 
     function_name: str
-    memory_limit_in_mb: int = 1024
+    memory_limit_in_mb: int = 1024  # the template's Globals, for a handler tried on its own
+    timeout_seconds: int = 60
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    started: float = field(default_factory=time.monotonic)
+
+    @classmethod
+    def for_function(cls, function: FunctionSpec) -> LambdaContext:
+        return cls(function.logical_id, function.memory_mb, function.timeout_seconds)
 
     @property
     def invoked_function_arn(self) -> str:
         return f"arn:aws:lambda:{LOCAL_REGION}:{LOCAL_ACCOUNT}:function:{self.function_name}"
 
     def get_remaining_time_in_millis(self) -> int:
-        return 60_000
+        deadline = self.started + self.timeout_seconds
+        return max(0, int((deadline - time.monotonic()) * 1000))
 
 
-def load_handler(spec: FunctionSpec) -> Handler:
-    """Import a function's module from its file, as Lambda would from the code URI."""
-    name = f"pressroom_function_{spec.logical_id}"
+def _import_environment(spec: FunctionSpec, number: int) -> Handler:
+    """Import a function's module from its file, as Lambda does from the code URI when it starts
+    an execution environment. The first environment's module is `pressroom_function_<id>`, the
+    n-th `pressroom_function_<id>_<n>`."""
+    name = _MODULE_PREFIX + spec.logical_id + (f"_{number}" if number > 1 else "")
     module = sys.modules.get(name)
     if module is None:
         loader_spec = importlib.util.spec_from_file_location(name, spec.handler_file)
@@ -61,6 +76,42 @@ def load_handler(spec: FunctionSpec) -> Handler:
         loader_spec.loader.exec_module(module)
     handler: Handler = getattr(module, spec.handler_name)
     return handler
+
+
+def load_handler(spec: FunctionSpec) -> Handler:
+    """The handler of the function's first execution environment (the one a lone invocation
+    runs in)."""
+    return _import_environment(spec, 1)
+
+
+class Environments:
+    """A function's execution environments. Lambda runs concurrent invocations in separate
+    environments, so module globals (Powertools' Logger and Metrics, the module's `pipeline`)
+    are never shared between two running invocations: here each environment is its own import
+    of the handler's module. An idle environment is reused (a warm start); when all are busy a
+    new one is imported (a cold start)."""
+
+    def __init__(self, spec: FunctionSpec) -> None:
+        self.spec = spec
+        self._lock = threading.Lock()
+        self._idle = [load_handler(spec)]
+        self.started = 1
+
+    def invoke(self, event: dict[str, Any], context: Any) -> Any:
+        handler = self._acquire()
+        try:
+            return handler(event, context)
+        finally:
+            with self._lock:
+                self._idle.append(handler)
+
+    def _acquire(self) -> Handler:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()  # the most recently used: the warmest
+            self.started += 1
+            number = self.started
+        return _import_environment(self.spec, number)  # outside the lock: others stay warm
 
 
 class _FunctionLog(io.TextIOBase):
@@ -79,29 +130,164 @@ class _FunctionLog(io.TextIOBase):
         return len(text)
 
 
-def call_handler(handler: Handler, event: dict[str, Any], function_name: str) -> Any:
-    """Invoke a handler, what it prints or warns going to its log. Powertools prints its metrics
-    buffer whenever it holds 100 values, metrics disabled or not (and when disabled never
-    clears it), and warns of every invocation that added none: without this a `pressroom build`
-    printed a screenful of EMF JSON every ~100 articles."""
-    function_log = _FunctionLog(function_name)
-    with contextlib.redirect_stdout(function_log), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+class _ThreadOutput(io.TextIOBase):
+    """Stands in for stdout while invocations run: what a thread running an invocation prints
+    goes to its function's log, what any other thread prints goes where it went before."""
+
+    def __init__(self, before: TextIO, current: Callable[[], _FunctionLog | None]) -> None:
+        self._before = before
+        self._current = current
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return self._target().write(text)
+
+    def flush(self) -> None:
+        self._target().flush()
+
+    def _target(self) -> TextIO | _FunctionLog:
+        function_log = self._current()
+        return self._before if function_log is None else function_log
+
+
+class _InvocationOutput:
+    """Routes what each invocation prints or warns to its function's log. `redirect_stdout` and
+    `catch_warnings` swap process-wide state, so two invocations overlapping on threads would
+    each restore what the other swapped in: instead the first invocation to start installs one
+    router for stdout and warnings, and the last to finish restores what was there."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._restore = contextlib.ExitStack()
+        self._thread = threading.local()
+
+    @contextlib.contextmanager
+    def to(self, function_log: _FunctionLog) -> Iterator[None]:
+        with self._lock:
+            if not self._running:
+                self._install()
+            self._running += 1
+        self._thread.log = function_log
         try:
-            return handler(event, LambdaContext(function_name))
+            yield
         finally:
-            for warning in caught:
-                function_log.log.debug("%s: %s", warning.category.__name__, warning.message)
+            self._thread.log = None
+            with self._lock:
+                self._running -= 1
+                if not self._running:
+                    self._restore.close()
+
+    def _current(self) -> _FunctionLog | None:
+        return getattr(self._thread, "log", None)
+
+    def _install(self) -> None:
+        self._restore.enter_context(
+            contextlib.redirect_stdout(_ThreadOutput(sys.stdout, self._current))
+        )
+        self._restore.enter_context(warnings.catch_warnings())
+        warnings.simplefilter("always")  # every invocation's warnings, as each is logged
+        shown_before = warnings.showwarning
+
+        def show(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
+            function_log = self._current()
+            if function_log is None:
+                shown_before(message, category, filename, lineno, file, line)
+            else:
+                function_log.log.debug("%s: %s", category.__name__, message)
+
+        warnings.showwarning = show
+
+
+_output = _InvocationOutput()
+
+
+def call_handler(handler: Handler, event: dict[str, Any], function: FunctionSpec | str) -> Any:
+    """Invoke a handler (of the template's `function`, or one tried on its own under a name),
+    what it prints or warns going to its log. Powertools prints its metrics buffer whenever it
+    holds 100 values, metrics disabled or not (and when disabled never clears it), and warns of
+    every invocation that added none: without this a `pressroom build` printed a screenful of
+    EMF JSON every ~100 articles."""
+    if isinstance(function, str):
+        context = LambdaContext(function)
+    else:
+        context = LambdaContext.for_function(function)
+    with _output.to(_FunctionLog(context.function_name)):
+        return handler(event, context)
 
 
 def forget_handlers() -> None:
-    """Drop imported function modules (each holds settings read at import, like a cold start),
-    and the stdlib logger their Powertools loggers configured: it is shared by name, so it would
-    go on writing to the stream of the process's previous stack (in tests, an earlier test's
-    captured output)."""
-    for name in [n for n in sys.modules if n.startswith("pressroom_function_")]:
+    """Drop imported function modules, every environment's (each holds settings read at import,
+    like a cold start), and the stdlib logger their Powertools loggers configured: it is shared
+    by name, so it would go on writing to the stream of the process's previous stack (in tests,
+    an earlier test's captured output)."""
+    for name in [n for n in sys.modules if n.startswith(_MODULE_PREFIX)]:
         sys.modules.pop(name)
     logging.Logger.manager.loggerDict.pop(os.environ.get("POWERTOOLS_SERVICE_NAME", ""), None)
+
+
+class Invocations:
+    """The invocations in flight, each on its own thread as each runs in its own execution
+    environment on Lambda; the thread that polls the sources counts and waits for them here."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._running: Counter[object] = Counter()  # by the pump that started them
+        self._finished: Counter[str] = Counter()  # records, by function, since last taken
+        self._error: Exception | None = None
+
+    def running(self, pump: object | None = None) -> int:
+        with self._changed:
+            return self._running[pump] if pump is not None else self._running.total()
+
+    def start(self, pump: object, function_id: str, records: int, run: Callable[[], None]) -> None:
+        with self._changed:
+            self._running[pump] += 1
+        threading.Thread(
+            target=self._run,
+            args=(pump, function_id, records, run),
+            name=f"{function_id} invocation",
+            daemon=True,
+        ).start()
+
+    def take_finished(self, wait: bool = False) -> Counter[str]:
+        """The records each function finished since the last call; with `wait`, once at least
+        one invocation has finished (or none is running). An error that escaped an invocation's
+        thread (the poller's own calls failing, not the function) is raised here."""
+        with self._changed:
+            if wait:
+                self._changed.wait_for(lambda: self._finished or not self._running.total())
+            finished, self._finished = self._finished, Counter()
+            error, self._error = self._error, None
+        if error is not None:
+            raise error
+        return finished
+
+    def wait_until_idle(self) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._running.total())
+
+    def _run(self, pump: object, function_id: str, records: int, run: Callable[[], None]) -> None:
+        try:
+            run()
+        except Exception as error:
+            logger.exception("settling a batch of %s failed", function_id)
+            with self._changed:
+                self._error = self._error or error
+        finally:
+            with self._changed:
+                self._running[pump] -= 1
+                self._finished[function_id] += records
+                self._changed.notify_all()
 
 
 class _BatchingWindow:
@@ -140,18 +326,48 @@ class _BatchingWindow:
         return self.clock() >= closes or self.gathered >= self.source.batch_size
 
 
-class QueuePump(_BatchingWindow):
-    source: QueueSource
+class _Pump(_BatchingWindow):
+    """An event source mapping: it polls its source on the caller's thread and invokes the
+    function on threads of its own (see `Invocations`), in the function's environments."""
 
-    def __init__(self, stack: LocalStack, function: FunctionSpec, source: QueueSource) -> None:
+    def __init__(
+        self, function: FunctionSpec, environments: Environments, invocations: Invocations
+    ) -> None:
         super().__init__()
         self.function = function
+        # What the pump invokes; tests and the bench wrap it to watch the function.
+        self._handler: Handler = environments.invoke
+        self._invocations = invocations
+        self._failures_lock = threading.Lock()
+        self.failures = 0
+
+    def _call(self, event: dict[str, Any]) -> Any:
+        return call_handler(self._handler, event, self.function)
+
+    def _start(self, records: int, deliver: Callable[[], None]) -> None:
+        self._invocations.start(self, self.function.logical_id, records, deliver)
+
+    def _count_failures(self, records: int) -> None:
+        with self._failures_lock:
+            self.failures += records
+
+
+class QueuePump(_Pump):
+    source: QueueSource
+
+    def __init__(
+        self,
+        stack: LocalStack,
+        function: FunctionSpec,
+        source: QueueSource,
+        environments: Environments,
+        invocations: Invocations,
+    ) -> None:
+        super().__init__(function, environments, invocations)
         self.source = source
         self.url = stack.refs[source.queue]
         self.arn = stack.attribute(source.queue, "Arn")
         self._sqs = stack.client("sqs")
-        self._handler = load_handler(function)
-        self.failures = 0
         # Seconds before a failed message is delivered again; None keeps the queue's own
         # visibility timeout, as Lambda does (`pressroom up` honours it).
         self.retry_after: int | None = 0
@@ -162,11 +378,20 @@ class QueuePump(_BatchingWindow):
         return len(self._batch)
 
     def poll(self) -> int:
-        """Deliver the gathered batch if it is due; returns how many messages were delivered."""
-        self._gather()
-        if not self._due():
-            return 0
-        messages, self._batch = self._batch, []
+        """Start an invocation for each due batch while fewer than the source's
+        MaximumConcurrency run (like Lambda's pollers, receive nothing while all are busy);
+        returns how many messages were handed to the function."""
+        started = 0
+        while self._invocations.running(self) < self.source.max_concurrency:
+            self._gather()
+            if not self._due():
+                break
+            messages, self._batch = self._batch, []
+            self._start(len(messages), functools.partial(self._deliver, messages))
+            started += len(messages)
+        return started
+
+    def _deliver(self, messages: list[dict[str, Any]]) -> None:
         event = {"Records": [self._record(message) for message in messages]}
         failed = self._invoke(event, messages)
         for message in messages:
@@ -180,8 +405,7 @@ class QueuePump(_BatchingWindow):
                     VisibilityTimeout=self.retry_after,
                 )
         self._delete([message for message in messages if message["MessageId"] not in failed])
-        self.failures += len(failed)
-        return len(messages)
+        self._count_failures(len(failed))
 
     def _delete(self, messages: list[dict[str, Any]]) -> None:
         """Delete what the function handled, ten to a request as Lambda's poller does."""
@@ -207,7 +431,7 @@ class QueuePump(_BatchingWindow):
 
     def _invoke(self, event: dict[str, Any], messages: list[dict[str, Any]]) -> set[str]:
         try:
-            response = call_handler(self._handler, event, self.function.logical_id) or {}
+            response = self._call(event) or {}
         except Exception:
             logger.exception("%s failed a batch of %d", self.function.logical_id, len(messages))
             return {message["MessageId"] for message in messages}
@@ -227,43 +451,75 @@ class QueuePump(_BatchingWindow):
         }
 
 
-class StreamPump(_BatchingWindow):
+class StreamPump(_Pump):
+    """The table's stream: one batch at a time, in order (one shard, ParallelizationFactor 1)."""
+
     source: StreamSource
 
-    def __init__(self, stack: LocalStack, function: FunctionSpec, source: StreamSource) -> None:
-        super().__init__()
-        self.function = function
+    def __init__(
+        self,
+        stack: LocalStack,
+        function: FunctionSpec,
+        source: StreamSource,
+        environments: Environments,
+        invocations: Invocations,
+    ) -> None:
+        super().__init__(function, environments, invocations)
         self.source = source
         self.arn = stack.attribute(source.table, "StreamArn")
         self._streams = stack.client("dynamodbstreams")
-        self._handler = load_handler(function)
         self._iterators: dict[str, str] = {}
         self._pending: list[dict[str, Any]] = []
-        self.failures = 0
 
     @property
     def gathered(self) -> int:
         return len(self._pending)
 
     def poll(self) -> int:
-        """Deliver the next batch of matching records when it is due; a failed batch is
-        delivered again (in order) until it succeeds or runs out of retries."""
+        """Start the next batch of matching records when it is due and the one before has
+        finished; returns how many records were handed to the function."""
+        if self._invocations.running(self):
+            return 0
         self._fill()
         if not self._due():
             return 0
         batch = self._pending[: self.source.batch_size]
-        for attempt in range(self.source.max_retries + 1):
-            try:
-                call_handler(self._handler, {"Records": batch}, self.function.logical_id)
-                break
-            except Exception:
-                logger.exception("%s failed (attempt %d)", self.function.logical_id, attempt + 1)
-        else:
-            self.failures += len(batch)
         del self._pending[: len(batch)]
         if self._pending:
             self._opened = self.clock()  # the rest starts a new window, as on a queue
+        self._start(len(batch), functools.partial(self._deliver, batch))
         return len(batch)
+
+    def _deliver(self, batch: list[dict[str, Any]]) -> None:
+        """Deliver `batch` until all of it succeeds or the retries run out. A failed invocation
+        is retried whole; one that reports a batch item failure has finished the records before
+        the reported one, and delivery resumes from it (ReportBatchItemFailures). Either counts
+        as a retry (MaximumRetryAttempts)."""
+        remaining = batch
+        for attempt in range(self.source.max_retries + 1):
+            finished = self._invoke(remaining, attempt)
+            if finished == len(remaining):
+                return
+            remaining = remaining[finished:]
+        self._count_failures(len(remaining))
+
+    def _invoke(self, records: list[dict[str, Any]], attempt: int) -> int:
+        """How many of `records`, from the first, the function finished."""
+        try:
+            response = self._call({"Records": records})
+        except Exception:
+            logger.exception("%s failed (attempt %d)", self.function.logical_id, attempt + 1)
+            return 0
+        finished = _finished_before_failures(records, response)
+        if finished < len(records):
+            logger.warning(
+                "%s finished %d of %d records (attempt %d); resuming from the next",
+                self.function.logical_id,
+                finished,
+                len(records),
+                attempt + 1,
+            )
+        return finished
 
     def _fill(self) -> None:
         if len(self._pending) >= self.source.batch_size:
@@ -298,6 +554,20 @@ class StreamPump(_BatchingWindow):
         return {**record, "eventSource": "aws:dynamodb", "eventSourceARN": self.arn}
 
 
+def _finished_before_failures(records: list[dict[str, Any]], response: Any) -> int:
+    """How many records a stream batch's response says the function finished, as Lambda reads
+    it: no response or no failures, all of them; else those before the earliest failure named
+    by sequence number; a failure naming no record of the batch fails the whole batch."""
+    failures = (response or {}).get("batchItemFailures") or []
+    if not failures:
+        return len(records)
+    sequence = [record["dynamodb"]["SequenceNumber"] for record in records]
+    named = [failure.get("itemIdentifier") for failure in failures]
+    if not all(identifier in sequence for identifier in named):
+        return 0
+    return min(sequence.index(identifier) for identifier in named)
+
+
 Pump = QueuePump | StreamPump
 
 
@@ -315,69 +585,74 @@ class _SimulatedClock:
 class LocalRuntime:
     stack: LocalStack
     pumps: list[Pump]
+    invocations: Invocations
 
     @classmethod
     def start(cls, stack: LocalStack, overrides: dict[str, str]) -> LocalRuntime:
         """Set the functions' environment and attach a pump to each event source."""
         os.environ.update({**stack.environment(), **overrides})
         forget_handlers()  # a new stack is a cold start: modules read settings at import
+        invocations = Invocations()
         pumps: list[Pump] = []
         for function in stack.template.functions():
+            environments = Environments(function)  # shared by the function's sources
             for source in function.sources:
                 if isinstance(source, QueueSource):
-                    pumps.append(QueuePump(stack, function, source))
+                    pumps.append(QueuePump(stack, function, source, environments, invocations))
                 else:
-                    pumps.append(StreamPump(stack, function, source))
-        return cls(stack, pumps)
+                    pumps.append(StreamPump(stack, function, source, environments, invocations))
+        return cls(stack, pumps, invocations)
 
     def drain(
         self,
         max_rounds: int = 100_000,
         delivered: Callable[[str, int], None] = lambda function, count: None,
     ) -> int:
-        """Deliver until every queue and stream is empty; returns the records delivered, and
-        tells `delivered` (function id, count) of each batch as it goes.
+        """Deliver until every queue and stream is empty and every invocation has finished;
+        returns the records delivered, and tells `delivered` (function id, count) of the
+        records each function finishes as it goes (on this thread).
 
-        Time is simulated, so the result does not depend on how fast this machine is and a
-        failure replays exactly: while draining, the queue pumps read a clock that stands still
-        while anything moves; once every source is idle it jumps to the earliest batching window
-        that closes (ties: the pump listed first), so a burst coalesces as it does on Lambda."""
+        Time is simulated, so batching does not depend on how fast this machine is: while
+        draining, the pumps read a clock that stands still while anything moves (a batch
+        starts, or an invocation runs); once every source is idle and nothing runs it jumps to
+        the earliest batching window that closes (ties: the pump listed first), so a burst
+        coalesces as it does on Lambda."""
         clock = _SimulatedClock()
         saved = [pump.clock for pump in self.pumps]
         for pump in self.pumps:
             pump.clock = clock
             pump.rebase(clock.now)
-
-        def poll(pump: Pump) -> int:
-            count = pump.poll()
-            if count:
-                delivered(pump.function.logical_id, count)
-            return count
-
         try:
             total = 0
             for _ in range(max_rounds):
-                moved = sum(poll(pump) for pump in self.pumps)
-                if not moved:
-                    moved = self._close_next_window(self.pumps, clock, poll)
-                if not moved:
+                # Counted before polling: an invocation ending during the polls may have put
+                # messages back that they missed, so only a round that began with none
+                # running can find the sources settled.
+                running = self.invocations.running()
+                started = sum(pump.poll() for pump in self.pumps)
+                idle = not started and not running
+                if idle:
+                    started = self._close_next_window(clock)
+                # Nothing to start while invocations run: wait for one to finish.
+                finished = self.invocations.take_finished(wait=not started and running > 0)
+                for function, count in finished.items():
+                    delivered(function, count)
+                    total += count
+                if idle and not started:
                     return total
-                total += moved
             raise RuntimeError("the local event sources did not settle")
         finally:
+            self.invocations.wait_until_idle()  # even when raising: no invocation outlives it
             for pump, original in zip(self.pumps, saved, strict=True):
                 pump.clock = original
 
-    @staticmethod
-    def _close_next_window(
-        pumps: list[Pump], clock: _SimulatedClock, poll: Callable[[Pump], int]
-    ) -> int:
-        gathering = [pump for pump in pumps if pump.window_closes is not None]
+    def _close_next_window(self, clock: _SimulatedClock) -> int:
+        gathering = [pump for pump in self.pumps if pump.window_closes is not None]
         if not gathering:
             return 0
         due = min(gathering, key=lambda pump: pump.window_closes or 0.0)
         clock.now = max(clock.now, due.window_closes or 0.0)
-        return poll(due)
+        return due.poll()
 
     @property
     def target(self) -> Target:

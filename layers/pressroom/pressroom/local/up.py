@@ -106,7 +106,9 @@ class MotoServer:
 
 class EventPumps:
     """Polls every event source (and the distribution's invalidations) on one background
-    thread, like Lambda's event source mappings; a failing poll is logged, never fatal."""
+    thread, like Lambda's event source mappings; a failing poll is logged, never fatal. The
+    pumps invoke the functions on threads of their own, so one slow batch holds up no other
+    source, and a queue runs up to its MaximumConcurrency batches at once."""
 
     def __init__(
         self, runtime: LocalRuntime, watcher: InvalidationWatcher, interval: float
@@ -123,6 +125,7 @@ class EventPumps:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+        self._runtime.invocations.wait_until_idle()  # as Lambda lets a started invocation end
 
     def _run(self) -> None:
         while not self._stop.is_set():
