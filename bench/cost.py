@@ -1,17 +1,22 @@
 """US-dollar cost per 1,000 publishes at public AWS list prices, from measured figures.
 
 Prices: us-east-1, on-demand, as published on the AWS pricing pages on 2026-11-24. Free tiers
-are ignored (a steady site outgrows them). Lambda runs on arm64 with the template's 1,024 MB."""
+are ignored (a steady site outgrows them). Lambda runs on arm64 with each function's memory as
+template.yaml sets it."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
+
+from pressroom.local.embedded import find_template
+from pressroom.local.template import Template
 
 PRICES_AS_OF = "2026-11-24, us-east-1, on-demand list prices, free tiers ignored"
 LAMBDA_ARM64_USD_PER_GB_SECOND = 0.0000133334
 LAMBDA_USD_PER_REQUEST = 0.20 / 1_000_000
-LAMBDA_MEMORY_GB = 1024 / 1024  # template.yaml Globals.Function.MemorySize
+
 DYNAMODB_USD_PER_WRITE_REQUEST_UNIT = 0.625 / 1_000_000  # on-demand
 DYNAMODB_USD_PER_READ_REQUEST_UNIT = 0.125 / 1_000_000
 S3_USD_PER_PUT = 0.005 / 1_000  # PUT, COPY, POST, LIST (S3 Standard)
@@ -54,7 +59,9 @@ def per_thousand_publishes(
 
     `items_written` / `items_read` are DynamoDB items touched by batch and transactional calls
     (a transaction item counts twice), which the call counts alone do not show."""
-    lambda_usd = sum(function_seconds.values()) * LAMBDA_MEMORY_GB * LAMBDA_ARM64_USD_PER_GB_SECOND
+    memory_gb = _memory_gb()
+    gb_seconds = sum(seconds * memory_gb[name] for name, seconds in function_seconds.items())
+    lambda_usd = gb_seconds * LAMBDA_ARM64_USD_PER_GB_SECOND
     lambda_usd += sum(invocations.values()) * LAMBDA_USD_PER_REQUEST
     dynamodb_usd = items_written * DYNAMODB_USD_PER_WRITE_REQUEST_UNIT
     dynamodb_usd += items_read * DYNAMODB_USD_PER_READ_REQUEST_UNIT
@@ -74,3 +81,9 @@ def per_thousand_publishes(
         sqs_usd=sqs * 1000,
         cloudfront_usd=cloudfront_usd * 1000,
     )
+
+
+@functools.cache
+def _memory_gb() -> dict[str, float]:
+    """Each function's memory in GB, as template.yaml sets it."""
+    return {f.logical_id: f.memory_mb / 1024 for f in Template(find_template()).functions()}
