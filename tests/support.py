@@ -124,3 +124,12 @@ def walk(site: Callable[[str], str | None], root: str) -> list[tuple[str, list[t
         following = _NEXT.search(html)
         path = following.group(1) if following else None
     return pages
+
+
+def queued(runtime: LocalRuntime, logical_id: str) -> int:
+    """Messages in a queue of the template, visible or in flight."""
+    attributes = runtime.stack.client("sqs").get_queue_attributes(
+        QueueUrl=runtime.stack.refs[logical_id],
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return sum(int(count) for count in attributes.values())

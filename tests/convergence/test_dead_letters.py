@@ -9,15 +9,7 @@ from botocore.exceptions import ClientError
 
 from pressroom.adapters.aws import session
 from pressroom.operations import Target, redrive
-from tests.support import Site
-
-
-def queued(site: Site, logical_id: str) -> int:
-    attributes = site.runtime.stack.client("sqs").get_queue_attributes(
-        QueueUrl=site.runtime.stack.refs[logical_id],
-        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    )["Attributes"]
-    return sum(int(count) for count in attributes.values())
+from tests.support import Site, queued
 
 
 def test_given_a_lasting_outage_then_the_upload_lands_in_the_dlq_and_redrive_publishes_it(
@@ -43,14 +35,14 @@ def test_given_a_lasting_outage_then_the_upload_lands_in_the_dlq_and_redrive_pub
         events.unregister("before-parameter-build.s3.PutObject", fail_site_writes)
 
     assert site.page("/articles/kettle/") is None
-    assert queued(site, "IngestQueue") == 0
-    assert queued(site, "IngestDeadLetterQueue") == 1
+    assert queued(site.runtime, "IngestQueue") == 0
+    assert queued(site.runtime, "IngestDeadLetterQueue") == 1
 
     moved = redrive(Target(site.runtime.stack.outputs(), site.runtime.stack.client))
     site.runtime.drain()
 
     assert sum(result.moved for result in moved) == 1
-    assert queued(site, "IngestDeadLetterQueue") == 0
+    assert queued(site.runtime, "IngestDeadLetterQueue") == 0
     page = site.page("/articles/kettle/")
     assert page is not None and "Boiled." in page
 
@@ -69,5 +61,5 @@ def test_given_malformed_messages_in_an_ingest_batch_then_only_they_reach_the_dl
     site.runtime.drain()
 
     assert all(site.page(f"/articles/story-{n}/") is not None for n in range(3))
-    assert queued(site, "IngestQueue") == 0
-    assert queued(site, "IngestDeadLetterQueue") == 3
+    assert queued(site.runtime, "IngestQueue") == 0
+    assert queued(site.runtime, "IngestDeadLetterQueue") == 3

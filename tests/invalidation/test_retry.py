@@ -20,7 +20,7 @@ from pressroom.local.runtime import LocalRuntime, QueuePump, load_handler
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.invalidation import invalidate, normalise
 from pressroom.settings import Settings
-from tests.support import Site
+from tests.support import Site, queued
 
 # -- unit: a scripted distribution ----------------------------------------------------------------
 
@@ -153,16 +153,6 @@ def send_paths(runtime: LocalRuntime, *batches: list[str]) -> None:
             QueueUrl=runtime.stack.refs["InvalidationQueue"],
             MessageBody=json.dumps({"paths": paths}),
         )
-
-
-def queued(runtime: LocalRuntime, logical_id: str) -> int:
-    attributes = runtime.stack.client("sqs").get_queue_attributes(
-        QueueUrl=runtime.stack.refs[logical_id],
-        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    )["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"]) + int(
-        attributes["ApproximateNumberOfMessagesNotVisible"]
-    )
 
 
 def test_given_too_many_in_progress_twice_when_the_batch_returns_then_its_paths_are_invalidated(
