@@ -106,18 +106,17 @@ class Layout:
     def leaves(self) -> list[tuple[str, int]]:
         """The periods that hold pages, oldest first, with their article counts."""
         cap = PERIOD_PAGES * self.page_size
+        by_month: dict[str, list[tuple[str, int]]] = {}
+        for day in sorted(self.days):
+            by_month.setdefault(day[:7], []).append((day, self.days[day]))
         found: list[tuple[str, int]] = []
         for year, in_year in sorted(self._years.items()):
             if in_year <= cap:
                 found.append((year, in_year))
                 continue
-            for month, in_month in sorted(self._months.items()):
-                if not month.startswith(year):
-                    continue
-                if in_month <= cap:
-                    found.append((month, in_month))
-                else:
-                    found += sorted((d, n) for d, n in self.days.items() if d.startswith(month))
+            for month in sorted(month for month in by_month if month.startswith(year)):
+                in_month = self._months[month]
+                found += [(month, in_month)] if in_month <= cap else by_month[month]
         return found
 
     @cached_property
@@ -242,22 +241,26 @@ def rerender(old: Layout, new: Layout, changed_days: Iterable[str]) -> Rerender:
     site writer skips whatever renders to the same bytes, so erring on the side of rendering
     costs a render, never a write."""
     changed = sorted(set(changed_days))
+    # Per period, the first position (among its entries, oldest first) that a change touched:
+    # pages of that period from there on show other entries.
+    moved_from: dict[str, int] = {}
+    for day in changed:
+        where = new.position(day)
+        if where is not None:
+            period, first = where
+            moved_from[period] = min(first, moved_from.get(period, first))
     render: dict[str, Spec] = {}
     for path, spec in new.specs.items():
-        if old.specs.get(path) != spec or _entries_moved(spec, new, changed):
+        if old.specs.get(path) != spec or _entries_moved(spec, new, changed, moved_from):
             render[path] = spec
     return Rerender(render, sorted(set(old.specs) - set(new.specs)))
 
 
-def _entries_moved(spec: Spec, new: Layout, changed: list[str]) -> bool:
+def _entries_moved(spec: Spec, new: Layout, changed: list[str], moved_from: dict[str, int]) -> bool:
     if spec.kind in ("root", "feeds"):
         # An entry leaving or joining the newest ones is on or after the new floor.
         floor = new.newest_floor(new.root_count if spec.kind == "root" else FEED_SIZE)
         return any(day >= floor for day in changed)
     if spec.kind != "page" or spec.page is None:
         return False
-    for day in changed:
-        where = new.position(day)
-        if where is not None and where[0] == spec.page.period and where[1] < spec.page.stop:
-            return True
-    return False
+    return moved_from.get(spec.page.period, spec.page.stop) < spec.page.stop
