@@ -37,7 +37,7 @@ _RELATED_SECTION = re.compile(rb'<section class="related" .*?</section>\n?', re.
 # upload that last wrote an item).
 _VOLATILE = {
     "SRC": {"rev", "synced_rev", "sequencer", "updated", "retired_slug", "live_uploaded"},
-    "DIR": {"version"},
+    "DIR": {"version", "owed"},  # owed: cleared once the index is rendered, unless a race said no
     "LST": {"correlation_id"},
     "ART": set(),
     "PAGE": {"sha256"},
