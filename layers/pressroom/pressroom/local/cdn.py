@@ -48,7 +48,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -159,12 +159,6 @@ class EdgeConfig:
 
     def error_response(self, code: int) -> ErrorResponse:
         return self.error_responses.get(code) or ErrorResponse(code)
-
-    def with_error_caching_min_ttl(self, seconds: float, codes: Iterable[int]) -> EdgeConfig:
-        responses = dict(self.error_responses)
-        for code in codes:
-            responses[code] = replace(self.error_response(code), caching_min_ttl=seconds)
-        return replace(self, error_responses=responses)
 
     @classmethod
     def from_template(cls, template: Template, logical_id: str | None = None) -> EdgeConfig:
@@ -517,7 +511,6 @@ class LocalDistribution:
         self,
         origin: Origin,
         cache: EdgeCache,
-        error_ttl: float | None = None,
         *,
         edge: EdgeConfig | None = None,
         clock: Clock = time.monotonic,
@@ -528,8 +521,6 @@ class LocalDistribution:
         self.edge = (
             edge if edge is not None else EdgeConfig.from_template(Template(find_template()))
         )
-        if error_ttl is not None:
-            self.edge = self.edge.with_error_caching_min_ttl(error_ttl, (403, 404))
         self.clock = clock
         self._background = background
         self._refreshing: set[str] = set()

@@ -19,10 +19,10 @@ from typing import Any
 from pressroom.local.cdn import (
     CdnServer,
     EdgeCache,
+    EdgeConfig,
     InvalidationWatcher,
     LocalDistribution,
     Origin,
-    error_caching_ttl,
 )
 from pressroom.local.embedded import LOCAL_ENV, find_template, local_client, serialised
 from pressroom.local.runtime import LocalRuntime, QueuePump
@@ -174,7 +174,9 @@ def local_cloud(
 
         cache = EdgeCache()
         distribution = LocalDistribution(
-            Origin(local_client("s3"), env["SITE_BUCKET"]), cache, _error_ttl(template)
+            Origin(local_client("s3"), env["SITE_BUCKET"]),
+            cache,
+            edge=EdgeConfig.from_template(template),
         )
         cdn = CdnServer(distribution, host, cdn_port)
         runtime = LocalRuntime.start(
@@ -199,13 +201,6 @@ def local_cloud(
         moto.stop()
         os.environ.clear()
         os.environ.update(saved)
-
-
-def _error_ttl(template: Template) -> float:
-    distributions: dict[str, Any] = template.of_type("AWS::CloudFront::Distribution")
-    for logical in distributions:
-        return error_caching_ttl(template.properties(logical).get("DistributionConfig", {}))
-    return 10.0
 
 
 def run_until_stopped(announce: Callable[[LocalCloud], None], **options: Any) -> None:
