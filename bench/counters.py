@@ -9,6 +9,7 @@ runtime invokes handlers one at a time), else to the event source mappings ("run
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -72,8 +73,11 @@ class Meter:
         # same process): handlers in botocore's BUILTIN_HANDLERS reach only sessions made later.
         session().register("before-parameter-build", self._before_call)
         session().register("after-call", self._after_call)
-        self._call_started = 0.0
-        self._operation = ""
+        # A function's calls may run side by side (its site writes do), each on its own thread;
+        # invocations are measured one at a time, so every call is charged to the right one.
+        self._call = threading.local()
+        self._one_invocation = threading.Lock()
+        self._counting = threading.Lock()  # `counter[key] += 1` is not atomic across threads
 
     @contextmanager
     def measuring(self) -> Iterator[Tally]:
@@ -88,22 +92,26 @@ class Meter:
         """Wrap a Lambda handler: attribute its calls to `function` and time each invocation."""
 
         def invoke(event: Any, context: Any) -> Any:
-            outer, self._function = self._function, function
-            started = time.perf_counter()
-            try:
-                return handler(event, context)
-            finally:
-                self._function = outer
-                if self._active:
-                    self.tally.invocations.append((function, time.perf_counter() - started))
+            with self._one_invocation:
+                outer, self._function = self._function, function
+                started = time.perf_counter()
+                try:
+                    return handler(event, context)
+                finally:
+                    self._function = outer
+                    if self._active:
+                        self.tally.invocations.append((function, time.perf_counter() - started))
 
         return invoke
 
     def _before_call(self, model: Any, params: dict[str, Any], **_: Any) -> None:
-        if not self._active:
-            return
-        self._call_started = time.perf_counter()
-        operation = self._operation = f"{model.service_model.service_name}:{model.name}"
+        if self._active:
+            with self._counting:
+                self._count(model, params)
+
+    def _count(self, model: Any, params: dict[str, Any]) -> None:
+        self._call.started = time.perf_counter()
+        operation = self._call.operation = f"{model.service_model.service_name}:{model.name}"
         self.tally.calls[f"{self._function} {operation}"] += 1
         if model.service_model.service_name == "dynamodb":
             self._count_units(model.name, params)
@@ -115,11 +123,13 @@ class Meter:
             self.tally.paths_invalidated += int(params["InvalidationBatch"]["Paths"]["Quantity"])
 
     def _after_call(self, **_: Any) -> None:
-        if self._active and self._call_started:
-            seconds = time.perf_counter() - self._call_started
-            self.tally.api_seconds[self._function] += seconds
-            self.tally.operation_seconds[self._operation] += seconds
-            self._call_started = 0.0
+        started = getattr(self._call, "started", 0.0)
+        if self._active and started:
+            seconds = time.perf_counter() - started
+            with self._counting:
+                self.tally.api_seconds[self._function] += seconds
+                self.tally.operation_seconds[self._call.operation] += seconds
+            self._call.started = 0.0
 
     def _count_units(self, operation: str, params: dict[str, Any]) -> None:
         if operation in ("PutItem", "UpdateItem", "DeleteItem"):
