@@ -17,6 +17,7 @@ from pathlib import Path
 from bench.aws_model import run_model
 from bench.bulk import bulk_builds, hugo_available
 from bench.coldstart import cold_starts
+from bench.concurrency import concurrent_imports
 from bench.cost import Cost, per_thousand_publishes
 from bench.counters import Meter
 from bench.publish import PublishResult, measure_publishes
@@ -28,9 +29,17 @@ FULL = {
     "bulk": [1_000, 10_000],
     "cold_runs": 5,
     "aws_articles": 10_000,
+    "import_articles": 500,
 }
-QUICK = {"publish": [12, 24], "publishes": 2, "bulk": [12], "cold_runs": 1, "aws_articles": 1_000}
-PARTS = ("publish", "bulk", "cold", "aws-model")
+QUICK = {
+    "publish": [12, 24],
+    "publishes": 2,
+    "bulk": [12],
+    "cold_runs": 1,
+    "aws_articles": 1_000,
+    "import_articles": 60,
+}
+PARTS = ("publish", "bulk", "cold", "aws-model", "concurrency")
 
 
 def _cost(row: PublishResult) -> Cost:
@@ -87,6 +96,10 @@ def run(
         started = time.perf_counter()
         results.aws_model = run_model(plan["aws_articles"], seed)  # type: ignore[arg-type]
         print(f"aws-model: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if "concurrency" in parts:
+        started = time.perf_counter()
+        results.imports = concurrent_imports(plan["import_articles"], seed)  # type: ignore[arg-type]
+        print(f"concurrency: {time.perf_counter() - started:.0f} s", file=sys.stderr)
     table = markdown(results)
     print(table)
     out.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from typing import Any
 from bench import aws_model
 from bench.bulk import BuildTime
 from bench.coldstart import ColdStart
+from bench.concurrency import ImportRun
 from bench.cost import PRICES_AS_OF, Cost
 from bench.publish import PublishResult
 
@@ -22,6 +23,7 @@ class Results:
     cold_starts: list[ColdStart] = field(default_factory=list)
     costs: dict[int, Cost] = field(default_factory=dict)
     aws_model: aws_model.Report | None = None
+    imports: list[ImportRun] = field(default_factory=list)
 
 
 def _top_calls(figures: dict[str, Any]) -> str:
@@ -198,9 +200,32 @@ def markdown(results: Results) -> str:
                 f"{cost.total:.2f} |"
             )
         lines.append("")
+    if results.imports:
+        lines += _imports(results.imports)
     if results.aws_model is not None:
         lines.append(aws_model.markdown(results.aws_model))
     return "\n".join(lines)
+
+
+def _imports(runs: list[ImportRun]) -> list[str]:
+    lines = [
+        f"### Concurrent import on the local runtime ({runs[0].articles:,} articles, shuffled)",
+        "",
+        "The ingest function at 1, 5 and 10 concurrent invocations of 10 uploads each (threads "
+        "sharing this "
+        "machine's cores, so the time is not the measure of scaling: the AWS-scale model below "
+        "is). Target: at most 1.2 transaction attempts per article at 10.",
+        "",
+        "| Workers | Transaction attempts per article | Dead letters | Failed deliveries "
+        "| Drain time (s) |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {run.workers} | {run.attempts_per_article:.3f} | {run.dead_letters} | "
+        f"{run.failed_deliveries} | {run.seconds:.1f} |"
+        for run in runs
+    ]
+    return [*lines, ""]
 
 
 def chart(results: Results, path: Path) -> None:

@@ -58,6 +58,7 @@ def test_given_template_yaml_when_the_model_starts_then_its_defaults_are_the_shi
     assert ingest_queue["RedrivePolicy"]["maxReceiveCount"] == SHIPPED.max_receive_count
     assert stream["ParallelizationFactor"] == SHIPPED.parallelization_factor
     assert stream["MaximumBatchingWindowInSeconds"] == SHIPPED.listing_window
+    assert stream["BatchSize"] == SHIPPED.listing_batch_size
     assert stream["MaximumRetryAttempts"] == SHIPPED.listing_retries
     assert stream["BisectBatchOnFunctionError"] is SHIPPED.bisect_on_error
     assert stream["BatchSize"] in SHIPPED.listing_batch_sizes
@@ -152,7 +153,7 @@ def test_given_listings_slower_than_the_budget_when_a_batch_stops_early_then_the
 
 
 def test_given_a_seed_when_the_model_runs_twice_then_the_numbers_are_identical():
-    p = replace(SHIPPED, listing_batch_sizes=(300, 1000))
+    p = replace(SHIPPED, listing_batch_sizes=(300, 1000), listing_batch_size=1000)
 
     first = markdown(run_model(400, seed=3, p=p, workers=1))
     again = markdown(run_model(400, seed=3, p=p, workers=2))
