@@ -55,6 +55,7 @@ from urllib.parse import unquote, urlsplit
 
 from botocore.exceptions import ClientError
 
+from pressroom.local.background import BackgroundServer
 from pressroom.local.embedded import find_template
 from pressroom.local.template import Template
 from pressroom.paths import page_key
@@ -679,23 +680,10 @@ def _handler_for(distribution: LocalDistribution) -> type[http.server.BaseHTTPRe
     return Handler
 
 
-class CdnServer:
+class CdnServer(BackgroundServer):
     """The HTTP front of a `LocalDistribution`, on its own thread."""
 
     def __init__(self, distribution: LocalDistribution, host: str, port: int) -> None:
-        self._server = http.server.ThreadingHTTPServer((host, port), _handler_for(distribution))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        server = http.server.ThreadingHTTPServer((host, port), _handler_for(distribution))
+        server.daemon_threads = True
+        super().__init__(server, "local-cdn")

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pressroom.local.background import BackgroundServer
 from pressroom.local.cdn import (
     CdnServer,
     EdgeCache,
@@ -75,7 +76,7 @@ class LocalCloud:
         }
 
 
-class MotoServer:
+class MotoServer(BackgroundServer):
     """moto's server on loopback. werkzeug answers each request on a thread of its own (as
     moto's `ThreadedMotoServer` runs it), so the app answers under the backend lock."""
 
@@ -84,24 +85,12 @@ class MotoServer:
         from werkzeug.serving import make_server
 
         app = serialised(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(
-            host, port, app, threaded=True, request_handler=MotoRequestHandler
-        )
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="moto-server", daemon=True
-        )
+        server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+        super().__init__(server, "moto-server")
 
     @property
     def endpoint_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._thread.join()
+        return self.url
 
 
 class EventPumps:
