@@ -3,6 +3,9 @@ one read and one write of the page hashes and one invalidation message."""
 
 from __future__ import annotations
 
+from botocore.exceptions import ClientError
+
+from pressroom.adapters.aws import session
 from tests.support import Site, ingest_calls
 
 
@@ -26,3 +29,32 @@ def test_given_ten_uploads_in_one_batch_then_their_pages_share_the_batch_writes(
         page = site.page(f"/articles/story-{n}/")
         assert page is not None and f"Text {n}." in page
     assert "Story 9" in (site.page("/tags/common/") or "")
+
+
+def test_given_a_lost_transaction_race_then_the_retry_does_not_read_the_file_again(site: Site):
+    # GIVEN an upload whose first commit loses a race to another transaction (as when two
+    # deliveries of its notification run at once)
+    calls = ingest_calls(site)
+    lost = [False]
+
+    def lose_once(**_: object) -> None:
+        if not lost[0]:
+            lost[0] = True
+            reasons = [{"Code": "TransactionConflict", "Message": "in flight elsewhere"}]
+            error = {"Error": {"Code": "TransactionCanceledException", "Message": "cancelled"}}
+            response = {**error, "CancellationReasons": reasons}
+            raise ClientError(response, "TransactWriteItems")  # type: ignore[arg-type]
+
+    events = session().get_component("event_emitter")
+    events.register("before-parameter-build.dynamodb.TransactWriteItems", lose_once)
+    try:
+        # WHEN it is delivered
+        site.upload("kettle.md", "---\ntitle: Kettle\ntags: [tea]\n---\nBoiled.\n")
+    finally:
+        events.unregister("before-parameter-build.dynamodb.TransactWriteItems", lose_once)
+
+    # THEN it is published by a second commit (the lost one never reached the table), from the
+    # object it read the first time
+    assert lost[0] and site.page("/articles/kettle/") is not None
+    assert calls["TransactWriteItems"] == 1
+    assert calls["GetObject"] == 1
