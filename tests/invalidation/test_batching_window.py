@@ -98,11 +98,11 @@ def test_given_uploads_when_drained_then_ingest_and_listings_finish_before_one_i
 
 
 def test_given_a_burst_of_uploads_when_drained_then_the_listings_render_once(site: Site):
-    """The listing stream's window (BatchSize 1000, 5 s) folds the heads a burst changes (three
+    """The listing stream's window (BatchSize 3000, 5 s) folds the entries a burst changes (three
     ingest batches here) into one batch: the home and tag pages are rendered once, not once
     per ingest batch."""
     [pump] = [p for p in site.runtime.pumps if not isinstance(p, QueuePump)]
-    assert (pump.source.batch_size, pump.source.window_seconds) == (1000, 5)
+    assert (pump.source.batch_size, pump.source.window_seconds) == (3000, 5)
     handle = pump._handler
     batches: list[int] = []
     pump._handler = lambda event, context: (
