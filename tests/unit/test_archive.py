@@ -13,6 +13,8 @@ from pressroom.publishing.archive import (
     FEED_SIZE,
     PERIOD_PAGES,
     Layout,
+    Rerender,
+    Spec,
     period_label,
     period_path,
     rerender,
@@ -23,8 +25,8 @@ BASE = "/tags/x/"
 Entries = list[tuple[str, int]]  # (day, id), oldest first
 
 
-def layout_of(entries: Entries) -> Layout:
-    return Layout(dict(Counter(day for day, _ in entries)), SIZE, BASE)
+def layout_of(entries: Entries, size: int = SIZE) -> Layout:
+    return Layout(dict(Counter(day for day, _ in entries)), size, BASE)
 
 
 def shown(layout: Layout, entries: Entries, path: str) -> tuple:
@@ -129,6 +131,83 @@ def test_given_a_change_when_planned_then_every_object_that_shows_something_else
     assert set(plan.delete) == set(old.specs) - set(new.specs)
 
 
+def exhaustive_rerender(old: Layout, new: Layout, changed_days: set[str]) -> Rerender:
+    """`rerender` by its definition, over every object of both layouts: render what is published
+    and shows another spec, or whose entries moved (a page of a period, from the first entry of
+    a changed day on; the root and the feeds, when a changed day reaches their newest entries);
+    delete what is no longer published."""
+    moved_from: dict[str, int] = {}
+    for day in changed_days:
+        for period, _ in new.leaves:
+            if day.startswith(period):
+                before = sum(n for d, n in new.days.items() if d.startswith(period) and d < day)
+                moved_from[period] = min(before, moved_from.get(period, before))
+    published = sum(spec.count for spec in new.specs.values() if spec.kind == "page")
+    root_count = sum(new.days.values()) - published  # the root shows what no page does
+
+    def reaches_newest(count: int) -> bool:
+        held = 0
+        for day in sorted(new.days, reverse=True):
+            held += new.days[day]
+            if held >= count:
+                return any(changed >= day for changed in changed_days)
+        return bool(changed_days)  # fewer articles than `count`: any change shows
+
+    def moved(spec: Spec) -> bool:
+        if spec.kind in ("root", "feeds"):
+            return reaches_newest(root_count if spec.kind == "root" else FEED_SIZE)
+        page = spec.page
+        return page is not None and moved_from.get(page.period, page.stop) < page.stop
+
+    render = {
+        path: spec for path, spec in new.specs.items() if old.specs.get(path) != spec or moved(spec)
+    }
+    return Rerender(render, sorted(set(old.specs) - set(new.specs)))
+
+
+burst_days = st.dates(min_value=date(2023, 1, 1), max_value=date(2023, 3, 31)).map(date.isoformat)
+
+
+@st.composite
+def listing_changes(draw: st.DrawFn) -> tuple[Entries, Entries, set[str]]:
+    """A listing, the same listing after a change, and the days the change touched."""
+    entries = draw(st.one_of(entry_lists, bursts))
+    ordered = sorted(entries)
+    known = sorted({day for day, _ in entries})
+    # New articles on any day, on days that already have some, or in the bursts' months, with
+    # now and then a pile on one day: periods start or stop being cut into parts.
+    some_day = st.one_of(days, st.sampled_from(known), burst_days) if known else days
+    added = draw(st.lists(st.tuples(some_day, st.integers(0, 10**6)), max_size=20))
+    pile_day, pile = draw(st.tuples(some_day, st.sampled_from([0, 0, 5, 30, 60])))
+    added += [(pile_day, 10**7 + n) for n in range(pile)]
+    # Removed: a run of neighbouring articles (a period can empty) and a few scattered ones.
+    first = draw(st.integers(0, len(ordered)))
+    run = range(first, first + draw(st.sampled_from([0, 0, 1, 3, 30, 400])))
+    scattered = draw(st.sets(st.integers(0, max(len(ordered) - 1, 0)), max_size=3))
+    kept = {e for n, e in enumerate(ordered) if n not in run and n not in scattered}
+    after = sorted(kept | set(added))
+    # Edited: days whose articles changed without changing in number.
+    edited = draw(st.sets(some_day, max_size=2))
+    return entries, after, {day for day, _ in set(entries) ^ set(after)} | edited
+
+
+@settings(max_examples=400, deadline=None)
+@given(change=listing_changes(), size=st.sampled_from([1, 3, SIZE]))
+def test_given_any_change_when_planned_from_nearby_objects_then_the_plan_is_the_exhaustive_one(
+    change: tuple[Entries, Entries, set[str]], size: int
+) -> None:
+    # GIVEN a listing and a change (articles added or removed, back-dated or not, on several
+    # days; periods start or stop being cut)
+    entries, after, changed_days = change
+    old, new = layout_of(entries, size), layout_of(after, size)
+    # WHEN the re-render is planned from the objects near the change
+    plan = rerender(old, new, changed_days)
+    # THEN it asks for what comparing every object of both layouts asks for
+    expected = exhaustive_rerender(old, new, changed_days)
+    assert plan.render == expected.render
+    assert plan.delete == expected.delete
+
+
 def history(start: date, days_count: int, per_day: int) -> Entries:
     return [
         ((start + timedelta(days=d)).isoformat(), n)
@@ -166,6 +245,22 @@ def test_given_a_new_article_today_when_planned_then_only_the_root_and_feeds_cha
     assert {BASE, BASE + "#feeds"} <= set(plan.render)
     assert len(plan.render) <= 5
     assert plan.delete == []
+
+
+def test_given_a_large_listing_when_a_change_is_planned_then_not_every_page_is_spelled_out() -> (
+    None
+):
+    # GIVEN 1,700 days of 6 articles a day (a page a day: every month is cut into days)
+    entries = history(date(2020, 1, 1), 1700, 6)
+    old, new = layout_of(entries), layout_of([*entries, ("2022-04-30", 10**7)])
+    # WHEN an article is back-dated into the middle
+    plan = rerender(old, new, {"2022-04-30"})
+    # THEN its day's page and the root are rendered, and neither layout built its list of
+    # pages or its map of every object
+    assert set(plan.render) == {BASE, period_path(BASE, "2022-04-30")}
+    for layout in (old, new):
+        assert "pages" not in vars(layout)
+        assert "specs" not in vars(layout)
 
 
 def test_given_a_busy_year_then_it_is_cut_into_months_and_its_address_lists_them() -> None:

@@ -29,13 +29,17 @@ no page repeats another.
 from __future__ import annotations
 
 import calendar
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from itertools import accumulate
 
 PERIOD_PAGES = 5  # pages a year or month may hold before it is cut into finer periods
 FEED_SIZE = 20  # items per feed: the newest entries of the listing
+# Sorts after every digit and "-": the days (and periods) of `period` sort in
+# [`period`, `period + _PAST`), so a bisection finds them in a sorted list.
+_PAST = "~"
 
 
 def day_of(sort_key: str) -> str:
@@ -43,6 +47,7 @@ def day_of(sort_key: str) -> str:
     return sort_key[:10]
 
 
+@cache  # every index spec spells out its parts' labels; a month's name costs a strftime
 def period_label(period: str) -> str:
     """`2019` → "2019", `2019-03` → "March 2019", `2019-03-05` → "5 March 2019"."""
     parts = period.split("-")
@@ -82,42 +87,102 @@ class Spec:
     links: tuple[tuple[str, str], ...] = ()  # (label, path): an index's parts, the root's years
 
 
+_FEEDS = Spec("feeds")
+
+
+def _feeds_path(base: str) -> str:
+    """The key of a listing's feeds among its objects (they stand for the feed files)."""
+    return f"{base}#feeds"
+
+
 @dataclass(frozen=True)
 class Layout:
-    """The pages of one listing with these per-day article counts."""
+    """The pages of one listing with these per-day article counts.
+
+    `specs` spells out every object; `rerender` asks for a few by (period, number) through
+    `_spec_at`, which finds a page by its position in `pages` without building that list
+    (`_leaf_first_page`, `_page_at`), so that a change costs O(days) of cheap bookkeeping and
+    a spec per object it may affect, not a spec per page of the listing."""
 
     days: Mapping[str, int]  # "YYYY-MM-DD" → articles that day (only days with articles)
     page_size: int
     base: str  # the listing's root path: "/" or "/tags/x/"
 
-    @property
+    @cached_property
     def count(self) -> int:
         return sum(self.days.values())
 
     @cached_property
-    def _months(self) -> Counter[str]:
-        return _totals(self.days, 7)
+    def _sorted_days(self) -> list[str]:
+        return sorted(self.days)
+
+    def _periods(self, width: int, lo: int, hi: int) -> Iterator[tuple[str, int, int]]:
+        """The periods (the first `width` characters of a day: 4 a year, 7 a month) of the
+        sorted days `[lo, hi)`, oldest first, each with the span `[lo, hi)` of its own days."""
+        days = self._sorted_days
+        while lo < hi:
+            period = days[lo][:width]
+            end = bisect_left(days, period + _PAST, lo, hi)
+            yield period, lo, end
+            lo = end
+
+    def _total(self, lo: int, hi: int) -> int:
+        """Articles on the sorted days `[lo, hi)`."""
+        return sum(map(self.days.__getitem__, self._sorted_days[lo:hi]))
 
     @cached_property
-    def _years(self) -> Counter[str]:
-        return _totals(self.days, 4)
+    def _years(self) -> list[str]:
+        """The years with articles, oldest first."""
+        return [year for year, _, _ in self._periods(4, 0, len(self._sorted_days))]
 
     @cached_property
+    def _tree(self) -> tuple[list[tuple[str, int]], dict[str, list[str]]]:
+        """The leaves (see `leaves`), and the periods cut into parts with their parts, oldest
+        first. Jumps from period to period by bisection: no work per day but in cut months."""
+        cap = PERIOD_PAGES * self.page_size
+        days = self._sorted_days
+        leaves: list[tuple[str, int]] = []
+        parts: dict[str, list[str]] = {}
+        for year, year_lo, year_hi in self._periods(4, 0, len(days)):
+            in_year = self._total(year_lo, year_hi)
+            if in_year <= cap:
+                leaves.append((year, in_year))
+                continue
+            parts[year] = []
+            for month, lo, hi in self._periods(7, year_lo, year_hi):
+                parts[year].append(month)
+                in_month = self._total(lo, hi)
+                if in_month <= cap:
+                    leaves.append((month, in_month))
+                    continue
+                parts[month] = days[lo:hi]
+                leaves += ((day, self.days[day]) for day in parts[month])
+        return leaves, parts
+
+    @property
     def leaves(self) -> list[tuple[str, int]]:
         """The periods that hold pages, oldest first, with their article counts."""
-        cap = PERIOD_PAGES * self.page_size
-        by_month: dict[str, list[tuple[str, int]]] = {}
-        for day in sorted(self.days):
-            by_month.setdefault(day[:7], []).append((day, self.days[day]))
-        found: list[tuple[str, int]] = []
-        for year, in_year in sorted(self._years.items()):
-            if in_year <= cap:
-                found.append((year, in_year))
-                continue
-            for month in sorted(month for month in by_month if month.startswith(year)):
-                in_month = self._months[month]
-                found += [(month, in_month)] if in_month <= cap else by_month[month]
-        return found
+        return self._tree[0]
+
+    @property
+    def _parts(self) -> dict[str, list[str]]:
+        """The periods that were cut (each has an index page), with their parts oldest first."""
+        return self._tree[1]
+
+    @cached_property
+    def _leaf_periods(self) -> list[str]:
+        """The leaves' periods, oldest first: also in string order (leaves do not nest)."""
+        return [period for period, _ in self.leaves]
+
+    @cached_property
+    def _leaf_index(self) -> dict[str, int]:
+        return {period: index for index, period in enumerate(self._leaf_periods)}
+
+    @cached_property
+    def _leaf_first_page(self) -> list[int]:
+        """Per leaf, the position in `pages` of its first page; then the number of pages."""
+        size = self.page_size
+        return list(accumulate((-(-count // size) for _, count in self.leaves), initial=0))
 
     @cached_property
     def pages(self) -> list[ArchivePage]:
@@ -129,21 +194,55 @@ class Layout:
             for n in range(-(-count // size))
         ]
 
+    @property
+    def _page_count(self) -> int:
+        return self._leaf_first_page[-1]
+
+    def _page_at(self, position: int) -> ArchivePage:
+        """`pages[position]`, without building `pages`."""
+        leaf = bisect_right(self._leaf_first_page, position) - 1
+        period, count = self.leaves[leaf]
+        n = position - self._leaf_first_page[leaf]
+        size = self.page_size
+        return ArchivePage(period, n + 1, n * size, min(count, (n + 1) * size))
+
+    def _position(self, period: str, number: int) -> int | None:
+        """The position in `pages` of page `number` of `period`, if there is such a page."""
+        leaf = self._leaf_index.get(period)
+        if leaf is None:
+            return None
+        position = self._leaf_first_page[leaf] + number - 1
+        return position if number >= 1 and position < self._leaf_first_page[leaf + 1] else None
+
+    def _pages_within(self, period: str) -> range:
+        """The positions in `pages` of the pages of `period` or of its parts."""
+        periods = self._leaf_periods
+        first = bisect_left(periods, period)
+        stop = bisect_left(periods, period + _PAST, first)
+        return range(self._leaf_first_page[first], self._leaf_first_page[stop])
+
     @cached_property
     def root_pages(self) -> int:
         """How many of the newest archive pages the root page covers."""
         covered = held = 0
-        for page in reversed(self.pages):
+        for position in reversed(range(self._page_count)):
             if held >= self.page_size:
                 break
             covered += 1
+            page = self._page_at(position)
             held += page.stop - page.start
         return covered
 
     @property
+    def _first_covered(self) -> int:
+        """The position in `pages` of the oldest page the root covers: the pages before it are
+        published, the rest are not (the root shows them)."""
+        return self._page_count - self.root_pages
+
+    @property
     def root_count(self) -> int:
         """How many of the newest articles the root page shows."""
-        covered = self.pages[len(self.pages) - self.root_pages :]
+        covered = map(self._page_at, range(self._first_covered, self._page_count))
         return sum(page.stop - page.start for page in covered)
 
     def path(self, page: ArchivePage) -> str:
@@ -152,15 +251,10 @@ class Layout:
     @cached_property
     def specs(self) -> dict[str, Spec]:
         """Every object this listing publishes, by public path."""
-        covered = len(self.pages) - self.root_pages
-        walk = [self.path(page) for page in reversed(self.pages[:covered])]  # newest first
-        found: dict[str, Spec] = {
-            self.base: Spec(
-                "root", older=walk[0] if walk else None, count=self.count, links=self._years_links
-            ),
-            f"{self.base}#feeds": Spec("feeds"),
-        }
-        for position, page in enumerate(reversed(self.pages[:covered])):
+        published = self.pages[: self._first_covered]
+        walk = [self.path(page) for page in reversed(published)]  # newest first
+        found: dict[str, Spec] = {self.base: self._root_spec(), _feeds_path(self.base): _FEEDS}
+        for position, page in enumerate(reversed(published)):
             found[self.path(page)] = Spec(
                 "page",
                 page=page,
@@ -168,63 +262,76 @@ class Layout:
                 older=walk[position + 1] if position + 1 < len(walk) else None,
                 count=page.stop - page.start,
             )
-        for period, parts in self._indexes.items():
-            found[period_path(self.base, period)] = Spec("index", period=period, links=parts)
+        for period in self._parts:
+            found[period_path(self.base, period)] = self._index_spec(period)
         return found
 
-    @cached_property
-    def _indexes(self) -> dict[str, tuple[tuple[str, str], ...]]:
-        """The periods that were cut into parts, with their parts (label, path), newest first."""
-        leaf_periods = {period for period, _ in self.leaves}
-        parts: dict[str, set[str]] = {}
-        for period in leaf_periods:
-            while len(period) > 4:
-                parent = period[: len(period) - 3]
-                parts.setdefault(parent, set()).add(period)
-                period = parent
-        return {
-            parent: tuple(
-                (period_label(child), self._link(child)) for child in sorted(children, reverse=True)
-            )
-            for parent, children in parts.items()
-        }
+    def _root_spec(self) -> Spec:
+        first = self._first_covered
+        older = self.path(self._page_at(first - 1)) if first else None
+        return Spec("root", older=older, count=self.count, links=self._years_links)
+
+    def _index_spec(self, period: str) -> Spec:
+        """The index of a cut period: its parts (label, path), newest first."""
+        parts = reversed(self._parts[period])
+        return Spec(
+            "index",
+            period=period,
+            links=tuple((period_label(part), self._link(part)) for part in parts),
+        )
+
+    def _spec_at(self, period: str, number: int) -> Spec | None:
+        """The spec of the object at `period_path(base, period, number)`, as in `specs` (None
+        when nothing is published there): page `number` of `period`, or when `number` is 1, the
+        index of `period` if it was cut."""
+        position = self._position(period, number)
+        if position is not None:
+            return self._page_spec(position) if position < self._first_covered else None
+        if number == 1 and period in self._parts:
+            return self._index_spec(period)
+        return None
+
+    def _page_spec(self, position: int) -> Spec:
+        """The spec of the published page at `position` in `pages` (`specs` builds the same for
+        every page in one sweep)."""
+        page, newer = self._page_at(position), position + 1
+        return Spec(
+            "page",
+            page=page,
+            newer=self.path(self._page_at(newer)) if newer < self._first_covered else self.base,
+            older=self.path(self._page_at(position - 1)) if position else None,
+            count=page.stop - page.start,
+        )
 
     def _link(self, period: str) -> str:
         """Where a link to a period leads: its address, or the root page when the root shows
         its first page."""
-        covered = self.pages[len(self.pages) - self.root_pages :]
-        shown = any(page.period == period and page.number == 1 for page in covered)
+        position = self._position(period, 1)
+        shown = position is not None and position >= self._first_covered
         return self.base if shown else period_path(self.base, period)
 
     @cached_property
     def _years_links(self) -> tuple[tuple[str, str], ...]:
         """The years with a page of their own (the root shows the rest), newest first."""
-        years = ((year, self._link(year)) for year in sorted(self._years, reverse=True))
+        years = ((year, self._link(year)) for year in reversed(self._years))
         return tuple((year, path) for year, path in years if path != self.base)
 
     def position(self, day: str) -> tuple[str, int] | None:
         """The period holding `day` and how many of its entries come before that day."""
-        for period, _ in self.leaves:
-            if day.startswith(period):
-                before = (n for d, n in self.days.items() if d.startswith(period) and d < day)
-                return period, sum(before)
+        for period in (day[:4], day[:7], day):
+            if period in self._leaf_index:
+                first = bisect_left(self._sorted_days, period)
+                return period, self._total(first, bisect_left(self._sorted_days, day, first))
         return None
 
     def newest_floor(self, count: int) -> str:
         """The oldest day among the newest `count` entries ("" when the listing has fewer)."""
         held = 0
-        for day in sorted(self.days, reverse=True):
+        for day in reversed(self._sorted_days):
             held += self.days[day]
             if held >= count:
                 return day
         return ""
-
-
-def _totals(days: Mapping[str, int], width: int) -> Counter[str]:
-    totals: Counter[str] = Counter()
-    for day, count in days.items():
-        totals[day[:width]] += count
-    return totals
 
 
 @dataclass(frozen=True)
@@ -237,9 +344,13 @@ class Rerender:
 
 def rerender(old: Layout, new: Layout, changed_days: Iterable[str]) -> Rerender:
     """The objects whose bytes may differ after the articles of `changed_days` changed (and the
-    counts went from `old.days` to `new.days`): a spec that changed, or entries that moved. The
-    site writer skips whatever renders to the same bytes, so erring on the side of rendering
-    costs a render, never a write."""
+    counts went from `old.days` to `new.days`; other days' counts are the same in both): a spec
+    that changed, or entries that moved. The site writer skips whatever renders to the same
+    bytes, so erring on the side of rendering costs a render, never a write.
+
+    Only the root, the feeds and the objects `_candidates` names are compared, so a change costs
+    a spec per object near it, not per page of the listing; the answer is the same as comparing
+    `old.specs` with `new.specs` (`tests/unit/test_archive.py` checks it against that)."""
     changed = sorted(set(changed_days))
     # Per period, the first position (among its entries, oldest first) that a change touched:
     # pages of that period from there on show other entries.
@@ -249,11 +360,60 @@ def rerender(old: Layout, new: Layout, changed_days: Iterable[str]) -> Rerender:
         if where is not None:
             period, first = where
             moved_from[period] = min(first, moved_from.get(period, first))
-    render: dict[str, Spec] = {}
-    for path, spec in new.specs.items():
-        if old.specs.get(path) != spec or _entries_moved(spec, new, changed, moved_from):
-            render[path] = spec
-    return Rerender(render, sorted(set(old.specs) - set(new.specs)))
+    # path → (old spec, new spec); None where that layout publishes nothing there
+    compared: dict[str, tuple[Spec | None, Spec | None]] = {
+        new.base: (old._root_spec(), new._root_spec()),
+        _feeds_path(new.base): (_FEEDS, _FEEDS),
+    }
+    for period, number in _candidates(old, new, changed):
+        key = period_path(new.base, period, number)
+        compared[key] = (old._spec_at(period, number), new._spec_at(period, number))
+    render = {
+        path: after
+        for path, (before, after) in compared.items()
+        if after is not None
+        and (before != after or _entries_moved(after, new, changed, moved_from))
+    }
+    delete = sorted(
+        path for path, (before, after) in compared.items() if before is not None and after is None
+    )
+    return Rerender(render, delete)
+
+
+def _candidates(old: Layout, new: Layout, changed: list[str]) -> set[tuple[str, int]]:
+    """(period, number) of every page, and index (number 1), whose spec may differ between the
+    layouts or whose entries may have moved; a few more do no harm (each is compared).
+
+    * Pages move only within the changes' `_region`s: elsewhere both layouts hold the same pages
+      in the same order. A page outside them keeps its spec unless a neighbour in `pages` (its
+      newer or older link) is in a region, or it is covered by the root or is the last page
+      before the covered ones (its newer link leads to the root), in either layout.
+    * An index lists its parts, and links to the root instead of a part whose first page the
+      root covers: it changes only when a part's pages are among the pages above (in a region,
+      or entering or leaving the root), so it is a parent of one of them."""
+    regions = {_region(old, new, day) for day in changed}
+    pages: set[tuple[str, int]] = set()
+    for layout in (old, new):
+        positions = set(range(layout._first_covered - 1, layout._page_count))
+        for region in regions:
+            within = layout._pages_within(region)
+            positions.update(range(within.start - 1, within.stop + 1))
+        found = map(layout._page_at, (p for p in positions if 0 <= p < layout._page_count))
+        pages.update((page.period, page.number) for page in found)
+    indexes = {
+        (period[:width], 1) for period, _ in pages for width in (4, 7) if width < len(period)
+    }
+    return pages | indexes
+
+
+def _region(old: Layout, new: Layout, day: str) -> str:
+    """The period around `day` outside which a change of its articles moves no page: its year,
+    or if both layouts cut the year, its month, or if both cut the month too, the day. (How a
+    period is cut depends on its own articles only; a cut period's parts follow each other.)"""
+    for period in (day[:4], day[:7]):
+        if period not in old._parts or period not in new._parts:
+            return period
+    return day
 
 
 def _entries_moved(spec: Spec, new: Layout, changed: list[str], moved_from: dict[str, int]) -> bool:

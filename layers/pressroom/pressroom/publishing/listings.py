@@ -184,7 +184,9 @@ def _listing_outputs(
         return [], sorted(key for path in before.specs for key in _keys(path, listing))
     plan = rerender(before, after, change.days)
     wanted = dict(plan.render)
-    for path, spec in after.specs.items():
+    # A rebuild's request names whole months (or the root and indexes): only then is every
+    # object of the listing looked at.
+    for path, spec in after.specs.items() if change.months or change.whole else ():
         period = spec.page.period if spec.page else ""
         asked = change.whole and spec.kind != "page"
         asked |= any(period.startswith(m) or m.startswith(period) for m in change.months if period)
