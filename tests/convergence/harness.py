@@ -151,7 +151,7 @@ def site_state(b: Backend) -> SiteState:
             continue  # a tombstone: it keeps late events of the key from resurrecting it
         if kind == "REL" or kind in _BOOKKEEPING:
             continue  # REL: who may list whom as related, a superset pruned lazily, like that block
-        if kind == "DIR" and int(item.get("count", 0)) == 0:
+        if kind == "DIR" and not item.get("days"):
             continue  # an emptied listing keeps its head, with no days
         kept = {k: v for k, v in item.items() if k not in _VOLATILE.get(kind, set())}
         index[(item["pk"], item["sk"])] = kept

@@ -163,7 +163,7 @@ class ContentStore:
         """Record what a listing was rendered from, unless another render of it was recorded
         since `read_version` was read (then False: render again from a fresh read)."""
         item: dict[str, Any] = {**head_key(head.listing), "display": head.display}
-        item |= {"days": head.days, "count": head.count, "owed": sorted(head.owed)}
+        item |= {"days": head.days, "owed": sorted(head.owed)}
         return self._put_if_version(item, read_version)
 
     def settle_head(self, head: Head) -> None:
@@ -224,21 +224,12 @@ class ContentStore:
 
     def count_day(self, listing: ListingId, day: str) -> int:
         """How many entries the listing has on one UTC day (`YYYY-MM-DD`)."""
-        kwargs: dict[str, Any] = {
-            "TableName": self.table,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :day)",
-            "ExpressionAttributeValues": _dump({":pk": f"{ENTRY_PREFIX}{listing}", ":day": day}),
-            "Select": "COUNT",
-            "ConsistentRead": True,
-        }
-        count = 0
-        while True:
-            with domain_errors():
-                response = self._client.query(**kwargs)
-            count += int(response["Count"])
-            if "LastEvaluatedKey" not in response:
-                return count
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        pages = self._pages(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :day)",
+            ExpressionAttributeValues={":pk": f"{ENTRY_PREFIX}{listing}", ":day": day},
+            Select="COUNT",
+        )
+        return sum(int(page["Count"]) for page in pages)
 
     # -- the one write path --------------------------------------------------------------------
 
@@ -368,21 +359,24 @@ class ContentStore:
         return None if raw is None else _load(raw)
 
     def _query(self, limit: int | None = None, **kwargs: Any) -> list[dict[str, Any]]:
+        return [_load(raw) for page in self._pages(limit, **kwargs) for raw in page["Items"]]
+
+    def _pages(self, limit: int | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """A query's responses, page after page, until it ends or `limit` items came back."""
         kwargs["ExpressionAttributeValues"] = _dump(kwargs["ExpressionAttributeValues"])
         kwargs.setdefault("ConsistentRead", True)
-        items: list[dict[str, Any]] = []
-        start_key = None
+        seen = 0
         while True:
-            if start_key:
-                kwargs["ExclusiveStartKey"] = start_key
             if limit is not None:
-                kwargs["Limit"] = limit - len(items)
+                kwargs["Limit"] = limit - seen
             with domain_errors():
                 response = self._client.query(TableName=self.table, **kwargs)
-            items += [_load(raw) for raw in response["Items"]]
+            yield response
+            seen += int(response["Count"])
             start_key = response.get("LastEvaluatedKey")
-            if not start_key or (limit is not None and len(items) >= limit):
-                return items
+            if not start_key or (limit is not None and seen >= limit):
+                return
+            kwargs["ExclusiveStartKey"] = start_key
 
 
 def _source_from_item(key: str, item: dict[str, Any]) -> SourceState:
