@@ -100,8 +100,8 @@ def serve(folder: Path, host: str, port: int) -> None:
     "--max-window",
     type=int,
     default=None,
-    help="Cap the event sources' batching windows, in seconds [default: as in template.yaml; "
-    "the invalidation queue's 30 s window delays updates on the local site as on AWS].",
+    help="Cap the event sources' batching windows, in seconds [default: as in template.yaml, "
+    "so pages reach the local site as late as on AWS].",
 )
 @click.option("--log-level", default="INFO", show_default=True, help="The functions' log level.")
 def up(

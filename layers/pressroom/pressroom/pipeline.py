@@ -54,9 +54,11 @@ class Pipeline:
 
     @cached_property
     def site(self) -> SiteWriter:
+        from pressroom.publishing.cache_policy import CachePolicy
         from pressroom.publishing.site_writer import SiteWriter
 
-        return SiteWriter(self.site_bucket, self.store)
+        policy = CachePolicy(self.settings.home_cache_seconds, self.settings.listing_cache_seconds)
+        return SiteWriter(self.site_bucket, self.store, policy)
 
     @cached_property
     def renderer(self) -> Renderer:

@@ -23,6 +23,10 @@ class Settings:
     max_source_bytes: int = 2 * 1024 * 1024
     page_size: int = 10
     templates_dir: str = ""  # operator overrides, searched before the default theme
+    # How long the CDN keeps the home page / every other listing before asking S3 again
+    # (`publishing.cache_policy`): what bounds their staleness, since they are never invalidated.
+    home_cache_seconds: int = 5
+    listing_cache_seconds: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -42,4 +46,6 @@ class Settings:
             max_source_bytes=int(env.get("MAX_SOURCE_BYTES", cls.max_source_bytes)),
             page_size=int(env.get("PAGE_SIZE", cls.page_size)),
             templates_dir=env.get("TEMPLATES_DIR", ""),
+            home_cache_seconds=int(env.get("HOME_CACHE_SECONDS", cls.home_cache_seconds)),
+            listing_cache_seconds=int(env.get("LISTING_CACHE_SECONDS", cls.listing_cache_seconds)),
         )

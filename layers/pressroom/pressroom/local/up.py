@@ -142,7 +142,7 @@ def local_cloud(
 
     `retry_after` is how long a failed queue message stays invisible; None keeps each queue's
     VisibilityTimeout from the template, as on AWS. `max_window` caps the event sources'
-    batching windows (the invalidation queue's is 30 s); None keeps the template's."""
+    batching windows; None keeps the template's."""
     from pressroom.local import moto_gaps
 
     moto_gaps.apply()

@@ -90,6 +90,9 @@ class SyncRequest:
     sequencer: str = ""  # S3's, padded (see `pad_sequencer`); "" when unknown
     force: bool = False  # re-render even if the table says the site is up to date
     correlation_id: str = ""
+    # False when only another article's change is shown (its related list): the page's TTL
+    # refreshes it on the CDN, no invalidation is paid for (`publishing.cache_policy`).
+    invalidate: bool = True
 
 
 def ingest_notifications(
@@ -196,6 +199,7 @@ def sync_sources(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResul
             max(seen.sequencer, request.sequencer),
             seen.force or request.force,
             seen.correlation_id or request.correlation_id,
+            seen.invalidate or request.invalidate,
         )
     results: dict[str, SyncResult | Exception] = {}
     reads: dict[str, _Read] = {}  # kept across attempts: a lost race does not read S3 again
@@ -477,7 +481,8 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
             related = related_cards(desired, newest)
             links += [(card.slug, desired.slug, desired.source_key) for card in related]
             html = p.renderer.article_page(desired, related)
-            outputs.append(Output(page_key(article_path(desired.slug)), html.encode("utf-8")))
+            key = page_key(article_path(desired.slug))
+            outputs.append(Output(key, html.encode("utf-8"), done.request.invalidate))
             owner.setdefault(outputs[-1].key, index)
         if state.retired_slug and p.store.slug_owner(state.retired_slug) is None:
             deletions.append(page_key(article_path(state.retired_slug)))
@@ -523,7 +528,7 @@ def _refresh_referrers(slugs: set[str], own_key: str, p: Pipeline) -> None:
     for slug in sorted(slugs):
         links = p.store.referrers(slug)
         keys = sorted({source for source in links.values() if source != own_key})
-        p.rebuilds.send_all(rebuild_messages(keys, []))
+        p.rebuilds.send_all(rebuild_messages(keys, [], invalidate=False))
         p.store.forget_referrers(slug, links)
 
 

@@ -1,5 +1,14 @@
-"""Invalidation: turn the changed paths of a batch into one CloudFront invalidation that fits the
-distribution's limits. The planner is pure; `invalidate` is the thin effectful part.
+"""Invalidation: turn the changed paths of a batch into the cheapest CloudFront invalidation that
+covers them and fits the distribution's limits. The planner is pure; `invalidate` is the thin
+effectful part. What is asked for is already only what needs it (pages that were served and
+changed or went, `publishing.cache_policy`); the planner decides how to say it.
+
+Price: every path, exact or wildcard, is billed USD 0.005. A wildcard costs one path but also
+evicts the unchanged pages under it, which each regional cache then fetches again from S3
+(USD 0.0000004 a GET) when next read. Evicting `/articles/*` of a 10,000-article site from
+~13 regional caches costs about 130,000 GETs, USD 0.05: ten paths. So a directory with at least
+`WILDCARD_THRESHOLD` (10) changed paths in one batch is invalidated as `directory*`, and a plan
+that would still have that many items is sent as `/*`.
 
 Limits (CloudFront): at most 3,000 individual paths and, independently, 15 wildcard paths may be
 in flight per distribution; past that `CreateInvalidation` fails with
@@ -11,8 +20,8 @@ In-flight invalidations are not counted before creating one: `ListInvalidations`
 counts (a `GetInvalidation` per in-progress invalidation would be needed), the count would be
 stale at once (two consumers, operators invalidating by hand), and CloudFront enforces the limit
 atomically anyway. So the planner stays inside its share and the error is the signal: on
-`TooManyInvalidationsInProgress` an exact plan is retried at once as its coarse form (wildcards
-draw on their own, separate budget); if that is refused too, or CloudFront throttles, every
+`TooManyInvalidationsInProgress` the plan is retried at once in its other shape (wildcards and
+exact paths draw on separate budgets); if that is refused too, or CloudFront throttles, every
 message of the batch goes back to the queue and comes again after the visibility timeout. After
 `maxReceiveCount` deliveries SQS moves them to the dead-letter queue, where they wait, visible, for
 an operator to redrive them; nothing consumes that queue automatically, so there is no loop.
@@ -39,9 +48,7 @@ logger = logging.getLogger(__name__)
 MAX_PATHS_IN_FLIGHT = 3000
 MAX_WILDCARDS_IN_FLIGHT = 15
 CONSUMERS = 2  # template.yaml: InvalidationFunction's ScalingConfig.MaximumConcurrency
-# One wildcard slot is as scarce as MAX_PATHS / MAX_WILDCARDS = 200 path slots, so a directory is
-# invalidated with a wildcard once at least that many of its paths changed in one batch.
-WILDCARD_THRESHOLD = MAX_PATHS_IN_FLIGHT // MAX_WILDCARDS_IN_FLIGHT
+WILDCARD_THRESHOLD = 10  # changed paths that cost as much as evicting their directory (above)
 EVERYTHING = "/*"
 
 
@@ -174,16 +181,26 @@ def plan_invalidation(
     wanted = coalesce(paths)
     if not wanted:
         return None
-    planned = fit(collapse(wanted, limits.wildcard_threshold), limits)
-    return _plan(planned, request_ids, len(wanted))
+    planned = collapse(wanted, limits.wildcard_threshold)
+    if len(planned) >= limits.wildcard_threshold:
+        planned = {EVERYTHING}
+    return _plan(fit(planned, limits), request_ids, len(wanted))
 
 
-def coarse_plan(
-    plan: InvalidationPlan, request_ids: Iterable[str], limits: Limits | None = None
+def other_plan(
+    plan: InvalidationPlan,
+    paths: Iterable[str],
+    request_ids: Iterable[str],
+    limits: Limits | None = None,
 ) -> InvalidationPlan | None:
-    """The same invalidation in top-level wildcards (or `/*` when those are too many), or None
-    when `plan` is no finer than that: the same shape would meet the same refusal."""
+    """What to send when CloudFront refused `plan` as too much in flight: wildcards and exact
+    paths draw on separate budgets, so a plan with wildcards is tried as the exact paths (when
+    they fit), an exact one as top-level wildcards (or `/*`). None when there is no other shape
+    to try: the same shape would meet the same refusal."""
     limits = limits or Limits()
+    exact = coalesce(paths)
+    if plan.wildcards and exact != set(plan.paths) and _fits(exact, limits):
+        return _plan(exact, request_ids, plan.requested)
     coarse = coarsen(set(plan.paths))
     if not _fits(coarse, limits):
         coarse = {EVERYTHING}
@@ -246,19 +263,20 @@ class Outcome:
 def invalidate(
     paths: Iterable[str], request_ids: Iterable[str], p: Pipeline, limits: Limits | None = None
 ) -> Outcome:
-    """Create the batch's invalidation. On `TooManyInvalidationsInProgress` an exact plan is
-    tried once more in its coarse form; a refusal of that, or throttling, defers the batch."""
-    ids = list(request_ids)
-    plan = plan_invalidation(paths, ids, limits)
+    """Create the batch's invalidation. On `TooManyInvalidationsInProgress` the plan is tried
+    once more in its other shape (`other_plan`); a refusal of that, or throttling, defers the
+    batch."""
+    ids, wanted = list(request_ids), list(paths)
+    plan = plan_invalidation(wanted, ids, limits)
     if plan is None:
         return Outcome()
     try:
         return Outcome(plan, p.distribution.invalidate(list(plan.paths), plan.caller_reference), 1)
     except InFlightLimitReached as busy:
-        fallback = coarse_plan(plan, ids, limits)
+        fallback = other_plan(plan, wanted, ids, limits)
         if fallback is None:
             return Outcome(calls=1, deferred=str(busy))
-        logger.warning("in-flight limit reached; invalidating %s instead", fallback.paths)
+        logger.warning("in-flight limit reached; invalidating %s instead", fallback.paths[:20])
     except TransientError as error:
         return Outcome(calls=1, deferred=str(error))
     try:

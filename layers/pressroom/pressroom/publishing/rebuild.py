@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from pressroom.adapters.content_store import WHOLE_LISTING
 from pressroom.pipeline import Pipeline
@@ -45,19 +46,28 @@ def listing_ids(p: Pipeline) -> list[str]:
     )
 
 
-def rebuild_messages(keys: Iterable[str], listings: Iterable[str]) -> Iterator[str]:
-    """Queue message bodies: `{"keys": [...]}` of up to 10 keys, `{"listings": [...]}`."""
-    yield from (json.dumps({"keys": chunk}) for chunk in _chunks(keys, KEYS_PER_MESSAGE))
+def rebuild_messages(
+    keys: Iterable[str], listings: Iterable[str], invalidate: bool = True
+) -> Iterator[str]:
+    """Queue message bodies: `{"keys": [...]}` of up to 10 keys, `{"listings": [...]}`.
+    `invalidate=False` (`"invalidate": false`): the pages are refreshed for another article's
+    sake, and their cache TTL may bring the change to readers instead of an invalidation."""
+    extra = {} if invalidate else {"invalidate": False}
+    for chunk in _chunks(keys, KEYS_PER_MESSAGE):
+        yield json.dumps({"keys": chunk, **extra})
     yield from (
         json.dumps({"listings": chunk}) for chunk in _chunks(listings, LISTINGS_PER_MESSAGE)
     )
 
 
-def rebuild(message: dict[str, list[str]], p: Pipeline) -> RebuildResult:
+def rebuild(message: dict[str, Any], p: Pipeline) -> RebuildResult:
     """One rebuild message: re-project its articles, request its listings. Idempotent; raises
     (so the message is retried) when any key cannot be synced yet."""
     result = RebuildResult()
-    requests = [SyncRequest(key, force=True) for key in message.get("keys", [])]
+    invalidate = message.get("invalidate", True) is not False
+    requests = [
+        SyncRequest(key, force=True, invalidate=invalidate) for key in message.get("keys", [])
+    ]
     for synced in sync_sources(requests, p):
         if isinstance(synced, Exception):
             raise synced

@@ -1,7 +1,8 @@
 """Writing rendered objects to the site bucket: only bytes that changed, with the right headers.
 
-Returns the public paths whose bytes changed (written or removed), which is exactly what must
-be invalidated on the CDN.
+Announces the public paths a cache may hold an outdated copy of and that the cache policy
+refreshes by invalidation: objects that were served before and changed or went. Everything else
+that changed is either new (in no cache) or refreshed by its TTL (`publishing.cache_policy`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Protocol
 
 from pressroom.parallel import map_all
 from pressroom.paths import public_path
+from pressroom.publishing.cache_policy import CachePolicy
 
 _HTML = "text/html; charset=utf-8"
 _XML = "application/xml; charset=utf-8"
@@ -41,18 +43,6 @@ _FEED_ROOTS = {
 }
 _JSON_FEED = re.compile(rb'"version"\s*:\s*"https://jsonfeed\.org/version/')
 _SNIFF_BYTES = 1024
-# `style.3f2a9c1b7e4d.css`: the name changes whenever the bytes do.
-_CONTENT_HASHED = re.compile(r"\.[0-9a-f]{8,}\.[A-Za-z0-9]+$")
-
-# Pages, feeds and sitemaps change in place under one name. Browsers keep them a minute. The CDN
-# may keep them a day: every change invalidates exactly the changed paths, so the CDN TTL only
-# bounds how long a page could stay stale if an invalidation were ever lost (e.g. left in the
-# dead-letter queue); re-fetching each page from S3 once a day per edge costs next to nothing.
-# The template's cache policy (managed CachingOptimized: min 1 s, default 1 day, max 1 year)
-# honours s-maxage within those bounds.
-SHORT_LIVED = "public, max-age=60, s-maxage=86400"
-# Content-hashed assets never change under their name: cached everywhere for a year.
-IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def content_type_of(key: str, body: bytes) -> str:
@@ -80,14 +70,13 @@ def _xml_root(head: bytes) -> bytes:
     return match.group(2) if match else b""
 
 
-def cache_control_of(key: str) -> str:
-    return IMMUTABLE if _CONTENT_HASHED.search(posixpath.basename(key)) else SHORT_LIVED
-
-
 @dataclass(frozen=True)
 class Output:
     key: str
     body: bytes
+    # False when the page changed only for another article's sake (its related list): the
+    # policy's TTL refreshes it, no invalidation is paid for.
+    invalidate: bool = True
 
     @property
     def sha256(self) -> str:
@@ -97,16 +86,13 @@ class Output:
     def content_type(self) -> str:
         return content_type_of(self.key, self.body)
 
-    @property
-    def cache_control(self) -> str:
-        return cache_control_of(self.key)
-
 
 @dataclass
 class Changes:
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
+    stale: list[str] = field(default_factory=list)  # the public paths announced for invalidation
 
     @property
     def paths(self) -> list[str]:
@@ -116,6 +102,7 @@ class Changes:
         self.written += other.written
         self.deleted += other.deleted
         self.unchanged += other.unchanged
+        self.stale += other.stale
 
 
 class PageHashes(Protocol):
@@ -129,9 +116,12 @@ class ObjectStore(Protocol):
 
 
 class SiteWriter:
-    def __init__(self, bucket: ObjectStore, hashes: PageHashes) -> None:
+    def __init__(
+        self, bucket: ObjectStore, hashes: PageHashes, policy: CachePolicy | None = None
+    ) -> None:
         self._bucket = bucket
         self._hashes = hashes
+        self._policy = policy or CachePolicy()
 
     def apply(
         self,
@@ -141,9 +131,10 @@ class SiteWriter:
     ) -> Changes:
         """Write the outputs whose bytes differ from what is live and delete what is listed.
 
-        `announce` gets the changed public paths after the S3 calls and before the new hashes
-        are recorded: if announcing fails, the retry sees the old hashes and writes (and
-        announces) again, so no change can go uninvalidated."""
+        `announce` gets the public paths to invalidate after the S3 calls and before the new
+        hashes are recorded: if announcing fails, the retry sees the old hashes and writes (and
+        announces) again, so no change can go uninvalidated. A page is known to have been
+        served only if its hash was recorded (written, then recorded): one without is new."""
         wanted = {output.key: output for output in outputs}
         doomed = sorted(set(deletions) - wanted.keys())
         known = self._hashes.page_hashes([*wanted, *doomed])
@@ -155,12 +146,19 @@ class SiteWriter:
         map_all(self._bucket.delete, doomed)
         written = {output.key: output.sha256 for output in puts}
         deleted = [key for key in doomed if key in known]
-        changes = Changes(list(written), deleted, unchanged=len(wanted) - len(puts))
-        if changes.paths:
-            announce(changes.paths)
+        replaced = [o.key for o in puts if o.key in known and o.invalidate]
+        stale = sorted(
+            public_path(key)
+            for key in [*replaced, *deleted]
+            if self._policy.rule_for(key).invalidated
+        )
+        changes = Changes(list(written), deleted, len(wanted) - len(puts), stale)
+        if stale:
+            announce(stale)
         if written or doomed:
             self._hashes.record_pages(written, doomed)
         return changes
 
     def _put(self, output: Output) -> None:
-        self._bucket.put(output.key, output.body, output.content_type, output.cache_control)
+        cache_control = self._policy.rule_for(output.key).cache_control
+        self._bucket.put(output.key, output.body, output.content_type, cache_control)
