@@ -19,9 +19,9 @@ from pressroom.publishing.invalidation import (
     Limits,
     caller_reference,
     coalesce,
-    coarse_plan,
     collapse,
     normalise,
+    other_plan,
     paths_of,
     plan_invalidation,
 )
@@ -102,9 +102,27 @@ def articles(count: int, prefix: str = "/articles/") -> set[str]:
     return {f"{prefix}story-{n}/" for n in range(count)}
 
 
-def test_given_the_wildcard_threshold_then_it_is_the_price_of_a_wildcard_slot_in_path_slots():
-    # 15 wildcard slots against 3,000 path slots: one wildcard is worth 200 paths in flight.
-    assert WILDCARD_THRESHOLD == MAX_PATHS_IN_FLIGHT // MAX_WILDCARDS_IN_FLIGHT == 200
+def test_given_the_wildcard_threshold_then_it_prices_evicting_a_directory_in_paths():
+    # A path costs USD 0.005; evicting 10,000 article pages from ~13 regional caches costs
+    # ~130,000 S3 GETs at USD 0.0004 per 1,000, about ten paths.
+    path_price, get_price = 0.005, 0.0004 / 1000
+    assert round(10_000 * 13 * get_price / path_price) == WILDCARD_THRESHOLD
+
+
+def test_given_ten_edited_articles_in_a_batch_then_one_wildcard_path_is_paid():
+    plan = plan_invalidation(articles(WILDCARD_THRESHOLD), ["m1"])
+    fewer = plan_invalidation(articles(WILDCARD_THRESHOLD - 1), ["m1"])
+
+    assert plan is not None and plan.paths == ("/articles/*",)
+    assert fewer is not None and len(fewer.paths) == WILDCARD_THRESHOLD - 1
+
+
+def test_given_threshold_many_items_left_after_collapsing_then_everything_is_one_path():
+    scattered = {f"/section-{n}/page/" for n in range(WILDCARD_THRESHOLD)}
+
+    plan = plan_invalidation(scattered, ["m1"])
+
+    assert plan is not None and plan.paths == (EVERYTHING,)
 
 
 def test_given_fewer_paths_than_the_threshold_under_a_directory_then_they_stay_exact():
@@ -183,17 +201,33 @@ def test_given_exactly_the_share_then_the_plan_stays_exact():
     assert plan is not None and plan.wildcards == 0 and len(plan.paths) == 16
 
 
-def test_given_an_exact_plan_then_its_coarse_form_is_top_level_wildcards_and_no_coarser_exists():
-    plan = plan_invalidation({"/articles/a/", "/articles/b/", "/tags/t/", "/"}, ["m1"])
-    assert plan is not None
+def test_given_an_exact_plan_refused_then_its_other_shape_is_top_level_wildcards():
+    wanted = {"/articles/a/", "/articles/b/", "/tags/t/", "/"}
+    plan = plan_invalidation(wanted, ["m1"])
+    assert plan is not None and plan.wildcards == 0
 
-    coarse = coarse_plan(plan, ["m1"])
+    coarse = other_plan(plan, wanted, ["m1"])
 
     assert coarse is not None
     assert coarse.paths == ("/articles/*", "/index.html", "/tags/*")
     assert coarse.caller_reference != plan.caller_reference
-    assert coarse_plan(coarse, ["m1"]) is None
-    assert coarse_plan(InvalidationPlan((EVERYTHING,), "ref", 9), ["m1"]) is None
+    beyond_the_path_share = {f"/s{n}/p/" for n in range(Limits().paths + 1)}
+    everything = InvalidationPlan((EVERYTHING,), "ref", len(beyond_the_path_share))
+    assert other_plan(everything, beyond_the_path_share, ["m1"]) is None
+
+
+def test_given_a_wildcard_plan_refused_then_the_exact_paths_are_tried_on_their_own_budget():
+    # Wildcards and exact paths are limited separately in flight: a full wildcard budget
+    # leaves the path budget free.
+    wanted = articles(WILDCARD_THRESHOLD)
+    plan = plan_invalidation(wanted, ["m1"])
+    assert plan is not None and plan.paths == ("/articles/*",)
+
+    exact = other_plan(plan, wanted, ["m1"])
+
+    assert exact is not None and set(exact.paths) == wanted and exact.wildcards == 0
+    too_many = Limits(paths=WILDCARD_THRESHOLD - 1)
+    assert other_plan(plan, wanted, ["m1"], too_many) is None, "no other shape fits"
 
 
 @given(
@@ -241,3 +275,17 @@ def test_given_new_messages_for_the_same_paths_then_the_caller_reference_is_new(
 
 def test_given_other_paths_for_the_same_messages_then_the_caller_reference_is_new():
     assert caller_reference(["/a/"], ["m1"]) != caller_reference(["/*"], ["m1"])
+
+
+def test_given_a_wildcard_refused_by_cloudfront_then_the_exact_paths_are_sent_at_once():
+    from pressroom.errors import InFlightLimitReached
+    from pressroom.publishing.invalidation import invalidate
+    from tests.invalidation.test_retry import ScriptedDistribution, pipeline_with
+
+    cdn = ScriptedDistribution([InFlightLimitReached("TooManyInvalidationsInProgress")])
+    edited = sorted(articles(WILDCARD_THRESHOLD))
+
+    outcome = invalidate(edited, ["m1"], pipeline_with(cdn))
+
+    assert [paths for paths, _reference in cdn.calls] == [("/articles/*",), tuple(edited)]
+    assert outcome.fell_back and not outcome.deferred and outcome.plan is not None

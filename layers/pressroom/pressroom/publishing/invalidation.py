@@ -199,7 +199,7 @@ def other_plan(
     to try: the same shape would meet the same refusal."""
     limits = limits or Limits()
     exact = coalesce(paths)
-    if plan.wildcards and exact != set(plan.paths) and _fits(exact, limits):
+    if plan.wildcards and exact and exact != set(plan.paths) and _fits(exact, limits):
         return _plan(exact, request_ids, plan.requested)
     coarse = coarsen(set(plan.paths))
     if not _fits(coarse, limits):
