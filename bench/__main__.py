@@ -1,14 +1,18 @@
 """`python -m bench [--quick] [--out bench/results]` (or `make bench`): run every part of the
 bench, print the Markdown table, write `results.md` and `results.png` to `--out`.
 
-Parts: publish (with cost), bulk, cold, and aws-model (a simulation of a bulk import on AWS,
-`bench/aws_model.py`; seconds, not minutes)."""
+Parts: publish (with cost), bulk, cold, aws-model (a simulation of a bulk import on AWS,
+`bench/aws_model.py`; seconds, not minutes), concurrency and freshness (a mix of publishes priced
+under four invalidation policies, with each kind of page's worst-case staleness,
+`bench/freshness.py`). With `--only`, the files are named after the parts run
+(`--only publish` → `publish-only.md`), so a partial run leaves the full run's results alone."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import platform
+import shlex
 import sys
 import tempfile
 import time
@@ -20,6 +24,7 @@ from bench.coldstart import cold_starts
 from bench.concurrency import concurrent_imports
 from bench.cost import Cost, per_thousand_publishes
 from bench.counters import Meter
+from bench.freshness import QUICK_MIX, Mix, measure_freshness
 from bench.publish import PublishResult, measure_publishes
 from bench.report import Results, chart, markdown
 
@@ -30,6 +35,8 @@ FULL = {
     "cold_runs": 5,
     "aws_articles": 10_000,
     "import_articles": 500,
+    "freshness_articles": 300,
+    "freshness_mix": Mix(),
 }
 QUICK = {
     "publish": [12, 24],
@@ -38,8 +45,11 @@ QUICK = {
     "cold_runs": 1,
     "aws_articles": 1_000,
     "import_articles": 60,
+    "freshness_articles": 50,
+    "freshness_mix": QUICK_MIX,
 }
-PARTS = ("publish", "bulk", "cold", "aws-model", "concurrency")
+PARTS = ("publish", "bulk", "cold", "aws-model", "concurrency", "freshness")
+FULL_RUN = "results"  # the file stem of a run of every part
 
 
 def _cost(row: PublishResult) -> Cost:
@@ -63,7 +73,11 @@ def run(
     parts: set[str],
     seed: int = 9,
     only_sizes: dict[str, list[int]] | None = None,
+    name: str = FULL_RUN,
+    command: str = "",
 ) -> Results:
+    """Run `parts`, print the Markdown and write it to `out/<name>.md` (with the chart, when
+    there is anything to chart, as `out/<name>.png`)."""
     plan = {**(QUICK if mode == "quick" else FULL), **(only_sizes or {})}
     results = Results(
         mode=f"{mode}, sizes {plan['publish']} / {plan['bulk']}"
@@ -72,9 +86,10 @@ def run(
         else mode,
         machine=f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
         f", load average {os.getloadavg()[0]:.1f} at start",
+        command=command,
     )
+    meter = Meter()  # one per process: it hooks the boto3 session every client comes from
     if "publish" in parts:
-        meter = Meter()
         for size in plan["publish"]:  # type: ignore[attr-defined]
             started = time.perf_counter()
             row = measure_publishes(size, meter, seed, plan["publishes"])  # type: ignore[arg-type]
@@ -100,12 +115,38 @@ def run(
         started = time.perf_counter()
         results.imports = concurrent_imports(plan["import_articles"], seed)  # type: ignore[arg-type]
         print(f"concurrency: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if "freshness" in parts:
+        results.freshness = measure_freshness(
+            plan["freshness_articles"],  # type: ignore[arg-type]
+            plan["freshness_mix"],  # type: ignore[arg-type]
+            meter,
+            seed,
+        )
+        print(f"freshness: {results.freshness.seconds:.0f} s", file=sys.stderr)
     table = markdown(results)
     print(table)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "results.md").write_text(table)
-    chart(results, out / "results.png")
+    (out / f"{name}.md").write_text(table)
+    if results.publishes or results.builds or results.cold_starts:  # what the chart shows
+        chart(results, out / f"{name}.png")
     return results
+
+
+def output_name(only: list[str] | None) -> str:
+    """`results` for a run of every part, else the parts run: `publish-only`,
+    `publish-freshness-only` (in the order of PARTS), so a partial run does not overwrite the
+    full run's committed results."""
+    if not only or set(only) == set(PARTS):
+        return FULL_RUN
+    return "-".join(part for part in PARTS if part in only) + "-only"
+
+
+def command_line(argv: list[str]) -> str:
+    """How this run was started, for the report: `.venv/bin/python -m bench --only freshness`."""
+    python = Path(sys.executable)
+    if python.is_relative_to(Path.cwd()):
+        python = python.relative_to(Path.cwd())
+    return shlex.join([str(python), "-m", "bench", *argv])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -116,7 +157,8 @@ def main(argv: list[str] | None = None) -> None:
         "--only",
         action="append",
         choices=PARTS,
-        help="run only these parts (repeatable); cost comes with publish",
+        help="run only these parts (repeatable; written to <parts>-only.md); cost comes with "
+        "publish",
     )
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--publish-sizes", type=int, nargs="+", help="override the site sizes")
@@ -128,6 +170,7 @@ def main(argv: list[str] | None = None) -> None:
         help="also build these sizes with Pelican and Hugo only (what a publish into a site "
         "that size is compared with, without the long `pressroom build` of it)",
     )
+    argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     run(
         "quick" if args.quick else "full",
@@ -143,6 +186,8 @@ def main(argv: list[str] | None = None) -> None:
             )
             if sizes
         },
+        output_name(args.only),
+        command_line(argv),
     )
 
 

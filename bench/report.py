@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import aws_model
+from bench import aws_model, freshness
 from bench.bulk import BuildTime
 from bench.coldstart import ColdStart
 from bench.concurrency import ImportRun
@@ -24,6 +24,8 @@ class Results:
     costs: dict[int, Cost] = field(default_factory=dict)
     aws_model: aws_model.Report | None = None
     imports: list[ImportRun] = field(default_factory=list)
+    freshness: freshness.FreshnessResult | None = None
+    command: str = ""  # how the run was started, stated in the report
 
 
 def _top_calls(figures: dict[str, Any]) -> str:
@@ -40,7 +42,8 @@ def _ratio(value: float, base: float) -> str:
 
 
 def targets(results: Results) -> list[str]:
-    """Issue #9's targets, each with what this run measured and whether it held."""
+    """Issue #9's targets (and issue 16's), each with what this run measured and whether it
+    held."""
     found: list[tuple[str, str, bool]] = []
     if len(results.publishes) > 1:
         small, large = results.publishes[0], results.publishes[-1]
@@ -108,6 +111,8 @@ def targets(results: Results) -> list[str]:
                 ratio <= 1.5,
             )
         )
+    if results.freshness is not None:
+        found += freshness.targets(results.freshness)
     if not found:
         return []
     lines = ["### Targets", "", "| Target | Measured | Held |", "|---|---|:---:|"]
@@ -116,7 +121,10 @@ def targets(results: Results) -> list[str]:
 
 
 def markdown(results: Results) -> str:
-    lines = [f"Mode: {results.mode}. Machine: {results.machine}.", "", *targets(results)]
+    lines = [f"Mode: {results.mode}. Machine: {results.machine}."]
+    if results.command:
+        lines.append(f"Command: `{results.command}`.")
+    lines += ["", *targets(results)]
     if results.publishes:
         base = results.publishes[0]
         lines += [
@@ -204,6 +212,8 @@ def markdown(results: Results) -> str:
         lines += _imports(results.imports)
     if results.aws_model is not None:
         lines.append(aws_model.markdown(results.aws_model))
+    if results.freshness is not None:
+        lines.append(freshness.markdown(results.freshness))
     return "\n".join(lines)
 
 
