@@ -22,6 +22,11 @@ STARTUP_SECONDS = 60
 # The AWS CLI v1 pins botocore exactly; in the project's venv that sends pip's resolver through
 # hundreds of releases, so the CLI gets its own tool venv (built once, like sam's and checkov's).
 AWS_CLI_SPEC = "awscli>=1.32,<2"
+# How long `wait_for` polls by default: longer than a listing can stay stale at the edge. Since
+# 6cde33b a listing (a tag page, say) is never invalidated: the CDN keeps it 30 s
+# (ListingCacheSeconds) and may serve it 15 s longer while revalidating, after the pipeline's own
+# windows. The freshness bounds themselves are asserted in test_freshness_bounds.py.
+WAIT_SECONDS = 60.0
 
 
 def aws_cli() -> Path:
@@ -48,6 +53,8 @@ class LocalUp:
     site: str
     ingest_bucket: str
     env: dict[str, str]
+    site_bucket: str = ""
+    distribution: str = ""
 
     def aws(self, *args: str) -> str:
         """The real AWS CLI against this endpoint."""
@@ -72,7 +79,9 @@ class LocalUp:
         except urllib.error.HTTPError as error:
             return Response(error.code, error.read().decode(), dict(error.headers))
 
-    def wait_for(self, path: str, check: object, timeout: float = 10.0) -> tuple[Response, float]:
+    def wait_for(
+        self, path: str, check: object, timeout: float = WAIT_SECONDS
+    ) -> tuple[Response, float]:
         """Poll `path` until `check(response)` holds; the response and the seconds it took."""
         assert callable(check)
         started = time.monotonic()
@@ -98,20 +107,17 @@ def _cli_env(tmp: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def local_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalUp]:
-    """GIVEN `pressroom up` running on free ports (batching windows capped at 1 s so updates
-    reach the local CDN in seconds, retries at once)."""
-    tmp = tmp_path_factory.mktemp("up")
+def start_up(tmp: Path, *flags: str) -> Iterator[LocalUp]:
+    """`pressroom up` on free ports with `flags`, until the generator is closed (then Ctrl-C,
+    and it must stop cleanly)."""
     env = _cli_env(tmp)
     command = [
         str(BIN / "pressroom"),
         "up",
         "--port=0",
         "--cdn-port=0",
-        "--max-window=1",
-        "--retry-after=0",
         "--log-level=WARNING",
+        *flags,
     ]
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=sys.stderr, text=True
@@ -130,7 +136,15 @@ def local_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalUp]:
     threading.Thread(
         target=lambda: sys.stderr.writelines(process.stdout or ()), daemon=True
     ).start()
-    up = LocalUp(process, announced["endpoint"], announced["site"], announced["ingest bucket"], env)
+    up = LocalUp(
+        process,
+        announced["endpoint"],
+        announced["site"],
+        announced["ingest bucket"],
+        env,
+        site_bucket=announced["site bucket"],
+        distribution=announced["distribution"],
+    )
     try:
         yield up
     finally:
@@ -141,3 +155,17 @@ def local_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalUp]:
             process.kill()
             raise
         assert code == 0, f"pressroom up did not stop cleanly on Ctrl-C (exit {code})"
+
+
+@pytest.fixture(scope="module")
+def local_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalUp]:
+    """GIVEN `pressroom up` running on free ports (batching windows capped at 1 s so updates
+    reach the local CDN in seconds, retries at once)."""
+    yield from start_up(tmp_path_factory.mktemp("up"), "--max-window=1", "--retry-after=0")
+
+
+@pytest.fixture(scope="module")
+def default_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalUp]:
+    """GIVEN `pressroom up` as a new user starts it: no tuning flags, so every batching window,
+    visibility timeout, TTL and error caching TTL is the template's."""
+    yield from start_up(tmp_path_factory.mktemp("default-up"))
