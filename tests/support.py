@@ -10,7 +10,7 @@ from typing import Any
 
 from pressroom.adapters.aws import session
 from pressroom.local.runtime import LocalRuntime, QueuePump
-from pressroom.paths import page_key
+from pressroom.paths import page_key, public_path
 from pressroom.pipeline import Pipeline
 
 
@@ -61,6 +61,32 @@ class Site:
             for item in page["Items"]
         ]
 
+    def etags(self) -> dict[str, str]:
+        """Every object of the site bucket with its ETag (the identity of its bytes)."""
+        paginator = self.s3.get_paginator("list_objects_v2")
+        return {
+            item["Key"]: item["ETag"]
+            for page in paginator.paginate(Bucket=self.pipeline.settings.site_bucket)
+            for item in page.get("Contents", [])
+        }
+
+    def changed_during(self, action: Callable[[], None]) -> list[str]:
+        """The sorted public paths whose object in the site bucket was added, rewritten with
+        other bytes or removed while `action` ran (and the pipeline drained): what a publish
+        rewrites, whether or not the cache policy invalidates it."""
+        before = self.etags()
+        action()
+        self.runtime.drain()
+        return changed_paths(before, self.etags())
+
+    def effects_during(self, action: Callable[[], None]) -> tuple[list[str], list[str]]:
+        """`changed_during(action)` and the paths invalidated meanwhile: what a publish
+        rewrote, and what of it the cache policy paid to evict."""
+        calls = len(self.invalidated_paths())
+        changed = self.changed_during(action)
+        invalidated = {path for batch in self.invalidated_paths()[calls:] for path in batch}
+        return changed, sorted(invalidated)
+
     def invalidated_during(self, action: Callable[[], None]) -> list[str]:
         """The sorted set of paths invalidated while `action` ran (and the pipeline drained)."""
         before = len(self.invalidated_paths())
@@ -80,6 +106,12 @@ class Site:
             detail = cloudfront.get_invalidation(DistributionId=distribution, Id=summary["Id"])
             batches.append(detail["Invalidation"]["InvalidationBatch"]["Paths"].get("Items", []))
         return batches
+
+
+def changed_paths(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """The sorted public paths of the keys whose ETag differs between two `Site.etags()`."""
+    keys = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+    return sorted(public_path(key) for key in keys)
 
 
 def ingest_calls(site: Site) -> Counter[str]:

@@ -32,7 +32,10 @@ def test_given_quick_mode_when_the_bench_runs_then_every_part_reports_its_rows(t
     assert (tmp_path / "results.png").read_bytes().startswith(b"\x89PNG")
     assert [row.articles for row in results.publishes] == [12, 24]
     for row in results.publishes:
-        assert row.total_calls > 0 and row.objects_written > 0 and row.paths_invalidated > 0
+        assert row.total_calls > 0 and row.objects_written > 0
+        # The workload publishes new articles: in no cache yet, and listings are refreshed by
+        # their TTL (publishing.cache_policy), so no invalidation path is paid for.
+        assert row.paths_invalidated == 0
         assert f"| {row.articles:,} |" in table
     tools = {build.tool for build in results.builds}
     assert tools == {"pressroom build", "Pelican"} | ({"Hugo"} if hugo_available() else set())

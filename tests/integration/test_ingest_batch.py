@@ -1,11 +1,13 @@
 """An ingest batch is synced together: each article commits on its own, and their pages share
-one read and one write of the page hashes and one invalidation message."""
+one read and one write of the page hashes and, when served pages changed, one invalidation
+message."""
 
 from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
 from pressroom.adapters.aws import session
+from pressroom.publishing.invalidation import InvalidationPlan
 from tests.support import Site, ingest_calls
 
 
@@ -20,7 +22,7 @@ def test_given_ten_uploads_in_one_batch_then_their_pages_share_the_batch_writes(
     site.runtime.drain()
 
     assert calls["TransactWriteItems"] == 10  # each article commits on its own
-    assert calls["SendMessage"] == 1  # one invalidation message for the ten pages
+    assert calls["SendMessage"] == 0  # new pages are in no cache: nothing to invalidate
     assert calls["BatchWriteItem"] == 3  # 50 related links (25 to a request), the page hashes
     assert calls["PutObject"] == 10  # the ten pages (the stylesheet and 404 are unchanged)
     assert calls["Query"] == 11  # related articles: the newest of each of the 11 tags, once
@@ -29,6 +31,30 @@ def test_given_ten_uploads_in_one_batch_then_their_pages_share_the_batch_writes(
         page = site.page(f"/articles/story-{n}/")
         assert page is not None and f"Text {n}." in page
     assert "Story 9" in (site.page("/tags/common/") or "")
+
+
+def test_given_ten_served_pages_edited_in_one_batch_then_one_message_invalidates_them(site: Site):
+    def upload_all(text: str) -> None:
+        for n in range(10):
+            body = f"---\ntitle: Story {n}\ntags: [Common, T{n}]\n---\n\n{text} {n}.\n"
+            site.upload(f"story-{n}.md", body, drain=False)
+        site.runtime.drain()
+
+    calls = ingest_calls(site)
+    upload_all("Text")
+    invalidations, pages = len(site.invalidated_paths()), site.object_keys()
+    calls.clear()
+
+    upload_all("Corrected text")
+
+    assert calls["TransactWriteItems"] == 10
+    assert calls["PutObject"] == 10  # the ten pages, rewritten in place
+    assert calls["SendMessage"] == 1  # one invalidation message for the ten pages
+    assert site.object_keys() == pages
+    [invalidation] = site.invalidated_paths()[invalidations:]
+    sent = InvalidationPlan(tuple(invalidation), "-", len(invalidation))
+    assert all(sent.covers(f"/articles/story-{n}/") for n in range(10))
+    assert all(path.startswith("/articles/") for path in invalidation), "a listing invalidated"
 
 
 def test_given_a_lost_transaction_race_then_the_retry_does_not_read_the_file_again(site: Site):

@@ -1,4 +1,8 @@
-"""End to end on the embedded backend: S3 upload → ingest → pages + index → invalidations."""
+"""End to end on the embedded backend: S3 upload → ingest → pages + index → invalidations.
+
+What a publish rewrites is checked on the site bucket (`Site.changed_during`); what it
+invalidates follows the cache policy: only an article page that was served before and changed
+or went (listings are refreshed by their short TTLs, a new page is in no cache)."""
 
 from __future__ import annotations
 
@@ -18,13 +22,8 @@ def listed_slugs(html: str | None) -> list[str]:
 
 
 def with_feeds(*listings: str) -> list[str]:
-    """Listing pages and their Atom, RSS and JSON feeds (cards show tags, so feeds change too),
-    as CloudFront caches them: the home page under its root object, `/index.html`."""
-    return [
-        path
-        for root in listings
-        for path in (root if root != "/" else "/index.html", *(root + f for f in FEEDS))
-    ]
+    """Listing pages and their Atom, RSS and JSON feeds (cards show tags, so feeds change too)."""
+    return [path for root in listings for path in (root, *(root + f for f in FEEDS))]
 
 
 FEEDS = ("atom.xml", "rss.xml", "feed.json")
@@ -46,14 +45,14 @@ def test_given_new_article_when_uploaded_then_article_tag_and_home_pages_link_it
 def test_given_article_when_tags_change_then_it_moves_between_tag_pages(site: Site):
     site.upload("tea-in-orbit.md", article("Tea in orbit", ["Space", "Tea"]))
     site.upload("other-story.md", article("Other story", ["Space"]))
-    before = len(site.invalidated_paths())
 
-    site.upload("tea-in-orbit.md", article("Tea in orbit", ["Space", "Rockets"]))
+    changed, invalidated = site.effects_during(
+        lambda: site.upload("tea-in-orbit.md", article("Tea in orbit", ["Space", "Rockets"]))
+    )
 
     assert site.page("/tags/tea/") is None, "a tag page whose last article left is deleted"
     assert listed_slugs(site.page("/tags/rockets/")) == ["tea-in-orbit"]
     assert sorted(listed_slugs(site.page("/tags/space/"))) == ["other-story", "tea-in-orbit"]
-    changed = sorted(path for batch in site.invalidated_paths()[before:] for path in batch)
     assert changed == sorted(
         [
             "/articles/tea-in-orbit/",
@@ -61,13 +60,18 @@ def test_given_article_when_tags_change_then_it_moves_between_tag_pages(site: Si
             *with_feeds("/", "/tags/rockets/", "/tags/space/", "/tags/tea/"),
         ]
     )
+    # The tag pages it left and joined are listings: their TTL refreshes them, unpaid.
+    assert invalidated == ["/articles/tea-in-orbit/"]
 
 
-def test_given_create_update_delete_then_nothing_is_left_and_each_step_invalidates_its_paths(
+def test_given_create_update_delete_then_each_step_rewrites_its_paths_and_invalidates_only_the_page(
     site: Site,
 ):
-    # GIVEN a new article: its page, its listings and the site's shared objects appear
-    created = site.invalidated_during(lambda: site.upload("alpha.md", article("Alpha", ["1", "2"])))
+    # GIVEN a new article: its page, its listings and the site's shared objects appear, and
+    # nothing is invalidated (a URL never served is in no cache; listings are never invalidated)
+    created, invalidated = site.effects_during(
+        lambda: site.upload("alpha.md", article("Alpha", ["1", "2"]))
+    )
     stylesheet = next(key for key in site.object_keys() if key.startswith("assets/"))
     assert created == sorted(
         [
@@ -81,15 +85,21 @@ def test_given_create_update_delete_then_nothing_is_left_and_each_step_invalidat
             *with_feeds("/", "/tags/1/", "/tags/2/"),
         ]
     )
+    assert invalidated == []
 
-    # WHEN its tags change THEN exactly the article, the old and new tag pages and the index
-    moved = site.invalidated_during(lambda: site.upload("alpha.md", article("Alpha", ["2", "3"])))
+    # WHEN its tags change THEN exactly the article, the old and new tag pages and the index are
+    # rewritten, and only the article's page, which was served, is invalidated
+    moved, invalidated = site.effects_during(
+        lambda: site.upload("alpha.md", article("Alpha", ["2", "3"]))
+    )
     assert moved == sorted(
         ["/articles/alpha/", "/tags/", *with_feeds("/", "/tags/1/", "/tags/2/", "/tags/3/")]
     )
+    assert invalidated == ["/articles/alpha/"]
 
-    # WHEN it is deleted THEN its page, its listings and every index item go
-    deleted = site.invalidated_during(lambda: site.delete("alpha.md"))
+    # WHEN it is deleted THEN its page, its listings and every index item go; only its page is
+    # invalidated
+    deleted, invalidated = site.effects_during(lambda: site.delete("alpha.md"))
     assert deleted == sorted(
         [
             "/articles/alpha/",
@@ -99,6 +109,7 @@ def test_given_create_update_delete_then_nothing_is_left_and_each_step_invalidat
             *with_feeds("/", "/tags/2/", "/tags/3/"),
         ]
     )
+    assert invalidated == ["/articles/alpha/"]
     assert site.page("/articles/alpha/") is None
     assert not any(key.startswith("tags/") and key != "tags/" for key in site.object_keys())
     assert listed_slugs(site.page("/")) == []
@@ -112,12 +123,13 @@ def test_given_create_update_delete_then_nothing_is_left_and_each_step_invalidat
 
 def test_given_identical_reupload_then_nothing_is_written_or_invalidated(site: Site):
     site.upload("alpha.md", article("Alpha", ["One"]))
-    invalidations = len(site.invalidated_paths())
     pages = {key: site.pipeline.site_bucket.get(key) for key in site.object_keys()}
 
-    site.upload("alpha.md", article("Alpha", ["One"]))
+    changed, invalidated = site.effects_during(
+        lambda: site.upload("alpha.md", article("Alpha", ["One"]))
+    )
 
-    assert len(site.invalidated_paths()) == invalidations
+    assert changed == [] and invalidated == []
     assert {key: site.pipeline.site_bucket.get(key) for key in site.object_keys()} == pages
 
 
@@ -154,11 +166,20 @@ def test_given_an_article_listed_as_related_when_it_changes_or_goes_then_the_lis
     site.upload("newer-story.md", article("Newer story", ["Council", "Budget"]))
     assert 'href="/articles/older-story/"' in (site.page("/articles/newer-story/") or "")
 
-    site.upload("older-story.md", article("Older story, corrected", ["Council", "Budget"]))
+    corrected, invalidated = site.effects_during(
+        lambda: site.upload(
+            "older-story.md", article("Older story, corrected", ["Council", "Budget"])
+        )
+    )
     assert "Older story, corrected" in (site.page("/articles/newer-story/") or "")
+    # The lister changed only for the other article's sake: its TTL refreshes it, unpaid.
+    assert "/articles/newer-story/" in corrected
+    assert invalidated == ["/articles/older-story/"]
 
-    site.delete("older-story.md")
+    gone, invalidated = site.effects_during(lambda: site.delete("older-story.md"))
     assert 'href="/articles/older-story/"' not in (site.page("/articles/newer-story/") or "")
+    assert "/articles/newer-story/" in gone
+    assert invalidated == ["/articles/older-story/"]
 
 
 def test_given_existing_tags_when_an_article_joins_them_then_the_tags_index_is_left_alone(
@@ -168,8 +189,8 @@ def test_given_existing_tags_when_an_article_joins_them_then_the_tags_index_is_l
     tag appears or goes, not on every publish (each tag page carries its own count)."""
     site.upload("first.md", article("First", ["Space", "Tea"]))
 
-    joined = site.invalidated_during(lambda: site.upload("second.md", article("Second", ["Tea"])))
-    added = site.invalidated_during(lambda: site.upload("third.md", article("Third", ["Moon"])))
+    joined = site.changed_during(lambda: site.upload("second.md", article("Second", ["Tea"])))
+    added = site.changed_during(lambda: site.upload("third.md", article("Third", ["Moon"])))
 
     assert "/tags/" not in joined and "/tags/tea/" in joined
     assert "/tags/" in added

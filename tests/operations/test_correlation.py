@@ -1,4 +1,5 @@
-"""One upload's correlation id appears in the ingest, listing and invalidation logs."""
+"""One upload's correlation id appears in the ingest, listing and invalidation logs (an edit of
+a served article: a new one is invalidated never, see `publishing.cache_policy`)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ def test_given_an_upload_when_it_flows_through_the_functions_then_their_logs_sha
         {"SITE_URL": "https://news.example", "POWERTOOLS_LOG_LEVEL": "INFO"}
     ) as runtime:
         site = Site(runtime, Pipeline(Settings.from_env(), runtime.stack.client))
+        site.upload("kettle.md", "---\ntitle: Kettle\ntags: [tea]\n---\nBoiled.\n")
         capsys.readouterr()
 
-        site.upload("kettle.md", "---\ntitle: Kettle\ntags: [tea]\n---\nBoiled.\n")
+        site.upload("kettle.md", "---\ntitle: Kettle\ntags: [tea]\n---\nBoiled twice.\n")
 
     logs = [
         json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")
