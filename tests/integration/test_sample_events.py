@@ -59,7 +59,7 @@ def test_given_path_messages_then_one_normalised_invalidation_is_created(site: S
         "batchItemFailures": []
     }
     assert [sorted(batch) for batch in site.invalidated_paths()] == [
-        ["/articles/hello-world/", "/index.html", "/tags/", "/tags/hello/"]
+        ["/articles/hello-world/", "/articles/second-post/"]
     ]
 
 

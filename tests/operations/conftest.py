@@ -22,10 +22,10 @@ STARTUP_SECONDS = 60
 # The AWS CLI v1 pins botocore exactly; in the project's venv that sends pip's resolver through
 # hundreds of releases, so the CLI gets its own tool venv (built once, like sam's and checkov's).
 AWS_CLI_SPEC = "awscli>=1.32,<2"
-# How long `wait_for` polls by default: longer than a listing can stay stale at the edge. Since
-# 6cde33b a listing (a tag page, say) is never invalidated: the CDN keeps it 30 s
-# (ListingCacheSeconds) and may serve it 15 s longer while revalidating, after the pipeline's own
-# windows. The freshness bounds themselves are asserted in test_freshness_bounds.py.
+# How long `wait_for` polls by default: longer than a listing can stay stale at the edge. A
+# listing (a tag page, say) is never invalidated: the CDN keeps it 30 s (ListingCacheSeconds) and
+# may serve it 15 s longer while revalidating, after the pipeline's own windows. The freshness
+# bounds themselves are asserted in test_freshness_bounds.py.
 WAIT_SECONDS = 60.0
 
 
