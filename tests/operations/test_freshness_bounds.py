@@ -268,6 +268,24 @@ def test_given_its_url_and_listings_viewed_when_an_article_is_new_then_each_foll
     assert listings_of(up, new) <= checks.keys(), listings_of(up, new) - checks.keys()
 
 
+def assert_paid_for(
+    invalidations: Invalidations,
+    before: dict[str, list[str]],
+    done: float,
+    path: str,
+    most: int,
+    what: str,
+) -> None:
+    """Once the change made at `done` has settled: at most `most` paths were invalidated since
+    `before`, and they cover `path`."""
+    settle(done)
+    created = invalidations.since(before)
+    paths = [item for batch in created.values() for item in batch]
+    print(f"freshness: {what} invalidated {paths} in {len(created)} call(s)")
+    assert len(paths) <= most, created
+    assert any(invalidation_matches(item, path) for item in paths), created
+
+
 def test_given_a_viewed_article_when_its_body_changes_then_its_page_shows_it_within_10_s(
     default_up: LocalUp, invalidations: Invalidations, tmp_path: Path
 ):
@@ -288,12 +306,7 @@ def test_given_a_viewed_article_when_its_body_changes_then_its_page_shows_it_wit
     assert seconds[page(slug)] <= EDIT_BOUND
 
     # ... with at most two paths invalidated, its page among them
-    settle(done)
-    created = invalidations.since(before)
-    paths = [path for item in created.values() for path in item]
-    print(f"freshness: edit invalidated {paths} in {len(created)} call(s)")
-    assert len(paths) <= EDIT_PATHS, created
-    assert any(invalidation_matches(path, page(slug)) for path in paths), created
+    assert_paid_for(invalidations, before, done, page(slug), EDIT_PATHS, "edit")
 
 
 def test_given_a_viewed_article_when_it_is_removed_then_its_page_answers_404_within_10_s(
@@ -314,12 +327,7 @@ def test_given_a_viewed_article_when_it_is_removed_then_its_page_answers_404_wit
     assert seconds[page(slug)] <= DELETE_BOUND
 
     # ... with at most two paths invalidated, its page among them
-    settle(done)
-    created = invalidations.since(before)
-    paths = [path for item in created.values() for path in item]
-    print(f"freshness: delete invalidated {paths} in {len(created)} call(s)")
-    assert len(paths) <= DELETE_PATHS, created
-    assert any(invalidation_matches(path, page(slug)) for path in paths), created
+    assert_paid_for(invalidations, before, done, page(slug), DELETE_PATHS, "delete")
 
 
 def test_given_a_viewed_article_when_it_is_reuploaded_unchanged_then_nothing_is_invalidated(
