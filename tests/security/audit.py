@@ -92,8 +92,9 @@ def _local_name(tag: Any) -> str:
 
 
 def _attribute_name(name: str) -> str:
-    """`{http://www.w3.org/1999/xlink}href` → `xlink:href`; `onclick` → `onclick`."""
-    if name.startswith("{"):
+    """`{http://www.w3.org/1999/xlink}href` → `xlink:href`; `onclick` → `onclick`; a name
+    that merely starts with `{` (`<a {#x=1>`, a Markdown `{#id}` read as markup) as it is."""
+    if name.startswith("{") and "}" in name:
         namespace, local = name[1:].split("}", 1)
         return f"xlink:{local}" if namespace.endswith("/xlink") else local.lower()
     return name.lower()

@@ -139,9 +139,31 @@ MARKDOWN_VECTORS: dict[str, str] = {
     "md-link-data": f"[click](data:text/html;base64,{B64_SCRIPT})",
     "md-reference-javascript": "[click][ref]\n\n[ref]: javascript:alert(1)",
     "md-link-title-breakout": '[click](https://ok.example/ "x\\" onmouseover=\\"alert(1)")',
+    # Heading `{#id}` attributes and fenced-code language names (issue 18).
+    "md-heading-id-breakout": '## Heading {#"><script>alert(1)</script>}',
+    "md-heading-id-img": '## Heading {#x"><img src=x onerror=alert(1)>}',
+    "md-fence-language-breakout": '```"><script>alert(1)</script>\nx = 1\n```',
+    "md-fence-language-img": '```python"><img src=x onerror=alert(1)>\nx = 1\n```',
 }
 
-XSS_VECTORS: dict[str, str] = {**HTML_VECTORS, **ATTRIBUTE_VECTORS, **MARKDOWN_VECTORS}
+# TeX math, published with `math: true` (hostile_site): each runs script in latex2mathml's own
+# output (`test_audit_controls`' unsanitised-math context), which un-escapes what it is given.
+MATH_VECTORS: dict[str, str] = {
+    "md-math-href": "$\\href{javascript:alert(1)}{click}$",
+    "md-math-display-href": "$$\\href{javascript:alert(1)}{click}$$",
+    "md-math-text-script": "$\\text{<script>alert(1)</script>}$",
+    "md-math-text-img": "$\\text{<img src=x onerror=alert(1)>}$",
+    "md-math-style": "$\\style{background:url(javascript:alert(1))}{x}$",
+    "md-math-color-breakout": '$\\color{red" onmouseover="alert(1)}{x}$',
+    "md-math-mathrm-breakout": '$$\\mathrm{x"><svg onload=alert(1)>}$$',
+}
+
+XSS_VECTORS: dict[str, str] = {
+    **HTML_VECTORS,
+    **ATTRIBUTE_VECTORS,
+    **MARKDOWN_VECTORS,
+    **MATH_VECTORS,
+}
 
 # Jinja2 (and other engines') syntax: must be printed as typed, never evaluated. `evaluated`
 # is what the page would show had the payload been compiled as a template.

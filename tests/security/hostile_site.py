@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.security.corpus import TEMPLATE_PAYLOADS, XSS_VECTORS
+from tests.security.corpus import MATH_VECTORS, TEMPLATE_PAYLOADS, XSS_VECTORS
 from tests.site.support import BuiltSite, build
 
 MAX_TAG_CHARS = 100  # readers reject longer tags (and with them the whole file)
@@ -103,8 +103,9 @@ def hostile_files() -> Iterator[tuple[Hostile, str]]:
     payloads = {**XSS_VECTORS, **{f"tpl-{k}": v for k, v in TEMPLATE_PAYLOADS.items()}}
     for index, (name, payload) in enumerate(sorted(payloads.items())):
         date = _jekyll_date(index)
+        math = "math: true\n" if name in MATH_VECTORS else ""
         body_document = (
-            f"---\ntitle: Body {name}\ntags: [body]\n---\n\nBefore.\n\n{payload}\n\nAfter.\n"
+            f"---\ntitle: Body {name}\ntags: [body]\n{math}---\n\nBefore.\n\n{payload}\n\nAfter.\n"
         )
         fields_document, placed = _fields_document(
             f"md-fields-{name}", payload, ("yaml", "toml", "pelican")[index % 3]

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from latex2mathml.converter import convert
 from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from tests.security.audit import audit
 from tests.security.corpus import XSS_VECTORS
@@ -21,8 +23,16 @@ CLEAN_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><titl
 
 def raw_contexts(vector: str) -> dict[str, str]:
     """The vector placed, unsanitised, where it would run: as markup, inside quoted
-    attributes, and as Markdown rendered with raw HTML on."""
+    attributes, as Markdown rendered with raw HTML on, and as math through latex2mathml's own
+    serialiser."""
     markdown = MarkdownIt("commonmark", {"html": True}).render(vector)
+    math = MarkdownIt("commonmark", {"html": True}).use(
+        dollarmath_plugin,
+        double_inline=True,
+        renderer=lambda tex, options: convert(
+            tex, display="block" if options["display_mode"] else "inline"
+        ),
+    )
     # markdown-it refuses javascript:/vbscript:/data: links unless told otherwise: an
     # unprotected renderer is what the control needs.
     unprotected = MarkdownIt("commonmark", {"html": True})
@@ -34,6 +44,7 @@ def raw_contexts(vector: str) -> dict[str, str]:
         "unquoted attribute": f"<!DOCTYPE html><p><a href=/ title={vector}>x</a></p>",
         "markdown": f"<!DOCTYPE html><body>{markdown}</body>",
         "unprotected markdown": f"<!DOCTYPE html><body>{unprotected.render(vector)}</body>",
+        "unsanitised math": f"<!DOCTYPE html><body>{math.render(vector)}</body>",
         "json-ld": (
             '<!DOCTYPE html><script type="application/ld+json">{"headline": "'
             + vector

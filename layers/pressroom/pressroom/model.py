@@ -69,6 +69,16 @@ class Source:
 
 
 @dataclass(frozen=True)
+class TocEntry:
+    """One heading of an article's table of contents: its nesting depth (1 for the top level,
+    at most one deeper than the entry before), its id and its text."""
+
+    depth: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Article:
     """An article ready to render. `body_html` is already sanitised."""
 
@@ -88,6 +98,8 @@ class Article:
     reading_minutes: int = 1
     # Where `published` came from; the pipeline keeps the first-publish date for "upload".
     date_source: Literal["metadata", "filename", "upload"] = "metadata"
+    # The table of contents, when the front matter asks for one (`toc: true`).
+    toc: tuple[TocEntry, ...] = ()
 
     @property
     def path(self) -> str:

@@ -51,6 +51,7 @@ from pressroom.readers.prose import (
     without_final_period,
     word_count,
 )
+from pressroom.readers.toc import table_of_contents
 from pressroom.settings import Settings
 
 MAX_TITLE_CHARS = 300  # longer: rejected (a headline, not a paragraph)
@@ -103,6 +104,7 @@ def build_article(
         status=_status(metadata),
         reading_minutes=max(1, round(word_count(body_text) / WORDS_PER_MINUTE)),
         date_source=date_source,
+        toc=table_of_contents(body_html) if _flag(metadata, "toc") else (),
     )
 
 

@@ -11,18 +11,34 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from pressroom.readers.base import Parsed
 from pressroom.readers.front_matter import split_front_matter
+from pressroom.readers.markdown_extensions import (
+    heading_anchors_plugin,
+    highlight_code,
+    math_plugin,
+)
+from pressroom.readers.metadata import as_flag
 from pressroom.readers.sanitize import clean_html
 
 EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
 
 # Built once per process; rendering keeps no state between documents.
 _MARKDOWN = (
-    MarkdownIt("commonmark", {"html": True, "typographer": False})
+    MarkdownIt("commonmark", {"html": True, "typographer": False, "highlight": highlight_code})
     .enable(["table", "strikethrough"])
     .use(footnote_plugin)
+    .use(heading_anchors_plugin)
+)
+# `$...$` and `$$...$$` are math only where the front matter says `math: true`.
+_MATH_MARKDOWN = (
+    MarkdownIt("commonmark", {"html": True, "typographer": False, "highlight": highlight_code})
+    .enable(["table", "strikethrough"])
+    .use(footnote_plugin)
+    .use(heading_anchors_plugin)
+    .use(math_plugin)
 )
 
 
 def read_markdown(text: str) -> Parsed:
     metadata, body = split_front_matter(text, pelican_headers=True)
-    return clean_html(_MARKDOWN.render(body)), metadata
+    markdown = _MATH_MARKDOWN if as_flag(metadata.get("math", False), "math") else _MARKDOWN
+    return clean_html(markdown.render(body)), metadata

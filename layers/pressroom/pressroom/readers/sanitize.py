@@ -1,19 +1,25 @@
 """The one HTML allow-list. Every reader passes its body HTML through `clean_html`.
 
 Kept: ordinary article markup (headings, paragraphs, lists, tables, code, quotes, figures,
-images, links, footnotes). Dropped with their content: scripts, styles and other elements whose
-text is not article text (iframes, forms' option lists, SVG/MathML). Dropped, content kept: any
-other element (forms, buttons, `<font>`...). Attributes are allow-listed per tag; URLs may only
-be http(s), mailto or relative, so `javascript:`, `vbscript:` and `data:` never survive, not even
-in images. Classes are limited to code-language and footnote classes so that article text cannot
-borrow the theme's own classes; ids must look like plain anchors (footnotes link to them).
+images, links, footnotes) and MathML Core (presentation elements and their layout attributes:
+no `href`, no `style`, no `<annotation-xml>`, no `<maction>`). Dropped with their content:
+scripts, styles and other elements whose text is not article text (iframes, forms' option lists,
+SVG). Dropped, content kept: any other element (forms, buttons, `<font>`...). Attributes are
+allow-listed per tag; URLs may only be http(s), mailto or relative, so `javascript:`,
+`vbscript:` and `data:` never survive, not even in images. Classes are limited to the ones the
+readers generate (code language and Pygments token classes, footnotes, heading anchors, math) so
+that article text cannot borrow the theme's own classes. Ids must be plain (letters, marks,
+digits, `_-.:`), are unique in the page (a repeated id is dropped) and never one of the theme's
+own (`THEME_IDS`), so an article cannot clobber the page's landmarks.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import nh3
+from pygments.token import STANDARD_TYPES
 
 ALLOWED_TAGS = frozenset(
     {
@@ -26,18 +32,28 @@ ALLOWED_TAGS = frozenset(
         *("table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"),
     }
 )
+# MathML Core's presentation elements (and `menclose`, which latex2mathml writes for `\boxed`).
+MATHML_TAGS = frozenset(
+    {
+        *("math", "mrow", "mi", "mn", "mo", "mtext", "ms", "mspace", "mfrac", "msqrt", "mroot"),
+        *("msub", "msup", "msubsup", "munder", "mover", "munderover", "mmultiscripts"),
+        *("mprescripts", "none", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom"),
+        *("merror", "menclose", "semantics", "annotation"),
+    }
+)
 
 # Elements removed together with everything inside them (nh3 would otherwise keep their text).
 DROPPED_WITH_CONTENT = frozenset(
     {
         *("script", "style", "template", "noscript", "iframe", "object", "embed", "frame"),
-        *("frameset", "noframes", "noembed", "textarea", "select", "svg", "math", "title"),
+        *("frameset", "noframes", "noembed", "textarea", "select", "svg", "title"),
+        *("annotation-xml", "maction"),
     }
 )
 
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "class", "title", "lang", "dir"},
-    "a": {"href", "hreflang"},
+    "a": {"href", "hreflang", "aria-label"},
     "img": {"src", "alt", "width", "height", "loading"},
     "ol": {"start", "reversed", "type"},
     "li": {"value"},
@@ -47,6 +63,28 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "col": {"span"},
     "colgroup": {"span"},
     "details": {"open"},
+    # MathML: layout only.
+    "math": {"display", "displaystyle", "scriptlevel", "mathvariant", "mathcolor"},
+    "mi": {"mathvariant", "mathcolor"},
+    "mn": {"mathvariant", "mathcolor"},
+    "mtext": {"mathvariant", "mathcolor"},
+    "ms": {"mathvariant", "mathcolor"},
+    "mo": {"form", "fence", "separator", "lspace", "rspace", "stretchy", "symmetric"}
+    | {"largeop", "movablelimits", "accent", "minsize", "maxsize", "mathvariant", "mathcolor"},
+    "mrow": {"mathcolor"},
+    "mstyle": {"displaystyle", "scriptlevel", "mathvariant", "mathcolor", "mathsize"},
+    "mfrac": {"linethickness"},
+    "mspace": {"width", "height", "depth"},
+    "mpadded": {"width", "height", "depth", "lspace", "voffset"},
+    "mover": {"accent"},
+    "munder": {"accentunder"},
+    "munderover": {"accent", "accentunder"},
+    "mtable": {"columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines"}
+    | {"rowlines", "frame", "displaystyle"},
+    "mtr": {"columnalign", "rowalign"},
+    "mtd": {"columnspan", "rowspan", "columnalign", "rowalign"},
+    "menclose": {"notation"},
+    "annotation": {"encoding"},
 }
 
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -62,32 +100,64 @@ FOOTNOTE_CLASSES = frozenset(
     {"footnote-ref", "footnotes-sep", "footnotes", "footnotes-list", "footnote-item"}
     | {"footnote-backref", "footnote"}
 )
+# What `markdown_extensions` writes: heading anchors, Pygments' token classes inside
+# `pre.highlight` (the theme scopes their colours to it), and math shown as TeX source.
+GENERATED_CLASSES = frozenset(
+    {"heading-anchor", "highlight", "math-display", "math-source"}
+    | {name for name in STANDARD_TYPES.values() if name}
+)
 _LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
-_PLAIN_ID = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]{0,80}")
+MAX_ID_CHARS = 80
+_ID_PUNCTUATION = frozenset("_-.:")
+# The ids of the theme's templates (a test keeps this in step with them).
+THEME_IDS = frozenset({"content", "toc-heading", "related-heading", "stories-heading"})
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{3,8}|[A-Za-z]{1,30}")
+FOOTNOTE_ID = re.compile(r"fn(?:ref)?[0-9]+(?::[0-9]+)?")
+
+
+def is_safe_id(value: str) -> bool:
+    """Letters, marks and digits of any script and `_-.:`, at most `MAX_ID_CHARS`."""
+    return 0 < len(value) <= MAX_ID_CHARS and all(
+        char in _ID_PUNCTUATION or unicodedata.category(char)[0] in "LMN" for char in value
+    )
 
 
 def _is_allowed_class(name: str) -> bool:
-    return name in FOOTNOTE_CLASSES or _LANGUAGE_CLASS.fullmatch(name) is not None
+    return (
+        name in FOOTNOTE_CLASSES
+        or name in GENERATED_CLASSES
+        or _LANGUAGE_CLASS.fullmatch(name) is not None
+    )
 
 
-def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """nh3 calls this for every attribute that passed the allow-list; None drops it."""
-    if attribute == "class":
-        kept = [name for name in value.split() if _is_allowed_class(name)]
-        return " ".join(kept) or None
-    if attribute == "id":
-        return value if _PLAIN_ID.fullmatch(value) else None
-    return value
+class _AttributeFilter:
+    """nh3 calls this for every attribute that passed the allow-list, in document order; None
+    drops it. One per document, since ids must be unique in it."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set(THEME_IDS)
+
+    def __call__(self, tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "class":
+            kept = [name for name in value.split() if _is_allowed_class(name)]
+            return " ".join(kept) or None
+        if attribute == "id":
+            if not is_safe_id(value) or value in self.ids:
+                return None
+            self.ids.add(value)
+        if attribute == "mathcolor" and not _COLOUR.fullmatch(value):
+            return None
+        return value
 
 
 def clean_html(html: str) -> str:
     """Sanitise article HTML from any source before it is ever marked safe (invariant 5)."""
     cleaned = nh3.clean(
         html,
-        tags=set(ALLOWED_TAGS),
+        tags=set(ALLOWED_TAGS | MATHML_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_filter_attribute,
+        attribute_filter=_AttributeFilter(),
         url_schemes=set(URL_SCHEMES),
         link_rel=LINK_REL,
         strip_comments=True,
