@@ -42,6 +42,7 @@ def build(src: Path, out: Path, site_url: str | None) -> None:
     from tqdm import tqdm
 
     from pressroom.local.build import article_files, build_site, prepare_output
+    from pressroom.operations import files_to_publish, offline_settings, reader_warnings
 
     try:
         prepare_output(out)
@@ -60,6 +61,8 @@ def build(src: Path, out: Path, site_url: str | None) -> None:
         )
     for _source, text in sorted(report.rejected.items()):
         click.echo(f"rejected: {text.strip()}", err=True)
+    for warning in reader_warnings(files_to_publish([src]), offline_settings()):
+        click.echo(f"warning: {warning}", err=True)
     if report.undelivered:
         click.echo(
             f"{report.undelivered} event(s) failed after every retry; see the log above", err=True
@@ -283,7 +286,7 @@ def redrive(stack: StackChoice) -> None:
 def preview(file: Path, out: Path | None) -> None:
     """Render one article file to HTML, with no AWS at all. Exit 1 if it would be rejected."""
     from pressroom.errors import RejectedFile
-    from pressroom.operations import offline_settings
+    from pressroom.operations import offline_settings, reader_warnings
     from pressroom.operations import preview as render
 
     try:
@@ -291,6 +294,8 @@ def preview(file: Path, out: Path | None) -> None:
     except RejectedFile as rejected:
         click.echo(f"rejected: {rejected.rejection.report().strip()}", err=True)
         sys.exit(1)
+    for warning in reader_warnings([(file.name, file)], offline_settings()):
+        click.echo(f"warning: {warning}", err=True)
     if out is None:
         click.echo(html)
     else:

@@ -98,6 +98,9 @@ class Article:
     reading_minutes: int = 1
     # Where `published` came from; the pipeline keeps the first-publish date for "upload".
     date_source: Literal["metadata", "filename", "upload"] = "metadata"
+    # What the editor should hear about although the article published (an unknown Hugo
+    # shortcode, a link that leads nowhere, a section file that is not an article).
+    warnings: tuple[str, ...] = ()
     # The table of contents, when the front matter asks for one (`toc: true`).
     toc: tuple[TocEntry, ...] = ()
 

@@ -147,8 +147,24 @@ def dry_run(files: Iterable[tuple[str, Path]], settings: Settings) -> list[DryRu
             continue
         if article.is_live:
             slugs[article.slug] = key
-        outcomes.append(DryRunOutcome(key, article.status, article_path(article.slug)))
+        detail = "; ".join((article_path(article.slug), *article.warnings))
+        outcomes.append(DryRunOutcome(key, article.status, detail))
     return outcomes
+
+
+def reader_warnings(files: Iterable[tuple[str, Path]], settings: Settings) -> list[str]:
+    """`key: warning` for what published files should tell their editor (an unknown Hugo
+    shortcode, a Pelican link that leads nowhere, a draft or section file not published);
+    rejected files have their own report."""
+    found: list[str] = []
+    for name, path in files:
+        key = settings.articles_prefix + name
+        try:
+            article = read_file(path, key, settings)
+        except RejectedFile:
+            continue
+        found.extend(f"{key}: {warning}" for warning in article.warnings)
+    return found
 
 
 def read_file(path: Path, key: str, settings: Settings) -> Article:

@@ -16,6 +16,7 @@ step builds the `Article` (`article.py`). Modules:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from importlib import import_module
 from types import MappingProxyType
@@ -27,6 +28,8 @@ from pressroom.readers.decode import decode_text
 from pressroom.settings import Settings
 
 __all__ = ["READERS", "SUPPORTED_EXTENSIONS", "read_article", "reader_for"]
+
+_LOGGER = logging.getLogger(__name__)
 
 # Extension -> (module, function) of its reader (each module's EXTENSIONS; a unit test keeps them
 # equal). A reader and its parsers (markdown-it, YAML, nh3) are imported when the first file of
@@ -70,6 +73,9 @@ def read_article(source: Source, settings: Settings) -> Article:
         reader = reader_for(source.key)
         text = decode_text(source.body, settings.max_source_bytes)
         body_html, metadata = reader(text)
-        return build_article(source, settings, body_html, metadata)
+        article = build_article(source, settings, body_html, metadata)
     except Unreadable as problem:
         raise RejectedFile(source.key, problem.reason, problem.fix) from None
+    for warning in article.warnings:  # the function's log (INFO: not an error); the CLI's
+        _LOGGER.info("%s: %s", source.key, warning)  # `build`, `preview`, `--dry-run` show them
+    return article

@@ -44,6 +44,7 @@ from pressroom.readers.metadata import (
     as_text,
     first_present,
 )
+from pressroom.readers.migration import file_warnings, section_introduction
 from pressroom.readers.prose import (
     first_sentence,
     shorten,
@@ -85,6 +86,8 @@ def build_article(
     source: Source, settings: Settings, body_html: str, metadata: Metadata
 ) -> Article:
     names = facts_from_name(source.key)
+    if names.is_section:
+        return section_introduction(source, metadata)
     title, body_html = _title_and_body(metadata, body_html, names)
     published, date_source = _published(metadata, names, source)
     body_text = text_of(body_html)
@@ -101,9 +104,10 @@ def build_article(
         authors=_authors(metadata),
         related_stories=tuple(as_list(metadata.get("relatedstories"), "related stories")),
         language=_language(metadata, settings.site_language),
-        status=_status(metadata),
+        status="draft" if names.is_draft_file else _status(metadata),
         reading_minutes=max(1, round(word_count(body_text) / WORDS_PER_MINUTE)),
         date_source=date_source,
+        warnings=file_warnings(metadata, names),
         toc=table_of_contents(body_html) if _flag(metadata, "toc") else (),
     )
 

@@ -11,6 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 Metadata = dict[str, Any]
+# Metadata entry for what the editor should hear about (a list of sentences). No front-matter
+# key normalises to it (`metadata.normalise_key` strips spaces), so a file cannot set it.
+WARNINGS = " warnings"
 Parsed = tuple[str, Metadata]
 Reader = Callable[[str], Parsed]
 

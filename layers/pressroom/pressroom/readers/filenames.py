@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from pressroom.model import slug_of
 from pressroom.readers.base import Unreadable
 
-_JEKYLL_NAME = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})-(?P<slug>.+)")
+# Jekyll reads `2017-2-5-title` as 2017-02-05, as it does `2017-02-05-title`.
+_JEKYLL_NAME = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})-(?P<slug>.+)")
 # Names a machine chose: hex digests, UUIDs, plain numbers, long random tokens.
 _HEX_DIGEST = re.compile(r"(?=[a-f]*\d)[0-9a-f]{8,}")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -29,6 +30,8 @@ class NameFacts:
     slug: str | None  # a meaningful slug from the name, if there is one
     date: datetime | None  # the Jekyll `YYYY-MM-DD-` prefix, as midnight UTC
     is_jekyll: bool
+    is_section: bool = False  # Hugo's `_index.md`: a section's introduction, not an article
+    is_draft_file: bool = False  # under a Jekyll `_drafts/` folder: never published
 
 
 def stem_of(key: str) -> str:
@@ -43,11 +46,16 @@ def stem_of(key: str) -> str:
 
 def facts_from_name(key: str) -> NameFacts:
     stem = stem_of(key)
+    parts = key.split("/")
+    where = {
+        "is_section": parts[-1].lower().rsplit(".", 1)[0] == "_index",
+        "is_draft_file": "_drafts" in parts[:-1],
+    }
     jekyll = _JEKYLL_NAME.fullmatch(stem)
     if jekyll is None:
-        return NameFacts(slug=_meaningful_slug(stem), date=None, is_jekyll=False)
+        return NameFacts(slug=_meaningful_slug(stem), date=None, is_jekyll=False, **where)
     return NameFacts(
-        slug=_meaningful_slug(jekyll["slug"]), date=_jekyll_date(jekyll), is_jekyll=True
+        slug=_meaningful_slug(jekyll["slug"]), date=_jekyll_date(jekyll), is_jekyll=True, **where
     )
 
 
@@ -60,7 +68,7 @@ def _jekyll_date(match: re.Match[str]) -> datetime:
     try:
         return datetime(int(match["year"]), int(match["month"]), int(match["day"]), tzinfo=UTC)
     except ValueError:
-        day = f"{match['year']}-{match['month']}-{match['day']}"
+        day = f"{match['year']}-{match['month']}-{match['day']}"  # as written
         raise Unreadable(
             f"The file name starts with {day}, which is not a real date.",
             "Rename the file to start with a real date (YYYY-MM-DD-), or drop the date.",

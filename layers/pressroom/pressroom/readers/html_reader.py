@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pressroom.readers.base import Metadata, Parsed
 from pressroom.readers.front_matter import split_front_matter
 from pressroom.readers.metadata import split_names
+from pressroom.readers.migration import after_render
 from pressroom.readers.prose import collapse_whitespace
 from pressroom.readers.sanitize import clean_html
 
@@ -100,7 +101,7 @@ def read_html(text: str) -> Parsed:
     scanner.feed(text)
     scanner.close()
     metadata = {**_page_metadata(scanner), **front}
-    return clean_html(_body_of(text, scanner)), metadata
+    return clean_html(after_render(_body_of(text, scanner), metadata)), metadata
 
 
 def _page_metadata(scanner: _PageScanner) -> Metadata:

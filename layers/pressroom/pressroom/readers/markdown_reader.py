@@ -17,6 +17,7 @@ from pressroom.readers.markdown_extensions import (
     math_plugin,
 )
 from pressroom.readers.metadata import as_flag
+from pressroom.readers.migration import after_render, before_markdown
 from pressroom.readers.sanitize import clean_html
 
 EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
@@ -40,5 +41,6 @@ _MATH_MARKDOWN = (
 
 def read_markdown(text: str) -> Parsed:
     metadata, body = split_front_matter(text, pelican_headers=True)
+    body = before_markdown(body, metadata)  # Hugo shortcodes
     markdown = _MATH_MARKDOWN if as_flag(metadata.get("math", False), "math") else _MARKDOWN
-    return clean_html(markdown.render(body)), metadata
+    return clean_html(after_render(markdown.render(body), metadata)), metadata

@@ -1,0 +1,94 @@
+"""Idioms of the tools people migrate from, applied around a reader's own rendering.
+
+* `before_markdown`: Hugo shortcodes (`hugo_shortcodes`) in a Markdown body;
+* `section_introduction`, `file_warnings`: Hugo's `_index.md` (a section's introduction, kept
+  as a draft with a note) and Jekyll's `_drafts/` (drafts, with a note);
+* `after_render`: Pelican's `{filename}`-style links (`pelican_links`) in the rendered HTML, and
+  the manual summary divider — Hugo's `<!--more-->`, or the front matter's
+  `excerpt_separator` (Jekyll) — whose text before it becomes the summary unless the front
+  matter has a `summary`/`description`/`excerpt`.
+
+What needs the editor's attention (an unknown shortcode, a link that leads nowhere) is added to
+`metadata[WARNINGS]`, which `article.build_article` turns into `Article.warnings`. Both steps
+run before the sanitiser; neither evaluates anything.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from pressroom.model import Article, Source, slug_of
+from pressroom.readers.base import WARNINGS, Metadata
+from pressroom.readers.filenames import NameFacts, stem_of
+from pressroom.readers.hugo_shortcodes import expand_shortcodes, segments
+from pressroom.readers.pelican_links import bracket_spaced_links, resolve_links
+from pressroom.readers.prose import text_of
+
+SUMMARY_DIVIDER = "<!--more-->"
+_EXPLICIT_SUMMARY_KEYS = ("summary", "description", "excerpt")
+
+
+def before_markdown(body: str, metadata: Metadata) -> str:
+    expanded, warnings = expand_shortcodes(body, metadata)
+    _warn(metadata, warnings)
+    return "".join(
+        piece if is_code else bracket_spaced_links(piece) for is_code, piece in segments(expanded)
+    )
+
+
+def after_render(html: str, metadata: Metadata) -> str:
+    resolved, warnings = resolve_links(html)
+    _warn(metadata, warnings)
+    return _manual_summary(resolved, metadata)
+
+
+def _manual_summary(html: str, metadata: Metadata) -> str:
+    separator = metadata.get("excerptseparator")
+    divider = separator if isinstance(separator, str) and separator.strip() else SUMMARY_DIVIDER
+    found = html.find(divider)
+    if found == -1 and divider != (escaped := escape(divider, quote=False)):
+        divider, found = escaped, html.find(escaped)
+    if found == -1:
+        return html
+    explicit = any(metadata.get(key) for key in _EXPLICIT_SUMMARY_KEYS)
+    if not explicit and (summary := text_of(html[:found])):
+        metadata["summary"] = summary
+    return html[:found] + html[found + len(divider) :]
+
+
+def _warn(metadata: Metadata, warnings: list[str]) -> None:
+    if warnings:
+        metadata.setdefault(WARNINGS, []).extend(warnings)
+
+
+# --- what the file's place says: Hugo section files, Jekyll drafts --------------------------
+
+
+def file_warnings(metadata: Metadata, names: NameFacts) -> tuple[str, ...]:
+    """The reader's warnings, and the note a Jekyll draft gets."""
+    notes = list(metadata.get(WARNINGS, ()))
+    if names.is_draft_file:
+        notes.append("The file is in a `_drafts/` folder: a Jekyll draft, so it is not published.")
+    return tuple(notes)
+
+
+def section_introduction(source: Source, metadata: Metadata) -> Article:
+    """Hugo's `_index.md` introduces a section; it is not an article. It is kept as a draft (so
+    nothing is published and nothing is rejected) with a note saying so; listings do not show
+    section introductions yet."""
+    title = metadata.get("title")
+    folder = stem_of(source.key)
+    return Article(
+        source_key=source.key,
+        slug=slug_of(f"section {folder}") or "section",
+        title=text_of(title) if isinstance(title, str) and text_of(title) else folder,
+        body_html="",
+        summary="",
+        published=source.uploaded,
+        status="draft",
+        date_source="upload",
+        warnings=(
+            f"`{source.filename}` is a Hugo section introduction, not an article: it is not "
+            "published (listings do not show section introductions yet).",
+        ),
+    )
