@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pressroom.model import Article
+from pressroom.readers.hugo_shortcodes import MAX_SHORTCODES
 from pressroom.readers.prose import text_of
 from tests.unit.readers.support import read
 
@@ -178,3 +179,21 @@ def test_given_no_shortcodes_when_read_then_the_body_is_unchanged() -> None:
     article = read_body("Plain {{ not a shortcode }} and {% liquid %} text.\n")
     assert article.body_html == "<p>Plain {{ not a shortcode }} and {% liquid %} text.</p>\n"
     assert article.warnings == ()
+
+
+def test_given_a_ref_to_a_section_file_when_read_then_no_url_and_a_warning() -> None:
+    article = read_body('[posts]({{< ref "post/_index.md" >}})\n')
+    assert article.body_html == f'<p><a href="#" {NOOPENER}>posts</a></p>\n'
+    assert article.warnings == (
+        "The `ref` shortcode's target 'post/_index.md' is not valid: skipped.",
+    )
+
+
+def test_given_more_shortcodes_than_the_cap_when_read_then_the_rest_lose_their_delimiters() -> None:
+    article = read_body("{{< param title >}} " * (MAX_SHORTCODES + 10))
+    assert article.body_html.count("T") == MAX_SHORTCODES
+    assert "{{" not in article.body_html and "}}" not in article.body_html
+    assert article.warnings == (
+        f"The article has more than {MAX_SHORTCODES:,} shortcodes: the delimiters of the rest "
+        "were removed.",
+    )

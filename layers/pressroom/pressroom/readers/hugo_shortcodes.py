@@ -44,6 +44,7 @@ from pressroom.readers.metadata import normalise_key
 MAX_TAG_CHARS = 2_000  # from `{{<` to `>}}`; longer is not a shortcode
 MAX_DEPTH = 20  # paired shortcodes nested deeper are rendered unpaired
 MAX_WARNINGS = 20
+MAX_SHORTCODES = 5_000  # per article; the delimiters of any more are removed
 
 _CLOSING = {"<": ">", "%": "%"}
 _OPENER = re.compile(r"\{\{[<%]")
@@ -237,7 +238,7 @@ def _lex(text: str, warnings: _Warnings) -> list[Node]:
         by_length.setdefault(end - start, []).append(index)
     blank_lines = [m.start() for m in _BLANK_LINE.finditer(text)]
     nodes: list[Node] = []
-    position = 0
+    position = tags = 0
     while True:
         opener = _OPENER.search(text, position)
         next_run = bisect_left(run_starts, position)
@@ -254,6 +255,14 @@ def _lex(text: str, warnings: _Warnings) -> list[Node]:
             continue
         if opener is None:
             break
+        tags += 1
+        if tags > MAX_SHORTCODES:
+            warnings.add(
+                f"The article has more than {MAX_SHORTCODES:,} shortcodes: the delimiters of "
+                "the rest were removed."
+            )
+            nodes.append(_DELIMITERS.sub("", text[position:]))
+            return [node for node in nodes if node != ""]
         start = opener.start()
         nodes.append(text[position:start])
         end, body = _scan(text, start)
@@ -644,6 +653,8 @@ def ref_url(target: str) -> str | None:
     try:
         facts = facts_from_name(key)
     except Unreadable:
+        return None
+    if facts.is_section:  # a Hugo section has no page here
         return None
     slug = facts.slug or slug_of(stem_of(key))
     return article_path(slug) + suffix if slug else None
