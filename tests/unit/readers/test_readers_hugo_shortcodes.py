@@ -197,3 +197,44 @@ def test_given_more_shortcodes_than_the_cap_when_read_then_the_rest_lose_their_d
         f"The article has more than {MAX_SHORTCODES:,} shortcodes: the delimiters of the rest "
         "were removed.",
     )
+
+
+HUGO_BASIC_EXAMPLE_RICH_CONTENT = """---
+author: Hugo Authors
+title: Rich Content
+date: 2019-03-10
+---
+
+Hugo ships with several Built-in Shortcodes for rich content.
+<!--more-->
+---
+
+{{< youtube ZJthWmvUzzc >}}
+
+{{< twitter_simple 1085870671291310081 >}}
+
+{{< vimeo_simple 48912912 >}}
+
+{{< math.inline >}}
+<p>
+Inline math: \\(\\varphi = \\dfrac{1+\\sqrt5}{2}= 1.6180339887…\\)
+</p>
+{{</ math.inline >}}
+"""
+
+
+def test_given_hugo_basic_examples_rich_content_when_read_then_no_shortcode_is_shown() -> None:
+    article = read("articles/post/rich-content.md", HUGO_BASIC_EXAMPLE_RICH_CONTENT)
+    assert article.summary == "Hugo ships with several Built-in Shortcodes for rich content."
+    assert "{{" not in article.body_html and "}}" not in article.body_html
+    for url in (
+        "https://www.youtube-nocookie.com/embed/ZJthWmvUzzc",
+        "https://x.com/i/status/1085870671291310081",
+        "https://vimeo.com/48912912",
+    ):
+        assert f'href="{url}"' in article.body_html
+    assert "Inline math: \\(\\varphi" in article.body_html
+    assert article.warnings == (
+        "The shortcode `math.inline` is not one Pressroom knows: its tags were removed and its "
+        "inner content kept.",
+    )

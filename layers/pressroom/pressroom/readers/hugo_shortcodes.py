@@ -5,7 +5,8 @@ returns `(body, warnings)`. Both forms, `{{< name args >}}` and `{{% name args %
 (`{{< highlight go >}}…{{< /highlight >}}`) and self-closing (`{{< x />}}`), with positional
 and named arguments (`"quoted \\" value"`, `` `raw` ``, `bare`, `key=value`).
 
-Rendered: `figure`, `youtube`, `vimeo`, `x`/`twitter`/`tweet`, `instagram`, `gist` (links, no
+Rendered: `figure`, `youtube`, `vimeo`, `x`/`twitter`/`tweet` (and the `_simple` variants),
+`instagram`, `gist` (links, no
 third-party script; the sanitiser drops iframes, so videos are links to the privacy-enhanced
 player), `highlight` (a fenced code block), `ref`/`relref` (an article's URL), `param` (a
 front-matter value, as text), `details`, `comment` (hidden). Any other shortcode keeps its inner
@@ -76,6 +77,7 @@ _UNSAFE_URL_CHARS = re.compile(r"[\s\"'<>`{}\\\x00-\x1f\x7f]")
 
 STANDALONE = frozenset(
     {"figure", "youtube", "vimeo", "x", "twitter", "tweet", "instagram", "gist"}
+    | {"vimeo_simple", "twitter_simple", "x_simple"}
     | {"ref", "relref", "param"}
 )
 
@@ -477,6 +479,9 @@ class _Renderer:
             "figure": self._figure,
             "youtube": self._youtube,
             "vimeo": self._vimeo,
+            "vimeo_simple": self._vimeo,
+            "twitter_simple": self._post,
+            "x_simple": self._post,
             "x": self._post,
             "twitter": self._post,
             "tweet": self._post,
