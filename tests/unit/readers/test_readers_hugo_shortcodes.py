@@ -238,3 +238,14 @@ def test_given_hugo_basic_examples_rich_content_when_read_then_no_shortcode_is_s
         "The shortcode `math.inline` is not one Pressroom knows: its tags were removed and its "
         "inner content kept.",
     )
+
+
+def test_given_multi_line_arguments_and_params_when_read_then_each_is_one_line_of_text() -> None:
+    article = read_body(
+        "{{< figure src=/a.png caption=`one\n\n# two` >}}\n\n{{< param note >}}\n",
+        'note: "a\\n\\n# b"\n',
+    )
+    assert article.body_html == (
+        '<figure><img src="/a.png" alt=""><figcaption>one # two</figcaption></figure>\n'
+        "<p>a # b</p>\n"
+    )

@@ -6,13 +6,12 @@ returns `(body, warnings)`. Both forms, `{{< name args >}}` and `{{% name args %
 and named arguments (`"quoted \\" value"`, `` `raw` ``, `bare`, `key=value`).
 
 Rendered: `figure`, `youtube`, `vimeo`, `x`/`twitter`/`tweet` (and the `_simple` variants),
-`instagram`, `gist` (links, no
-third-party script; the sanitiser drops iframes, so videos are links to the privacy-enhanced
-player), `highlight` (a fenced code block), `ref`/`relref` (an article's URL), `param` (a
-front-matter value, as text), `details`, `comment` (hidden). Any other shortcode keeps its inner
-content, loses its tags and adds a warning naming it. Hugo's comment form `{{</* x */>}}`
-prints `{{< x >}}` as text. Shortcodes inside fenced code blocks and inline code stay literal
-(except for the comment form, which Hugo also unwraps there).
+`instagram`, `gist` (links, no third-party script; the sanitiser drops iframes, so videos are
+links to the privacy-enhanced player), `highlight` (a fenced code block), `ref`/`relref` (an
+article's URL), `param` (a front-matter value, as text), `details`, `comment` (hidden). Any
+other shortcode keeps its inner content, loses its tags and adds a warning naming it. Hugo's
+comment form `{{</* x */>}}` prints `{{< x >}}` as text. Shortcodes inside fenced code blocks
+and inline code stay literal (except for the comment form, which Hugo also unwraps there).
 
 Every argument is data: text is HTML-escaped, ids are validated, URLs must be http(s) or
 site-relative, and the result still goes through the sanitiser. Work is linear in the input:
@@ -378,11 +377,14 @@ def _parse_tag(body: str, source: str, line_start: bool, warnings: _Warnings) ->
 
 
 def _argument_value(argument: re.Match[str]) -> str:
+    """The value as one line: a blank line in a caption must not end the HTML around it."""
     if argument["quoted"] is not None:
-        return _ESCAPED.sub(r"\1", argument["quoted"])
-    if argument["raw"] is not None:
-        return str(argument["raw"])
-    return str(argument["bare"])
+        value = _ESCAPED.sub(r"\1", argument["quoted"])
+    elif argument["raw"] is not None:
+        value = str(argument["raw"])
+    else:
+        value = str(argument["bare"])
+    return " ".join(value.split())
 
 
 # --- pairing --------------------------------------------------------------------------------
@@ -602,7 +604,7 @@ class _Renderer:
         if value is None or isinstance(value, Mapping):
             self.warnings.add(f"The `param` shortcode names {key!r}, which the front matter lacks.")
             return ""
-        return _markdown_literal(str(value))
+        return _markdown_literal(" ".join(str(value).split()))
 
 
 def _highlight(tag: Shortcode, code: str) -> str:
