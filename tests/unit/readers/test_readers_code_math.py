@@ -229,3 +229,15 @@ def test_given_mathml_with_scripting_attributes_when_cleaned_then_they_are_gone(
     )
 
     assert cleaned == "<math><mi>a</mi><semantics><mi>c</mi></semantics></math>"
+
+
+@pytest.mark.parametrize(
+    "front_matter", ["math: true", "math: yes", "katex: true", "mathjax: true", "math: katex"]
+)
+def test_given_the_ways_migrated_posts_ask_for_math_then_math_is_rendered(front_matter: str):
+    assert "<math" in body(f"---\n{front_matter}\n---\n$x$\n")
+
+
+@pytest.mark.parametrize("front_matter", ["math: false", "mathjax: no", "title: T"])
+def test_given_math_off_or_absent_then_dollars_stay_text(front_matter: str):
+    assert body(f"---\n{front_matter}\n---\n$x$\n") == "<p>$x$</p>\n"

@@ -167,3 +167,19 @@ def test_given_toc_true_then_raw_html_headings_with_ids_join_it_and_others_do_no
     )
 
     assert article.toc == (TocEntry(1, "one", "One"), TocEntry(1, "two", "Two"))
+
+
+def test_given_kramdown_colon_attributes_then_they_set_the_id_too():
+    assert body("## Kettles {: #kettles-ial}\n") == heading(2, "kettles-ial", "Kettles") + "\n"
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        '{#x onmouseover="alert(1)"}',
+        '{#x onclick="alert(1)" style="color:red"}',
+        "{#x .site-header}",
+    ],
+)
+def test_given_attributes_beyond_the_id_then_only_the_id_reaches_the_page(attributes: str):
+    assert body(f"## T {attributes}\n") == heading(2, "x", "T") + "\n"

@@ -5,9 +5,9 @@ Unicode letters, marks and digits kept, anything else a hyphen: `Über uns` -> `
 in the page (`-2`, `-3`, ...; never one of the theme's own ids, a footnote's or one the article's
 raw HTML already uses), and an empty self-link `<a class="heading-anchor" href="#id"
 aria-label="Link to this section">` that the theme draws as `#`. `## Title {#custom-id}`
-(Pandoc, Hugo, kramdown) sets the id, read by mdit-py-plugins' attribute parser and not
-printed; only the `#id` of such a block is used, and an id outside the safe character set is
-slugified like a heading's text.
+(Pandoc, Hugo, kramdown; also kramdown's `{: #custom-id}`) sets the id, read by mdit-py-plugins'
+attribute parser and not printed; only the `#id` of such a block is used, and an id outside
+the safe character set is slugified like a heading's text.
 
 Code (`highlight_code`, markdown-it's `highlight` option): a fenced block whose language Pygments
 knows becomes `<pre class="highlight"><code class="language-NAME">` with Pygments' short token
@@ -27,7 +27,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -38,6 +38,8 @@ from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attributes
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from pressroom.readers.base import Unreadable
+from pressroom.readers.metadata import as_flag
 from pressroom.readers.sanitize import (
     FOOTNOTE_ID,
     MAX_ID_CHARS,
@@ -54,6 +56,7 @@ MAX_TEX_CHARS = 4_000  # one expression; longer stays TeX source
 MAX_MATH_CHARS_PER_ARTICLE = 100_000  # all expressions of one article; the rest stays source
 
 _TRAILING_ATTRIBUTES = re.compile(r"[ \t]*(\{[^{}\n]*\})[ \t]*\Z")
+_KRAMDOWN_COLON = re.compile(r"\A\{:\s*")
 _RAW_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 _LANGUAGE_NAME = re.compile(r"[A-Za-z0-9_+#.-]{1,40}")
 _MACRO_DEFINITION = re.compile(
@@ -126,11 +129,12 @@ def _take_explicit_id(inline: Token) -> str:
     found = _TRAILING_ATTRIBUTES.search(last.content)
     if not found:
         return ""
+    block = _KRAMDOWN_COLON.sub("{", found[1])  # kramdown's `{: #id}` is `{#id}` here
     try:
-        end, attributes = parse_attributes(found[1])
+        end, attributes = parse_attributes(block)
     except ParseError:
         return ""
-    if end != len(found[1]) - 1:
+    if end != len(block) - 1:
         return ""
     last.content = last.content[: found.start()].rstrip()
     inline.content = _TRAILING_ATTRIBUTES.sub("", inline.content).rstrip()
@@ -187,6 +191,23 @@ def highlight_code(code: str, language: str, _attributes: str = "") -> str:
 
 
 # --- math -----------------------------------------------------------------------------------
+
+# Front matter that asks for math: `math: true` (Hugo's themes also say `katex` or `mathjax`,
+# Jekyll's `mathjax: true`); a value that is not a yes/no word (`math: katex`) asks for it too.
+MATH_KEYS = ("math", "katex", "mathjax")
+
+
+def wants_math(metadata: Mapping[str, Any]) -> bool:
+    for key in MATH_KEYS:
+        value = metadata.get(key)
+        if value is None:
+            continue
+        try:
+            if as_flag(value, key):
+                return True
+        except Unreadable:
+            return True
+    return False
 
 
 def math_plugin(md: MarkdownIt) -> None:

@@ -15,8 +15,8 @@ from pressroom.readers.markdown_extensions import (
     heading_anchors_plugin,
     highlight_code,
     math_plugin,
+    wants_math,
 )
-from pressroom.readers.metadata import as_flag
 from pressroom.readers.migration import after_render, before_markdown
 from pressroom.readers.sanitize import clean_html
 
@@ -42,5 +42,5 @@ _MATH_MARKDOWN = (
 def read_markdown(text: str) -> Parsed:
     metadata, body = split_front_matter(text, pelican_headers=True)
     body = before_markdown(body, metadata)  # Hugo shortcodes
-    markdown = _MATH_MARKDOWN if as_flag(metadata.get("math", False), "math") else _MARKDOWN
+    markdown = _MATH_MARKDOWN if wants_math(metadata) else _MARKDOWN
     return clean_html(after_render(markdown.render(body), metadata)), metadata
