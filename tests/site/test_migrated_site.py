@@ -1,0 +1,109 @@
+"""Issue 18's Hugo, Jekyll and Pelican idioms on a built site: one folder mixing
+hugoBasicExample-style posts (shortcodes, `ref`, a section `_index.md`), Jekyll posts
+(non-zero-padded dates, `_drafts/`) and Pelican posts (`{filename}`, `{tag}`, `{author}`
+links), published by `pressroom build`'s machinery."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.site.support import BuiltSite, build, links_of
+
+FILES = {
+    "content/post/_index.md": "---\ntitle: Posts\n---\nAll the posts.\n",
+    "content/post/rich-content.md": """---
+title: Rich Content
+date: 2019-03-10
+---
+Hugo ships with several built-in shortcodes.
+<!--more-->
+
+{{< figure src="/images/press.jpg" caption="The press" >}}
+
+{{< youtube ZJthWmvUzzc >}}
+
+{{< highlight html >}}
+<section id="main">{{ .Title }}</section>
+{{< /highlight >}}
+
+Read [the launch]({{< ref "2017-2-5-launch-day.md" >}}) and
+[the tour]({{< relref "printing-plant-tour.md" >}}).
+
+Docs show `{{< youtube id >}}` and {{</* figure src="x.png" */>}} literally.
+""",
+    "_posts/2017-2-5-launch-day.md": "---\nlayout: post\n---\nThe launch went well.\n",
+    "_drafts/half-an-idea.md": "---\ntitle: Half an idea\n---\nNot yet.\n",
+    "pelican/printing-plant-tour.md": """Title: Printing plant tour
+Date: 2026-01-05
+Tags: printing
+Author: Jane Doe
+
+We visited the plant; see [the launch]({filename}/_posts/2017-2-5-launch-day.md),
+[all printing posts]({tag}printing), [Jane's posts]({author}Jane Doe), [home]({index}).
+""",
+}
+
+SYNTAX = ("{{<", "{{%", ">}}", "%}}", "{filename}", "%7Bfilename", "{tag}", "{author}")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    root = tmp_path_factory.mktemp("migrated")
+    for name, text in FILES.items():
+        file = root / "src" / name
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(text, encoding="utf-8")
+    return build(root / "src", root / "out", {})
+
+
+def article_body(html: str) -> str:
+    found = re.search(r"<article.*?</article>", html, re.DOTALL)
+    assert found is not None
+    return found.group()
+
+
+def test_given_a_migrated_folder_then_articles_publish_but_sections_and_drafts_do_not(
+    site: BuiltSite,
+):
+    assert site.article_paths() == {
+        "/articles/rich-content/",
+        "/articles/launch-day/",
+        "/articles/printing-plant-tour/",
+    }
+
+
+def test_given_a_jekyll_name_without_zero_padding_then_its_date_and_title(site: BuiltSite):
+    html = site.page("/articles/launch-day/")
+    assert html is not None
+    assert 'datetime="2017-02-05' in html and "Launch Day" in html
+
+
+def test_given_shortcodes_and_pelican_links_then_no_page_shows_their_syntax(site: BuiltSite):
+    for page in site.html_pages():
+        body = page.read_text("utf-8")
+        outside_code = re.sub(r"<(pre|code)[ >].*?</\1>", "", body, flags=re.DOTALL)
+        for syntax in SYNTAX:
+            assert syntax not in outside_code, (page, syntax)
+    rich = site.page("/articles/rich-content/")
+    assert rich is not None
+    assert "<code>{{&lt; youtube id &gt;}}</code>" in rich  # docs about Hugo, as written
+    assert 'href="https://www.youtube-nocookie.com/embed/ZJthWmvUzzc"' in rich
+    assert 'class="language-html"' in rich
+
+
+def test_given_ref_and_filename_links_then_every_internal_link_resolves(site: BuiltSite):
+    articles = site.article_paths()
+    targets = {"/tags/printing/", "/authors/jane-doe/", "/"}
+    for path in ("/articles/rich-content/", "/articles/printing-plant-tour/"):
+        html = site.page(path)
+        assert html is not None
+        links = set(links_of(article_body(html)))
+        internal = {link for link in links if link.startswith("/articles/")}
+        assert internal and internal <= articles, (path, internal - articles)
+    tour = site.page("/articles/printing-plant-tour/")
+    assert tour is not None
+    assert targets <= set(links_of(article_body(tour)))
+    for target in targets - {"/"}:
+        assert site.page(target) is not None, target
