@@ -147,7 +147,8 @@ def dry_run(files: Iterable[tuple[str, Path]], settings: Settings) -> list[DryRu
             continue
         if article.is_live:
             slugs[article.slug] = key
-        detail = "; ".join((article_path(article.slug), *article.warnings))
+        notes = "".join(f"; warning: {warning}" for warning in article.warnings)
+        detail = article_path(article.slug) + notes
         outcomes.append(DryRunOutcome(key, article.status, detail))
     return outcomes
 
