@@ -18,6 +18,10 @@ LINKS: dict[str, tuple[str, str]] = {
     "filename-not-an-article": ("[x]({filename}/images/a.pdf)", "/images/a.pdf"),
     "static": ("[x]({static}/files/report.pdf)", "/files/report.pdf"),
     "attach": ("[x]({attach}report.pdf)", "/report.pdf"),
+    "static-with-a-space": (
+        "[x](<{static}/files/annual report.pdf>)",
+        "/files/annual%20report.pdf",
+    ),
     "tag": ("[x]({tag}elon-musk)", "/tags/elon-musk/"),
     "tag-with-spaces": ("[x]({tag}Elon Musk)", "/tags/elon-musk/"),
     "author": ("[x]({author}Jane Doe)", "/authors/jane-doe/"),

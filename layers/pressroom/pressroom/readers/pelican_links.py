@@ -20,7 +20,7 @@ from __future__ import annotations
 import posixpath
 import re
 from html import escape, unescape
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from pressroom.model import slug_of
 from pressroom.paths import listing_path
@@ -100,4 +100,4 @@ def pelican_url(kind: str, target: str) -> str | None:
         site_path = site_path[3:]
     if not site_path or site_path in ("..", "."):
         return None
-    return "/" + site_path + hash_ + anchor
+    return "/" + quote(site_path) + hash_ + quote(anchor)
