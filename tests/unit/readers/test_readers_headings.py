@@ -5,6 +5,7 @@ article a table of contents."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,19 @@ def test_given_kramdown_colon_attributes_then_they_set_the_id_too():
 )
 def test_given_attributes_beyond_the_id_then_only_the_id_reaches_the_page(attributes: str):
     assert body(f"## T {attributes}\n") == heading(2, "x", "T") + "\n"
+
+
+def test_given_thousands_of_identical_headings_then_ids_are_unique_and_cost_linear_time():
+    started = time.perf_counter()
+    html = body("## Same\n\n" * 5_000)
+    elapsed = time.perf_counter() - started
+
+    ids = re.findall(r'<h2 id="([^"]+)"', html)
+    assert len(set(ids)) == 5_000 and ids[-1] == "same-5000"
+    assert elapsed < 10  # quadratic numbering took minutes
+
+
+def test_given_hugo_papermods_showtoc_then_the_article_has_a_table_of_contents_too():
+    article = read("articles/t.md", "---\ntitle: T\nShowToc: true\n---\n## One\n")
+
+    assert article.toc == (TocEntry(1, "one", "One"),)

@@ -108,7 +108,7 @@ def build_article(
         reading_minutes=max(1, round(word_count(body_text) / WORDS_PER_MINUTE)),
         date_source=date_source,
         warnings=file_warnings(metadata, names),
-        toc=table_of_contents(body_html) if _flag(metadata, "toc") else (),
+        toc=table_of_contents(body_html) if _wants_toc(metadata) else (),
     )
 
 
@@ -285,6 +285,11 @@ def _declared_status(metadata: Metadata) -> Status | None:
             "Use `status: published`, `status: draft` or `status: hidden`.",
         )
     return _STATUS_WORDS[word]
+
+
+def _wants_toc(metadata: Metadata) -> bool:
+    """`toc: true`, or Hugo PaperMod's `ShowToc: true`."""
+    return _flag(metadata, "toc") or _flag(metadata, "showtoc")
 
 
 def _flag(metadata: Metadata, key: str) -> bool:

@@ -81,14 +81,16 @@ class _Ids:
 
     def __init__(self, taken: Iterable[str]) -> None:
         self.taken = {*THEME_IDS, *taken}
+        self.last_number: dict[str, int] = {}  # so that n repeats cost O(n), not O(n^2)
 
     def claim(self, wanted: str) -> str:
         base = wanted or FALLBACK_HEADING_ID
-        candidate, number = base, 1
+        candidate, number = base, self.last_number.get(base, 1)
         while candidate in self.taken or FOOTNOTE_ID.fullmatch(candidate):
             number += 1
             suffix = f"-{number}"
             candidate = base[: MAX_ID_CHARS - len(suffix)] + suffix
+        self.last_number[base] = number
         self.taken.add(candidate)
         return candidate
 
