@@ -9,6 +9,8 @@ emptiness checks, `decode.py`); the reader returns `(sanitised body_html, metada
 step builds the `Article` (`article.py`). Modules:
 
 * `markdown_reader`, `text_reader`, `html_reader` — one per format;
+* `markdown_extensions` — heading ids and anchors, Pygments highlighting, `math: true` MathML;
+  `toc` — the table of contents `toc: true` asks for;
 * `front_matter` — YAML / TOML / Pelican header blocks; `metadata` — typed values from them;
 * `filenames` — Jekyll dates and meaningful slugs from file names;
 * `sanitize` — the one HTML allow-list; `prose` — text helpers.
