@@ -1,6 +1,7 @@
 """Idioms of the tools people migrate from, applied around a reader's own rendering.
 
-* `before_markdown`: Hugo shortcodes (`hugo_shortcodes`) in a Markdown body;
+* `before_markdown`: Jekyll's Liquid (`jekyll_liquid`, sandboxed) or else Hugo shortcodes
+  (`hugo_shortcodes`) in a Markdown body;
 * `section_introduction`, `file_warnings`: Hugo's `_index.md` (a section's introduction, kept
   as a draft with a note) and Jekyll's `_drafts/` (drafts, with a note);
 * `after_render`: Pelican's `{filename}`-style links (`pelican_links`) in the rendered HTML, and
@@ -10,7 +11,7 @@
 
 What needs the editor's attention (an unknown shortcode, a link that leads nowhere) is added to
 `metadata[WARNINGS]`, which `article.build_article` turns into `Article.warnings`. Both steps
-run before the sanitiser; neither evaluates anything.
+run before the sanitiser; only Jekyll's Liquid is evaluated, in python-liquid's sandbox.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pressroom.model import Article, Source, slug_of
 from pressroom.readers.base import WARNINGS, Metadata
 from pressroom.readers.filenames import NameFacts, stem_of
 from pressroom.readers.hugo_shortcodes import expand_shortcodes, segments
+from pressroom.readers.jekyll_liquid import render_liquid, uses_liquid
 from pressroom.readers.pelican_links import bracket_spaced_links, resolve_links
 from pressroom.readers.prose import text_of
 
@@ -29,11 +31,19 @@ _EXPLICIT_SUMMARY_KEYS = ("summary", "description", "excerpt")
 
 
 def before_markdown(body: str, metadata: Metadata) -> str:
-    expanded, warnings = expand_shortcodes(body, metadata)
+    if uses_liquid(body):  # Jekyll: Liquid, in its sandbox, instead of Hugo's shortcodes
+        expanded, warnings = render_liquid(body, metadata, page_url=_page_url(metadata))
+    else:
+        expanded, warnings = expand_shortcodes(body, metadata)
     _warn(metadata, warnings)
     return "".join(
         piece if is_code else bracket_spaced_links(piece) for is_code, piece in segments(expanded)
     )
+
+
+def _page_url(metadata: Metadata) -> str:
+    slug = metadata.get("slug")
+    return f"/articles/{slug_of(slug)}/" if isinstance(slug, str) and slug_of(slug) else ""
 
 
 def after_render(html: str, metadata: Metadata) -> str:

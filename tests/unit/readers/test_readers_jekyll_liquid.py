@@ -1,0 +1,140 @@
+"""Golden output of Jekyll's Liquid in Markdown posts (issue 18): rendered with python-liquid in
+its sandbox before Markdown; what Pressroom does not know is left out with a warning, never shown
+as template syntax."""
+
+from __future__ import annotations
+
+import pytest
+
+from pressroom.model import Article
+from pressroom.readers.jekyll_liquid import render_liquid, uses_liquid
+from tests.unit.readers.support import read
+
+
+def read_body(body: str, front_matter: str = "title: T\n") -> Article:
+    return read("articles/_posts/2016-07-26-liquid.md", f"---\n{front_matter}---\n{body}")
+
+
+class Includes:
+    def __init__(self, files: dict[str, str]) -> None:
+        self.files = files
+
+    def get(self, name: str) -> str | None:
+        return self.files.get(name)
+
+
+GOLDEN: dict[str, tuple[str, str]] = {
+    "post_url": (
+        "[Older]({{ site.baseurl }}{% post_url 2010-07-21-welcome-home %})\n",
+        '<p><a href="/articles/welcome-home/" rel="noopener noreferrer">Older</a></p>\n',
+    ),
+    "post_url-in-folder": (
+        "{% post_url news/2010-7-1-first %}\n",
+        "<p>/articles/first/</p>\n",
+    ),
+    "link": (
+        "[Page]({% link _posts/2016-07-26-name.md %})\n",
+        '<p><a href="/articles/name/" rel="noopener noreferrer">Page</a></p>\n',
+    ),
+    "raw": (
+        "{% raw %}Use {{ page.title }} and {% if x %}.{% endraw %}\n",
+        "<p>Use {{ page.title }} and {% if x %}.</p>\n",
+    ),
+    "raw-shortcode-stays-text": (
+        "{% raw %}{{< youtube abc >}}{% endraw %}\n",
+        "<p>{{&lt; youtube abc &gt;}}</p>\n",
+    ),
+    "page-variables": (
+        "{{ page.title }} by {{ page.author }}: {{ page.tags | join: ', ' }}.\n",
+        "<p>T by Ann: a, b.</p>\n",
+    ),
+    "site-variables": (
+        "[{{ site.title }}]({{ site.baseurl }}/x/) {{ site.url }}\n",
+        '<p><a href="/x/" rel="noopener noreferrer"></a></p>\n',
+    ),
+    "standard-liquid": (
+        "{% assign n = 3 %}{% for i in (1..n) %}{{ i }}{% endfor %} {{ 'Ab' | downcase }}\n",
+        "<p>123 ab</p>\n",
+    ),
+    "output-is-sanitised": (
+        'x {{ "<script>alert(1)</script>" }}<b>ok</b>\n',
+        "<p>x <b>ok</b></p>\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_given_liquid_when_read_then_golden_html(name: str) -> None:
+    body, expected = GOLDEN[name]
+    article = read_body(body, "title: T\nauthor: Ann\ntags: [a, b]\n")
+    assert article.body_html == expected
+    assert article.warnings == ()
+
+
+def test_given_highlight_when_read_then_the_same_block_as_a_fenced_one() -> None:
+    liquid = read_body(
+        "{% highlight ruby linenos %}\ndef show\n  @w = 1\nend\n{% endhighlight %}\n"
+    )
+    fenced = read_body("```ruby\ndef show\n  @w = 1\nend\n```\n")
+    assert '<pre class="highlight"><code class="language-ruby">' in fenced.body_html
+    assert liquid.body_html == fenced.body_html
+    assert liquid.warnings == ()
+
+
+def test_given_page_title_from_a_heading_when_read_then_it_is_the_articles_title() -> None:
+    article = read(
+        "articles/_posts/2009-03-12-hash.md",
+        "---\npermalink: /2009/03/12/hash/\n---\n\n# Hash #1\n\nOn {{ page.title }}.\n",
+    )
+    assert article.title == "Hash #1"
+    assert "<p>On Hash #1.</p>" in article.body_html
+    assert article.published.date().isoformat() == "2009-03-12"
+
+
+@pytest.mark.parametrize(
+    ("body", "warning"),
+    [
+        ("a {% seo %} b\n", "The Liquid tag `seo` is not supported here: it is left out."),
+        (
+            "a {{ 'x' | jsonify }} b\n",
+            "The Liquid filter `jsonify` is not supported here: its output is left out.",
+        ),
+        ("a {{ page.nope }} b\n", "The Liquid variable `page.nope` is not defined here: left out."),
+        (
+            "a {% post_url 2001-01-01-x/../.. %} b\n",
+            "`{% post_url 2001-01-01-x/../.. %}` names no article here: it is left out.",
+        ),
+    ],
+)
+def test_given_unknown_liquid_when_read_then_left_out_with_a_warning(body: str, warning: str):
+    article = read_body(body)
+    assert article.body_html == "<p>a  b</p>\n"
+    assert article.warnings == (warning,)
+
+
+def test_given_includes_when_rendered_then_the_uploads_own_files_with_parameters() -> None:
+    includes = Includes({"note.html": "<em>{{ include.text }} in {{ page.title }}</em>"})
+    text, warnings = render_liquid(
+        '{% include note.html text="Hi" %}|{% include_relative note.html text=page.title %}',
+        {"title": "T"},
+        includes=includes,
+    )
+    assert text == "<em>Hi in T</em>|<em>T in T</em>"
+    assert warnings == []
+
+
+def test_given_an_include_without_includes_when_read_then_a_warning() -> None:
+    article = read_body("a {% include note.html %} b\n")
+    assert article.body_html == "<p>a  b</p>\n"
+    assert article.warnings == (
+        "`{% include note.html %}`: the include is not available here: it is left out.",
+    )
+
+
+def test_given_hugo_shortcodes_or_code_when_recognised_then_not_liquid() -> None:
+    assert uses_liquid("a {{ page.title }}\n")
+    assert uses_liquid("{% raw %}{{< x >}}{% endraw %}\n")
+    assert not uses_liquid("a {{< youtube x >}} {{ y }}\n")
+    assert not uses_liquid("a `{{ y }}`\n\n```\n{% x %}\n```\n")
+    article = read_body("{{< param title >}} `{{ x }}`\n")
+    assert article.body_html == "<p>T <code>{{ x }}</code></p>\n"
