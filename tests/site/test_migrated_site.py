@@ -35,6 +35,23 @@ Docs show `{{< youtube id >}}` and {{</* figure src="x.png" */>}} literally.
 """,
     "_posts/2017-2-5-launch-day.md": "---\nlayout: post\n---\nThe launch went well.\n",
     "_drafts/half-an-idea.md": "---\ntitle: Half an idea\n---\nNot yet.\n",
+    "_posts/2018-03-04-liquid-notes.md": """---
+title: Liquid notes
+---
+Back to [the launch]({{ site.baseurl }}{% post_url 2017-2-5-launch-day %}) and
+[the tour]({% link pelican/printing-plant-tour.md %}).
+
+{% highlight ruby linenos %}
+title = "{{ page.title }}"
+{% endhighlight %}
+
+```
+{% raw %}{{ page.title }} {% post_url 2017-2-5-launch-day %}{% endraw %}
+```
+
+{% include note.html %}
+""",
+    "_includes/note.html": "<aside>A note</aside>\n",
     "pelican/printing-plant-tour.md": """Title: Printing plant tour
 Date: 2026-01-05
 Tags: printing
@@ -45,7 +62,7 @@ We visited the plant; see [the launch]({filename}/_posts/2017-2-5-launch-day.md)
 """,
 }
 
-SYNTAX = ("{{<", "{{%", ">}}", "%}}", "{filename}", "%7Bfilename", "{tag}", "{author}")
+SYNTAX = ("{{<", "{{%", ">}}", "%}}", "{filename}", "%7Bfilename", "{tag}", "{author}", "{%", "%}")
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +88,7 @@ def test_given_a_migrated_folder_then_articles_publish_but_sections_and_drafts_d
         "/articles/rich-content/",
         "/articles/launch-day/",
         "/articles/printing-plant-tour/",
+        "/articles/liquid-notes/",
     }
 
 
@@ -91,12 +109,20 @@ def test_given_shortcodes_and_pelican_links_then_no_page_shows_their_syntax(site
     assert "<code>{{&lt; youtube id &gt;}}</code>" in rich  # docs about Hugo, as written
     assert 'href="https://www.youtube-nocookie.com/embed/ZJthWmvUzzc"' in rich
     assert 'class="language-html"' in rich
+    liquid = site.page("/articles/liquid-notes/")
+    assert liquid is not None
+    assert '<code class="language-ruby">' in liquid and "Liquid notes" in liquid
+    assert "{{ page.title }} {% post_url 2017-2-5-launch-day %}" in liquid  # raw, in code
 
 
 def test_given_ref_and_filename_links_then_every_internal_link_resolves(site: BuiltSite):
     articles = site.article_paths()
     targets = {"/tags/printing/", "/authors/jane-doe/", "/"}
-    for path in ("/articles/rich-content/", "/articles/printing-plant-tour/"):
+    for path in (
+        "/articles/rich-content/",
+        "/articles/printing-plant-tour/",
+        "/articles/liquid-notes/",
+    ):
         html = site.page(path)
         assert html is not None
         links = set(links_of(article_body(html)))

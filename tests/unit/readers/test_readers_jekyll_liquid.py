@@ -138,3 +138,10 @@ def test_given_hugo_shortcodes_or_code_when_recognised_then_not_liquid() -> None
     assert not uses_liquid("a `{{ y }}`\n\n```\n{% x %}\n```\n")
     article = read_body("{{< param title >}} `{{ x }}`\n")
     assert article.body_html == "<p>T <code>{{ x }}</code></p>\n"
+
+
+def test_given_a_file_in_includes_when_read_then_it_is_not_published() -> None:
+    article = read("articles/_includes/note.html", "<aside>{{ include.text }}</aside>\n")
+    assert article.status == "draft"
+    assert article.body_html == ""
+    assert "_includes/" in article.warnings[0]

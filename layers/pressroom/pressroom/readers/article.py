@@ -44,7 +44,7 @@ from pressroom.readers.metadata import (
     as_text,
     first_present,
 )
-from pressroom.readers.migration import file_warnings, section_introduction
+from pressroom.readers.migration import file_warnings, include_file, section_introduction
 from pressroom.readers.prose import (
     first_sentence,
     shorten,
@@ -88,6 +88,8 @@ def build_article(
     names = facts_from_name(source.key)
     if names.is_section:
         return section_introduction(source, metadata)
+    if names.is_include_file:
+        return include_file(source)
     title, body_html = _title_and_body(metadata, body_html, names)
     published, date_source = _published(metadata, names, source)
     body_text = text_of(body_html)

@@ -32,6 +32,7 @@ class NameFacts:
     is_jekyll: bool
     is_section: bool = False  # Hugo's `_index.md`: a section's introduction, not an article
     is_draft_file: bool = False  # under a Jekyll `_drafts/` folder: never published
+    is_include_file: bool = False  # under a Jekyll `_includes/` folder: Liquid's, not an article
 
 
 def stem_of(key: str) -> str:
@@ -50,6 +51,7 @@ def facts_from_name(key: str) -> NameFacts:
     where = {
         "is_section": parts[-1].lower().rsplit(".", 1)[0] == "_index",
         "is_draft_file": "_drafts" in parts[:-1],
+        "is_include_file": "_includes" in parts[:-1],
     }
     jekyll = _JEKYLL_NAME.fullmatch(stem)
     if jekyll is None:

@@ -1,7 +1,8 @@
 """Markdown: CommonMark plus tables, strikethrough and footnotes, under any front matter style.
 
 Raw HTML inside Markdown is allowed by CommonMark, so it is rendered and then sanitised like
-any other HTML. Nothing here evaluates `{{ }}` or `{% %}`: they stay text.
+any other HTML. `{{ }}` and `{% %}` stay text, except in a Jekyll post's Liquid, which
+`migration.before_markdown` renders in python-liquid's sandbox (`jekyll_liquid`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,6 @@ _MATH_MARKDOWN = (
 
 def read_markdown(text: str) -> Parsed:
     metadata, body = split_front_matter(text, pelican_headers=True)
-    body = before_markdown(body, metadata)  # Hugo shortcodes
+    body = before_markdown(body, metadata)  # Jekyll's Liquid, or Hugo shortcodes
     markdown = _MATH_MARKDOWN if wants_math(metadata) else _MARKDOWN
     return clean_html(after_render(markdown.render(body), metadata)), metadata

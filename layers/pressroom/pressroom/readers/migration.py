@@ -82,6 +82,25 @@ def file_warnings(metadata: Metadata, names: NameFacts) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def include_file(source: Source) -> Article:
+    """A file under Jekyll's `_includes/` is what `{% include %}` reads, not an article: kept as
+    a draft (nothing published, nothing rejected) with a note."""
+    return Article(
+        source_key=source.key,
+        slug=slug_of(f"jekyll include {stem_of(source.key)}") or "jekyll-include",
+        title=source.filename,
+        body_html="",
+        summary="",
+        published=source.uploaded,
+        status="draft",
+        date_source="upload",
+        warnings=(
+            f"`{source.filename}` is in a Jekyll `_includes/` folder: it is what "
+            "`{% include %}` reads, not an article, so it is not published.",
+        ),
+    )
+
+
 def section_introduction(source: Source, metadata: Metadata) -> Article:
     """Hugo's `_index.md` introduces a section; it is not an article. It is kept as a draft (so
     nothing is published and nothing is rejected) with a note saying so; listings do not show
