@@ -91,3 +91,18 @@ def test_given_includes_that_include_themselves_then_the_depth_is_bounded() -> N
     assert time.perf_counter() - started < 2
     assert len(text) < 100_000
     assert warnings and "context depth" in " ".join(warnings)
+
+
+def test_given_liquid_slower_than_the_time_bound_when_rendered_then_it_stops(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("pressroom.readers.jekyll_liquid.MAX_SECONDS", 0.0)
+    body = "{% for i in (1..99) %}{% for j in (1..99) %}{{ j | plus: i | sort }}{% endfor %}"
+    started = time.perf_counter()
+    text, warnings = render_liquid("a " + body + "{% endfor %} b", {})
+    assert time.perf_counter() - started < 1
+    assert text == "a  b"
+    assert warnings == [
+        "The Liquid in this post went past a limit (time limit reached): "
+        "all of its Liquid was left out."
+    ]

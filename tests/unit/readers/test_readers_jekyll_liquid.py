@@ -50,7 +50,7 @@ GOLDEN: dict[str, tuple[str, str]] = {
     ),
     "site-variables": (
         "[{{ site.title }}]({{ site.baseurl }}/x/) {{ site.url }}\n",
-        '<p><a href="/x/" rel="noopener noreferrer"></a></p>\n',
+        '<p><a href="/x/" rel="noopener noreferrer">Pressroom</a> http://127.0.0.1:8000</p>\n',
     ),
     "standard-liquid": (
         "{% assign n = 3 %}{% for i in (1..n) %}{{ i }}{% endfor %} {{ 'Ab' | downcase }}\n",

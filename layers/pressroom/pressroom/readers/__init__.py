@@ -70,11 +70,13 @@ def reader_for(key: str) -> Reader:
 
 def read_article(source: Source, settings: Settings) -> Article:
     from pressroom.readers.article import build_article  # loaded with the first reader, as above
+    from pressroom.readers.jekyll_liquid import site_variables
 
     try:
         reader = reader_for(source.key)
         text = decode_text(source.body, settings.max_source_bytes)
-        body_html, metadata = reader(text)
+        with site_variables(settings.site_url, settings.site_title):  # Jekyll's `site.*`
+            body_html, metadata = reader(text)
         article = build_article(source, settings, body_html, metadata)
     except Unreadable as problem:
         raise RejectedFile(source.key, problem.reason, problem.fix) from None

@@ -7,7 +7,8 @@ a post that uses Liquid outside code (`{% … %}`, or `{{ … }}` that is not a 
 * data only: the template sees plain dicts, lists, strings and numbers (`site`, `page`); Liquid
   has no attribute access on Python objects, so `{{ ''.__class__ }}` is nothing;
 * bounded: loop iterations, output size, context depth (includes in includes), local namespace
-  size and block nesting are limited (`_SandboxEnvironment`); the input size is the reader's;
+  size, block nesting and time (`MAX_SECONDS`, checked at each loop and filter) are limited
+  (`_SandboxEnvironment`); the input size is the reader's; past a limit, all Liquid is left out;
 * no files: `include`/`include_relative` read only the upload's own `_includes/` through an
   `Includes` the caller passes (none given: the include is empty, with a warning);
 * Jekyll's tags: `highlight` (a fenced block, highlighted as any other), `raw`, `post_url` and
@@ -20,7 +21,8 @@ a post that uses Liquid outside code (`{% … %}`, or `{{ … }}` that is not a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -33,6 +35,7 @@ from liquid.exceptions import LiquidError, ResourceLimitError
 from liquid.parser import get_parser
 from liquid.stream import TokenStream
 from liquid.tag import Tag
+from liquid.template import BoundTemplate
 from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG, Token
 from liquid.undefined import Undefined
 
@@ -51,6 +54,7 @@ _UNEXPECTED_TAG = re.compile(r"unexpected tag '([^']{1,80})'")
 _UNKNOWN_FILTER = re.compile(r"unknown filter '([^']{1,80})'")
 MAX_OUTPUT_BYTES = 2_000_000
 MAX_WARNINGS = 50
+MAX_SECONDS = 1.0  # the render's time bound (on top of the loop and output limits)
 
 
 class Includes(Protocol):
@@ -64,6 +68,7 @@ class _Render:
     def __init__(self, includes: Includes | None) -> None:
         self.includes = includes
         self.warnings: list[str] = []
+        self.deadline = time.monotonic() + MAX_SECONDS
 
     def warn(self, message: str) -> None:
         if message not in self.warnings and len(self.warnings) < MAX_WARNINGS:
@@ -71,6 +76,18 @@ class _Render:
 
 
 _CURRENT: ContextVar[_Render | None] = ContextVar("pressroom_liquid_render", default=None)
+# `site.url` and `site.title` while a file is read (`site_variables`, set by `read_article`).
+_SITE: ContextVar[Mapping[str, str] | None] = ContextVar("pressroom_liquid_site", default=None)
+
+
+@contextmanager
+def site_variables(url: str, title: str) -> Iterator[None]:
+    """`site.url` and `site.title` for the Liquid of the files read inside this block."""
+    token = _SITE.set({"url": url, "title": title})
+    try:
+        yield
+    finally:
+        _SITE.reset(token)
 
 
 def _warn(message: str) -> None:
@@ -92,7 +109,34 @@ class _WarningUndefined(Undefined):
         return ""
 
 
+class _TimeLimitError(ResourceLimitError):
+    pass
+
+
+class _TimedContext(RenderContext):
+    """A render context that also stops at the render's deadline (checked at every loop's start
+    and every filter call: the places where time goes)."""
+
+    def _check_time(self) -> None:
+        render = _CURRENT.get()
+        if render is not None and time.monotonic() > render.deadline:
+            raise _TimeLimitError("time limit reached", token=None)
+
+    def raise_for_loop_limit(self, length: int = 1) -> None:
+        self._check_time()
+        super().raise_for_loop_limit(length)
+
+    def filter(self, name: str, token: Token | None) -> Callable[..., object]:
+        self._check_time()
+        return super().filter(name, token)
+
+
+class _TimedTemplate(BoundTemplate):
+    context_class = _TimedContext
+
+
 class _SandboxEnvironment(Environment):
+    template_class = _TimedTemplate
     loop_iteration_limit: ClassVar[int | None] = 10_000
     output_stream_limit: ClassVar[int | None] = MAX_OUTPUT_BYTES
     context_depth_limit: ClassVar[int] = 10
@@ -317,7 +361,7 @@ def render_liquid(
     page["url"] = page_url
     if not page.get("title") and (heading := _HEADING.search(body)):
         page["title"] = heading[1].strip()  # the title the article will get from it
-    site_data = {"baseurl": "", "url": "", "title": ""} | dict(site or {})
+    site_data = {"baseurl": "", "url": "", "title": ""} | dict(site or _SITE.get() or {})
     render = _Render(includes)
     with _rendering(render):
         try:
