@@ -46,7 +46,6 @@ from pressroom.model import Article, Rejection, Source
 from pressroom.paths import article_path, page_key, source_key_from_event
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.catalog import ArticleRecord, Card, Entry, ListingId, Plan, plan_change
-from pressroom.publishing.redirects import redirect_page
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.readers import read_article
 
@@ -486,16 +485,8 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
             outputs.append(Output(key, html.encode("utf-8"), done.request.invalidate))
             owner.setdefault(outputs[-1].key, index)
         if state.retired_slug and p.store.slug_owner(state.retired_slug) is None:
-            old_key = page_key(article_path(state.retired_slug))
-            if isinstance(desired, Article) and desired.is_live and state.slug == desired.slug:
-                # The slug changed: the old page becomes a redirect to the new one (invalidated,
-                # being an article-page key) while no other article takes the old slug.
-                target = article_path(desired.slug)
-                page = redirect_page(target, p.settings.site_url + target)
-                outputs.append(Output(old_key, page, done.request.invalidate))
-            else:
-                deletions.append(old_key)
-            owner.setdefault(old_key, index)
+            deletions.append(page_key(article_path(state.retired_slug)))
+            owner.setdefault(deletions[-1], index)
     if outputs:
         outputs += site_furniture(p)
     p.store.add_referrers(links)
