@@ -28,8 +28,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
-from xml.etree.ElementTree import Element
+from typing import TYPE_CHECKING, Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -37,6 +36,10 @@ from markdown_it.token import Token
 from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attributes
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+if TYPE_CHECKING:
+    # latex2mathml's tree, only serialised here: nothing is ever parsed as XML
+    from xml.etree.ElementTree import Element  # nosec B405
 
 from pressroom.readers.base import Unreadable
 from pressroom.readers.metadata import as_flag
