@@ -83,41 +83,41 @@ def file_warnings(metadata: Metadata, names: NameFacts) -> tuple[str, ...]:
 
 
 def include_file(source: Source) -> Article:
-    """A file under Jekyll's `_includes/` is what `{% include %}` reads, not an article: kept as
-    a draft (nothing published, nothing rejected) with a note."""
-    return Article(
-        source_key=source.key,
-        slug=slug_of(f"jekyll include {stem_of(source.key)}") or "jekyll-include",
-        title=source.filename,
-        body_html="",
-        summary="",
-        published=source.uploaded,
-        status="draft",
-        date_source="upload",
-        warnings=(
-            f"`{source.filename}` is in a Jekyll `_includes/` folder: it is what "
-            "`{% include %}` reads, not an article, so it is not published.",
-        ),
+    """A file under Jekyll's `_includes/` is what `{% include %}` reads, not an article."""
+    return _unpublished(
+        source,
+        slug_of(f"jekyll include {stem_of(source.key)}") or "jekyll-include",
+        source.filename,
+        f"`{source.filename}` is in a Jekyll `_includes/` folder: it is what "
+        "`{% include %}` reads, not an article, so it is not published.",
     )
 
 
 def section_introduction(source: Source, metadata: Metadata) -> Article:
-    """Hugo's `_index.md` introduces a section; it is not an article. It is kept as a draft (so
-    nothing is published and nothing is rejected) with a note saying so; listings do not show
+    """Hugo's `_index.md` introduces a section; it is not an article. Listings do not show
     section introductions yet."""
     title = metadata.get("title")
     folder = stem_of(source.key)
+    return _unpublished(
+        source,
+        slug_of(f"section {folder}") or "section",
+        text_of(title) if isinstance(title, str) and text_of(title) else folder,
+        f"`{source.filename}` is a Hugo section introduction, not an article: it is not "
+        "published (listings do not show section introductions yet).",
+    )
+
+
+def _unpublished(source: Source, slug: str, title: str, note: str) -> Article:
+    """A file that is not an article, kept as a draft (nothing published, nothing rejected)
+    with a note saying why."""
     return Article(
         source_key=source.key,
-        slug=slug_of(f"section {folder}") or "section",
-        title=text_of(title) if isinstance(title, str) and text_of(title) else folder,
+        slug=slug,
+        title=title,
         body_html="",
         summary="",
         published=source.uploaded,
         status="draft",
         date_source="upload",
-        warnings=(
-            f"`{source.filename}` is a Hugo section introduction, not an article: it is not "
-            "published (listings do not show section introductions yet).",
-        ),
+        warnings=(note,),
     )
