@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pressroom.publishing.cache_policy import CachePolicy
-from pressroom.publishing.redirects import (
+from pressroom.redirects import (
     MAX_ALIASES,
     AliasRefused,
     alias_key,

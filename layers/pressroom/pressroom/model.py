@@ -103,6 +103,9 @@ class Article:
     warnings: tuple[str, ...] = ()
     # The table of contents, when the front matter asks for one (`toc: true`).
     toc: tuple[TocEntry, ...] = ()
+    # Site-bucket keys of the old or other URLs that lead here (`aliases`, `redirect_from`,
+    # `permalink`, `url`; see `pressroom.redirects`).
+    redirects: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:

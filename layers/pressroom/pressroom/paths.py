@@ -13,6 +13,7 @@ write `tags/x/` as `tags/x/index.html`."""
 from __future__ import annotations
 
 import posixpath
+import re
 import unicodedata
 from urllib.parse import unquote_plus
 
@@ -36,6 +37,14 @@ def public_path(key: str) -> str:
 def export_name(key: str) -> str:
     """The file a key becomes in an exported folder: `tags/x/` → `tags/x/index.html`."""
     return key + INDEX if key.endswith("/") else key
+
+
+# `name.<hex digest>.ext`: a file whose name changes with its bytes, so it can be cached for a year.
+_CONTENT_HASHED = re.compile(r"\.[0-9a-f]{8,}\.[A-Za-z0-9]+$")
+
+
+def is_content_hashed(key: str) -> bool:
+    return bool(_CONTENT_HASHED.search(posixpath.basename(key)))
 
 
 def article_path(slug: str) -> str:

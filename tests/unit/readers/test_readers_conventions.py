@@ -148,14 +148,15 @@ def test_given_a_post_in_its_tools_convention_when_read_then_shown_as_the_tool_w
 
 
 def test_given_hugo_front_matter_when_read_then_lastmod_summary_and_categories_are_kept() -> None:
-    """GIVEN Hugo TOML with lastmod, summary and categories WHEN read THEN they are kept and
-    `aliases` does not leak anywhere."""
+    """GIVEN Hugo TOML with lastmod, summary, categories and aliases WHEN read THEN they are
+    kept, the alias as a redirect to the article (and nowhere else)."""
     article = read_path(CONVENTIONS / "hugo" / "why-we-moved-to-arm.md", CONVENTIONS)
 
     assert article.modified == datetime(2026, 2, 12, 16, 30, tzinfo=EST)
     assert article.summary == "Cheaper, faster page renders after a week of benchmarks."
     assert article.categories == ("Infrastructure",)
-    assert "arm-move" not in repr(article)
+    assert article.redirects == ("posts/arm-move/",)
+    assert "arm-move" not in article.body_html + article.summary
 
 
 def test_given_pelican_headers_when_read_then_authors_category_and_language_are_kept() -> None:

@@ -25,16 +25,13 @@ A URL that was never served is in no cache (a 404 for it is cached only for the 
 
 from __future__ import annotations
 
-import posixpath
-import re
 from dataclasses import dataclass
 
-from pressroom.paths import INDEX, is_article_page
+from pressroom.paths import INDEX, is_article_page, is_content_hashed
 
 ONE_DAY = 86_400
 ONE_YEAR = 31_536_000
 # `style.3f2a9c1b7e4d.css`: the name changes whenever the bytes do.
-_CONTENT_HASHED = re.compile(r"\.[0-9a-f]{8,}\.[A-Za-z0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -89,7 +86,7 @@ class CachePolicy:
 
     def rule_for(self, key: str) -> CacheRule:
         """The rule for a site-bucket key (see `paths`)."""
-        if _CONTENT_HASHED.search(posixpath.basename(key)):
+        if is_content_hashed(key):
             return self.asset
         if is_article_page(key):
             return self.article

@@ -35,6 +35,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from pressroom.model import Article, Source, Status, Tag, slug_of, unique_tags
+from pressroom.paths import article_path, page_key
 from pressroom.readers.base import Metadata, Unreadable
 from pressroom.readers.filenames import NameFacts, facts_from_name, title_from_slug
 from pressroom.readers.metadata import (
@@ -43,6 +44,7 @@ from pressroom.readers.metadata import (
     as_list,
     as_text,
     first_present,
+    normalise_key,
 )
 from pressroom.readers.migration import file_warnings, include_file, section_introduction
 from pressroom.readers.prose import (
@@ -53,6 +55,7 @@ from pressroom.readers.prose import (
     word_count,
 )
 from pressroom.readers.toc import table_of_contents
+from pressroom.redirects import Aliases, collect, section_of
 from pressroom.settings import Settings
 
 MAX_TITLE_CHARS = 300  # longer: rejected (a headline, not a paragraph)
@@ -68,6 +71,7 @@ DATE_KEYS = ("date", "publishdate", "pubdate")
 MODIFIED_KEYS = ("modified", "lastmod", "updated", "lastmodifiedat")
 SUMMARY_KEYS = ("summary", "description", "excerpt")
 LANGUAGE_KEYS = ("lang", "language", "locale")
+REDIRECT_KEYS = ("aliases", "redirect_from", "permalink", "url")
 
 _LEADING_H1 = re.compile(r"\A\s*<h1(?:\s[^>]*)?>(?P<inner>.*?)</h1>\s*", re.DOTALL)
 _PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(?P<inner>.*?)</p>", re.DOTALL)
@@ -93,9 +97,11 @@ def build_article(
     title, body_html = _title_and_body(metadata, body_html, names)
     published, date_source = _published(metadata, names, source)
     body_text = text_of(body_html)
+    slug = _slug(metadata, names, title)
+    redirects = _redirects(metadata, source.key, settings.articles_prefix, slug)
     return Article(
         source_key=source.key,
-        slug=_slug(metadata, names, title),
+        slug=slug,
         title=title,
         body_html=body_html,
         summary=_summary(metadata, body_html),
@@ -109,8 +115,9 @@ def build_article(
         status="draft" if names.is_draft_file else _status(metadata),
         reading_minutes=max(1, round(word_count(body_text) / WORDS_PER_MINUTE)),
         date_source=date_source,
-        warnings=file_warnings(metadata, names),
+        warnings=file_warnings(metadata, names) + redirects.warnings,
         toc=table_of_contents(body_html) if _wants_toc(metadata) else (),
+        redirects=redirects.keys,
     )
 
 
@@ -172,6 +179,14 @@ def _slug(metadata: Metadata, names: NameFacts, title: str) -> str:
             "Add a `slug: words-for-the-address` line, or rename the file, e.g. `my-article.md`.",
         )
     return slug
+
+
+def _redirects(metadata: Metadata, source_key: str, prefix: str, slug: str) -> Aliases:
+    """Hugo's `aliases` and `url`, Jekyll's `redirect_from` and `permalink`: the article stays
+    at its own page, and these paths redirect to it."""
+    given = [(name, metadata.get(normalise_key(name))) for name in REDIRECT_KEYS]
+    fields = [(name, value) for name, value in given if value is not None]
+    return collect(fields, section_of(source_key, prefix), page_key(article_path(slug)))
 
 
 # --- dates ----------------------------------------------------------------------------------

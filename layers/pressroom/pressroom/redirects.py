@@ -43,8 +43,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from pressroom.paths import FEED_FILES, INDEX, is_article_page
-from pressroom.publishing.cache_policy import CachePolicy
+from pressroom.paths import FEED_FILES, INDEX, is_article_page, is_content_hashed
 
 MAX_ALIASES = 20
 MAX_ALIAS_LENGTH = 300
@@ -89,6 +88,8 @@ def alias_key(value: object, section: str = "/") -> str:
     segments = path.split("/")[1:]
     if any(part in (".", "..") for part in segments):
         raise AliasRefused("it has `.` or `..` segments")
+    if any(part.startswith(":") for part in segments):
+        raise AliasRefused("it is a Jekyll permalink pattern (`:title`), not a path")
     path = posixpath.normpath(path)
     if path in ("/", "//"):
         raise AliasRefused("it is the home page")
@@ -102,6 +103,16 @@ def alias_key(value: object, section: str = "/") -> str:
     return key
 
 
+def section_of(source_key: str, prefix: str) -> str:
+    """The folder relative aliases are read against: where the source sits under the ingest
+    prefix (`articles/posts/x.md` → `/posts/`), a page bundle's parent folder
+    (`articles/posts/x/index.md` → `/posts/`)."""
+    folders = source_key.removeprefix(prefix).split("/")[:-1]
+    if folders and source_key.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower() == "index":
+        folders = folders[:-1]
+    return "/" + "".join(f"{folder}/" for folder in folders)
+
+
 def refusal(key: str) -> str | None:
     """Why a key may not hold a redirect because the site generates a page there, or None."""
     if key in _GENERATED_FILES or key.rsplit("/", 1)[-1] in _GENERATED_FILES:
@@ -110,7 +121,7 @@ def refusal(key: str) -> str | None:
         return f"`/{key}` is under a folder of pages the site generates"
     if _ARCHIVE.fullmatch(key):
         return f"`/{key}` is an archive page"
-    if CachePolicy().rule_for(key).immutable:
+    if is_content_hashed(key):
         return f"`/{key}` looks like a content-hashed asset, which is cached for a year"
     return None
 
