@@ -102,12 +102,13 @@ def test_given_a_live_article_when_it_becomes_a_draft_then_it_is_unpublished_eve
     assert "budget-vote" not in (site.page("/") or "")
 
 
-def test_given_a_renamed_slug_then_the_old_page_goes_and_the_new_one_is_listed(site: Site):
+def test_given_a_renamed_slug_then_the_old_page_redirects_and_the_new_one_is_listed(site: Site):
     site.upload("budget-vote.md", GOOD)
 
     site.upload("budget-vote.md", GOOD.replace("tags:", "slug: council-budget\ntags:"))
 
-    assert site.page("/articles/budget-vote/") is None
+    old_page = site.page("/articles/budget-vote/")
+    assert old_page is not None and 'content="0; url=/articles/council-budget/"' in old_page
     assert site.page("/articles/council-budget/") is not None
     tag_page = site.page("/tags/council/")
     assert tag_page is not None and "/articles/council-budget/" in tag_page

@@ -11,11 +11,15 @@ One DynamoDB table (single-table design), keys:
 | render request | `RRQ#<listing>`   | `<YYYY-MM>` or `-`       | rebuild (a counter)          |
 | render version | `VER#<name>`      | `VER`                    | listing fn (tags index, ...) |
 | page hash      | `PAGE#<site key>` | `PAGE`                   | site writer (sha256)         |
+| related link   | `REL#<slug>`      | `<slug listing it>`      | ingest (who shows whom)      |
+| redirect claim | `RDR#<site key>`  | `RDR`                    | ingest (whose redirect)      |
 
 Ingest writes only an article's own items (its source, article and entries), so two workers
-conflict only over the same article. The table's stream carries entry and render-request changes
-to the listing function; heads are its own record of what it rendered, so a listing's pages are
-always a function of its entries. Heads of one kind share a partition, so "all tags" is one query.
+conflict only over the same article; the one thing articles compete for, a redirect's key, is
+claimed outside that transaction (first claim wins; the loser waits on a related link).
+The table's stream carries entry and render-request changes to the listing function; heads are its
+own record of what it rendered, so a listing's pages are always a function of its entries. Heads of
+one kind share a partition, so "all tags" is one query.
 """
 
 from __future__ import annotations
@@ -58,6 +62,14 @@ class SourceState:
     # The LastModified (ISO 8601) of the object version the live article was read from, so that
     # a rejected re-upload can tell whether the key was deleted since ("" if unknown).
     live_uploaded: str = ""
+    # Redirects (site keys, see `pressroom.redirects`): those leading to the live article, those
+    # it held before and must let go of, and the slugs it had before (newest last), whose pages
+    # redirect to its new one.
+    redirects: tuple[str, ...] = ()
+    released: tuple[str, ...] = ()
+    moved_from: tuple[str, ...] = ()
+    # What the editor should hear about although the file published (`Article.warnings`).
+    warnings: tuple[str, ...] = ()
 
     @property
     def exists(self) -> bool:
@@ -253,6 +265,42 @@ class ContentStore:
         with domain_errors():
             self._client.transact_write_items(TransactItems=actions)
 
+    # -- redirects (a key redirects to one article: the first source to claim it) ---------------
+
+    def claim_redirect(self, key: str, source_key: str, slug: str) -> bool:
+        """Claim a redirect's key for a source's article: False if another source holds it."""
+        try:
+            with domain_errors():
+                self._client.put_item(
+                    TableName=self.table,
+                    Item=_dump(
+                        {"pk": f"RDR#{key}", "sk": "RDR", "source_key": source_key, "slug": slug}
+                    ),
+                    ConditionExpression="attribute_not_exists(pk) OR source_key = :key",
+                    ExpressionAttributeValues=_dump({":key": source_key}),
+                )
+        except ConcurrentUpdate:
+            return False
+        return True
+
+    def redirect_claimant(self, key: str) -> str | None:
+        """The source whose article a redirect's key leads to, if any."""
+        item = self._get({"pk": f"RDR#{key}", "sk": "RDR"})
+        return None if item is None else str(item["source_key"])
+
+    def release_redirect(self, key: str, source_key: str) -> None:
+        """Let go of a redirect's key, if this source still holds it."""
+        try:
+            with domain_errors():
+                self._client.delete_item(
+                    TableName=self.table,
+                    Key=_dump({"pk": f"RDR#{key}", "sk": "RDR"}),
+                    ConditionExpression="source_key = :key",
+                    ExpressionAttributeValues=_dump({":key": source_key}),
+                )
+        except ConcurrentUpdate:
+            pass
+
     # -- related-article links (who lists whom, so changes reach the pages that list them) -------
 
     def add_referrers(self, links: Iterable[tuple[str, str, str]]) -> None:
@@ -393,6 +441,10 @@ def _source_from_item(key: str, item: dict[str, Any]) -> SourceState:
         fix=item.get("fix", ""),
         updated=item.get("updated", ""),
         live_uploaded=item.get("live_uploaded", ""),
+        redirects=tuple(item.get("redirects", ())),
+        released=tuple(item.get("released", ())),
+        moved_from=tuple(item.get("moved_from", ())),
+        warnings=tuple(item.get("warnings", ())),
     )
 
 
@@ -409,6 +461,10 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
         ":updated": new.updated,
         ":live_uploaded": new.live_uploaded,
         ":key": new.key,
+        ":redirects": list(new.redirects),
+        ":released": list(new.released),
+        ":moved_from": list(new.moved_from),
+        ":warnings": list(new.warnings),
     }
     if old.exists:
         condition = "rev = :old_rev"
@@ -422,7 +478,8 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
                 "SET rev = :rev, #status = :status, slug = :slug, retired_slug = :retired, "
                 "digest = :digest, "
                 "sequencer = :sequencer, reason = :reason, fix = :fix, updated = :updated, "
-                "live_uploaded = :live_uploaded, source_key = :key"
+                "live_uploaded = :live_uploaded, source_key = :key, redirects = :redirects, "
+                "released = :released, moved_from = :moved_from, warnings = :warnings"
             ),
             "ConditionExpression": condition,
             "ExpressionAttributeNames": {"#status": "status"},

@@ -43,11 +43,12 @@ from aws_lambda_powertools.utilities.data_classes import S3Event
 from pressroom.adapters.content_store import SourceState
 from pressroom.errors import ConcurrentUpdate, ItemTooLarge, RejectedFile, TransientError
 from pressroom.model import Article, Rejection, Source
-from pressroom.paths import article_path, page_key, source_key_from_event
+from pressroom.paths import article_path, is_article_page, page_key, source_key_from_event
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.catalog import ArticleRecord, Card, Entry, ListingId, Plan, plan_change
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.readers import read_article
+from pressroom.redirects import redirect_page
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,9 @@ MAX_ATTEMPTS = 8
 MAX_LISTED_TAGS = 36
 MAX_LISTED_AUTHORS = 10
 RELATED_LIMIT = 5
+MAX_MOVES = 10  # old slugs whose pages redirect to an article's current page
+MAX_WARNINGS = 20  # warnings kept per file (an item is at most 400 KB)
+MAX_WARNING_CHARS = 500
 _RELATED_TAGS = 8  # bounded work: related articles come from at most this many tags
 
 
@@ -286,8 +290,10 @@ def _commit(
         if sequencer == state.sequencer and state.synced_rev == state.rev and not force:
             return SyncResult(key, "unchanged")
 
-    # A report can exist only if the key was rejected, or a sync of it did not finish.
-    may_have_report = force or state.status == "rejected" or state.synced_rev != state.rev
+    # A report exists only if the key was rejected or warned about, or a sync did not finish.
+    may_have_report = (
+        force or state.status == "rejected" or bool(state.warnings) or state.synced_rev != state.rev
+    )
     read = _read(state, reads, p)
     source = read.source
     live = p.store.get_article(state.slug)  # what this source has on the site now, if anything
@@ -427,10 +433,21 @@ def _next_state(
             fix=desired.fix,
             updated=now,
         )
-    if state.digest == source.digest and state.status == desired.status:
-        return None
+    warnings = _kept_warnings(desired.warnings)
     if desired.status == "draft":
-        return _retire(state, "draft", digest=source.digest, sequencer=sequencer, now=now)
+        if (state.digest, state.status, state.warnings) == (source.digest, "draft", warnings):
+            return None
+        draft = _retire(state, "draft", digest=source.digest, sequencer=sequencer, now=now)
+        return replace(draft, warnings=warnings)
+    moved_from = _moved_from(state, desired.slug)
+    redirects = _redirects_of(desired, moved_from)
+    if (state.digest, state.status, state.redirects, state.warnings) == (
+        source.digest,
+        desired.status,
+        redirects,
+        warnings,
+    ):
+        return None
     retired = state.slug if state.slug and state.slug != desired.slug else state.retired_slug
     return replace(
         state,
@@ -444,7 +461,40 @@ def _next_state(
         fix="",
         updated=now,
         live_uploaded=source.uploaded.isoformat(),
+        redirects=redirects,
+        released=_released(state, redirects),
+        moved_from=moved_from,
+        warnings=warnings,
     )
+
+
+def _kept_warnings(warnings: tuple[str, ...]) -> tuple[str, ...]:
+    """The warnings the table keeps for `pressroom status` and the report: bounded."""
+    kept = tuple(warning[:MAX_WARNING_CHARS] for warning in warnings[:MAX_WARNINGS])
+    more = len(warnings) - len(kept)
+    return kept + ((f"… and {more} more of the same kinds.",) if more > 0 else ())
+
+
+def _moved_from(state: SourceState, slug: str) -> tuple[str, ...]:
+    """The slugs the source's article had before `slug`, newest last, at most `MAX_MOVES`."""
+    moved = [old for old in state.moved_from if old not in (slug, state.slug)]
+    if state.slug and state.slug != slug:
+        moved.append(state.slug)
+    return tuple(moved[-MAX_MOVES:])
+
+
+def _redirects_of(article: Article, moved_from: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys that redirect to the article: its own (front matter), then its old pages."""
+    own = page_key(article_path(article.slug))
+    moved = (page_key(article_path(slug)) for slug in reversed(moved_from))
+    return tuple(dict.fromkeys(key for key in (*article.redirects, *moved) if key != own))
+
+
+def _released(state: SourceState, kept: tuple[str, ...]) -> tuple[str, ...]:
+    """The redirects the source lets go of: those it held and does not keep, and those a
+    revision not yet on the site was letting go of."""
+    held = state.redirects + (state.released if state.synced_rev != state.rev else ())
+    return tuple(dict.fromkeys(key for key in held if key not in kept))
 
 
 def _retire(
@@ -463,6 +513,10 @@ def _retire(
         fix="",
         updated=now,
         live_uploaded="",
+        redirects=(),
+        released=_released(state, ()),
+        moved_from=(),
+        warnings=(),
     )
 
 
@@ -475,6 +529,8 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
     links: list[tuple[str, str, str]] = []
     # No entry changes while the batch is projected: articles sharing a tag share its read.
     newest = functools.cache(lambda tag: p.store.newest_entries(tag, RELATED_LIMIT * 2))
+    released: list[tuple[str, str]] = []  # (redirect key, source key) to let go of
+    freed: list[tuple[str, str]] = []  # (page key, source key) others may wait for
     for index, done in enumerate(committed):
         state, desired = done.state, done.desired
         if isinstance(desired, Article) and desired.is_live and state.slug == desired.slug:
@@ -484,9 +540,22 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
             key = page_key(article_path(desired.slug))
             outputs.append(Output(key, html.encode("utf-8"), done.request.invalidate))
             owner.setdefault(outputs[-1].key, index)
-        if state.retired_slug and p.store.slug_owner(state.retired_slug) is None:
-            deletions.append(page_key(article_path(state.retired_slug)))
-            owner.setdefault(deletions[-1], index)
+            won, lost = _claim_redirects(state, p)
+            links += [("/" + key, desired.slug, desired.source_key) for key in lost]
+            page = redirect_page(desired.path, p.settings.site_url + desired.path)
+            for key in won:
+                outputs.append(Output(key, page, done.request.invalidate))
+                owner.setdefault(key, index)
+        retired = page_key(article_path(state.retired_slug)) if state.retired_slug else ""
+        if retired not in ("", *state.redirects) and not p.store.slug_owner(state.retired_slug):
+            deletions.append(retired)
+            owner.setdefault(retired, index)
+            freed.append((retired, state.key))
+        for key in state.released:
+            if p.store.redirect_claimant(key) == state.key and not _live_article_page(key, p):
+                deletions.append(key)
+                owner.setdefault(key, index)
+            released.append((key, state.key))
     if outputs:
         outputs += site_furniture(p)
     p.store.add_referrers(links)
@@ -494,9 +563,14 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
     changes = p.site.apply(
         outputs, deletions, announce=lambda paths: p.invalidations.send(paths, correlation_id)
     )
+    for key, source_key in released:
+        p.store.release_redirect(key, source_key)
+    _wake_redirect_waiters(released + freed, p)
     for done in committed:
         if isinstance(done.desired, Rejection):
             p.sources.put_report(done.state.key, done.desired.report())
+        elif done.state.warnings:
+            p.sources.put_report(done.state.key, warnings_report(done.state))
         elif done.may_have_report:
             p.sources.delete_report(done.state.key)
     shares = [Changes() for _ in committed]
@@ -508,6 +582,42 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
         if output.key not in changes.written:
             shares[owner.get(output.key, 0)].unchanged += 1
     return shares
+
+
+def _claim_redirects(state: SourceState, p: Pipeline) -> tuple[list[str], list[str]]:
+    """The source's redirect keys it holds (claimed now or before) and those it cannot have: a
+    live article's page, or a key another source's article claimed first."""
+    won: list[str] = []
+    lost: list[str] = []
+    for key in state.redirects:
+        free = not _live_article_page(key, p) and p.store.claim_redirect(key, state.key, state.slug)
+        (won if free else lost).append(key)
+        if not free:
+            logger.warning("%s: `/%s` already leads elsewhere; no redirect from it", state.key, key)
+    return won, lost
+
+
+def _live_article_page(key: str, p: Pipeline) -> bool:
+    return is_article_page(key) and p.store.slug_owner(key.split("/")[1]) is not None
+
+
+def _wake_redirect_waiters(keys: list[tuple[str, str]], p: Pipeline) -> None:
+    """Pages that went: re-project the sources waiting to redirect from them (they lost a claim
+    to the source that let go), and the one holding a redirect there that an article page
+    had covered (its redirect page comes back)."""
+    from pressroom.publishing.rebuild import rebuild_messages
+
+    for key, own_key in keys:
+        waiting = p.store.referrers("/" + key)
+        sources = set(waiting.values()) | {p.store.redirect_claimant(key) or own_key}
+        p.rebuilds.send_all(rebuild_messages(sorted(sources - {own_key}), []))
+        p.store.forget_referrers("/" + key, waiting)
+
+
+def warnings_report(state: SourceState) -> str:
+    """The editor's report on a file that published (or stayed a draft) with warnings."""
+    lines = [f"{state.key}: {state.status}, with {len(state.warnings)} warning(s)"]
+    return "\n".join([*lines, *(f"- {warning}" for warning in state.warnings)]) + "\n"
 
 
 def _cards_gone_or_changed(plan: Plan | None) -> set[str]:
