@@ -207,6 +207,8 @@ class Status:
     tags: int = 0
     queues: dict[str, QueueDepth] = field(default_factory=dict)  # output name → depth
     rejected: list[dict[str, str]] = field(default_factory=list)  # key, reason, fix, updated
+    # Files that published (or stayed drafts) with something their editor should hear about.
+    warned: list[dict[str, Any]] = field(default_factory=list)  # key, status, warnings
 
     @property
     def articles(self) -> int:
@@ -238,7 +240,12 @@ def site_status(target: Target) -> Status:
                     "updated": state.updated,
                 }
             )
+        elif state.warnings:
+            status.warned.append(
+                {"key": state.key, "status": state.status, "warnings": list(state.warnings)}
+            )
     status.rejected.sort(key=lambda item: item["key"])
+    status.warned.sort(key=lambda item: str(item["key"]))
     status.tags = sum(1 for head in p.store.heads_of_kind("tag") if head.count > 0)
     sqs = target.client("sqs")
     status.queues = {name: queue_depth(sqs, url) for name, url in sorted(target.queues().items())}
