@@ -83,7 +83,7 @@ def test_given_an_xss_vector_through_liquid_variables_and_filters_then_no_script
 
 def test_given_includes_that_include_themselves_then_the_depth_is_bounded() -> None:
     class Loop:
-        def get(self, name: str) -> str:
+        def get(self, name: str, relative: bool = False) -> str:
             return "x{% include " + name + " %}{% include " + name + " %}"
 
     started = time.perf_counter()

@@ -106,6 +106,9 @@ class Article:
     # Site-bucket keys of the old or other URLs that lead here (`aliases`, `redirect_from`,
     # `permalink`, `url`; see `pressroom.redirects`).
     redirects: tuple[str, ...] = ()
+    # Other uploaded files its page is made from (Jekyll includes), found or not yet: a change
+    # to one of them re-renders it.
+    depends_on: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:

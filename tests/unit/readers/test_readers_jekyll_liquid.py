@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from pressroom.model import Article
-from pressroom.readers.jekyll_liquid import render_liquid, uses_liquid
-from tests.unit.readers.support import read
+from pressroom.readers import read_article
+from pressroom.readers.jekyll_liquid import UploadIncludes, render_liquid, uses_liquid
+from tests.unit.readers.support import make_settings, make_source, read
 
 
 def read_body(body: str, front_matter: str = "title: T\n") -> Article:
@@ -19,7 +20,7 @@ class Includes:
     def __init__(self, files: dict[str, str]) -> None:
         self.files = files
 
-    def get(self, name: str) -> str | None:
+    def get(self, name: str, relative: bool = False) -> str | None:
         return self.files.get(name)
 
 
@@ -145,3 +146,41 @@ def test_given_a_file_in_includes_when_read_then_it_is_not_published() -> None:
     assert article.status == "draft"
     assert article.body_html == ""
     assert "_includes/" in article.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("post", "name", "relative", "key"),
+    [
+        ("articles/_posts/2024-01-02-a.md", "note.html", False, "articles/_includes/note.html"),
+        ("articles/blog/_posts/a.md", "n/x.html", False, "articles/blog/_includes/n/x.html"),
+        ("articles/blog/_drafts/a.md", "note.html", False, "articles/blog/_includes/note.html"),
+        ("articles/posts/a.md", "note.html", False, "articles/_includes/note.html"),
+        ("articles/_posts/a.md", "snippet.md", True, "articles/_posts/snippet.md"),
+        ("articles/a.md", "../../etc/passwd", True, None),
+    ],
+)
+def test_given_a_post_key_when_it_includes_then_the_file_is_read_from_its_sites_includes(
+    post: str, name: str, relative: bool, key: str | None
+) -> None:
+    asked: list[str] = []
+    includes = UploadIncludes(post, "articles/", lambda k: asked.append(k) or "text")
+    assert includes.get(name, relative) == ("text" if key else None)
+    assert asked == ([key] if key else [])
+    assert includes.read_keys == tuple(asked)
+
+
+def test_given_a_fetch_when_read_then_includes_render_and_the_article_depends_on_them() -> None:
+    files = {"articles/_includes/note.html": "<em>{{ include.text }}</em>"}
+    article = read_article(
+        make_source(
+            "articles/_posts/2024-01-02-a.md",
+            '{% include note.html text="Hi" %}\n{% include gone.html %}\n',
+        ),
+        make_settings(),
+        files.get,
+    )
+    assert "<em>Hi</em>" in article.body_html
+    assert article.depends_on == ("articles/_includes/note.html", "articles/_includes/gone.html")
+    assert article.warnings == (
+        "`{% include gone.html %}`: `_includes/gone.html` was not uploaded: left out.",
+    )

@@ -187,6 +187,7 @@ class _Committed:
     desired: Article | Rejection | None
     listed_elsewhere: set[str]  # slugs whose card other pages may show out of date
     may_have_report: bool
+    new_content: bool = True  # False for a forced re-render of what the site already shows
 
 
 def sync_sources(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResult | Exception]:
@@ -235,6 +236,8 @@ def sync_sources(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResul
         for done, changes in zip(committed, shares, strict=True):
             try:
                 _refresh_referrers(done.listed_elsewhere, done.request.key, p)
+                if done.new_content:  # the pages that include this file
+                    _rerender_referrers("@" + done.request.key, done.request.key, p)
                 if not p.store.mark_synced(done.state):
                     retry.append(done.request)  # a newer revision landed: again from the top
                     continue
@@ -334,7 +337,8 @@ def _commit(
         listed_elsewhere = {state.slug, state.retired_slug} - {""}
     else:
         listed_elsewhere = set()  # a forced re-render changes no card
-    return _Committed(request, state, desired, listed_elsewhere, may_have_report)
+    new_content = state.synced_rev != state.rev
+    return _Committed(request, state, desired, listed_elsewhere, may_have_report, new_content)
 
 
 def _parse(source: Source | None, p: Pipeline) -> Article | Rejection | None:
@@ -348,10 +352,18 @@ def _parse(source: Source | None, p: Pipeline) -> Article | Rejection | None:
             "split the article or shrink embedded content; images belong in their own files",
         )
     try:
-        article = read_article(source, p.settings)
+        article = read_article(source, p.settings, functools.partial(_text_of, p=p))
     except RejectedFile as rejected:
         return rejected.rejection
     return _too_many_listings(article) or article
+
+
+def _text_of(key: str, p: Pipeline) -> str | None:
+    """Another uploaded file's text (a Jekyll include), or None."""
+    found = p.sources.read(key, p.settings.max_source_bytes)
+    if found is None or len(found.body) > p.settings.max_source_bytes:
+        return None
+    return found.body.decode("utf-8", errors="replace")
 
 
 def _desired(
@@ -542,6 +554,7 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
             owner.setdefault(outputs[-1].key, index)
             won, lost = _claim_redirects(state, p)
             links += [("/" + key, desired.slug, desired.source_key) for key in lost]
+            links += [("@" + key, desired.slug, desired.source_key) for key in desired.depends_on]
             page = redirect_page(desired.path, p.settings.site_url + desired.path)
             for key in won:
                 outputs.append(Output(key, page, done.request.invalidate))
@@ -605,13 +618,8 @@ def _wake_redirect_waiters(keys: list[tuple[str, str]], p: Pipeline) -> None:
     """Pages that went: re-project the sources waiting to redirect from them (they lost a claim
     to the source that let go), and the one holding a redirect there that an article page
     had covered (its redirect page comes back)."""
-    from pressroom.publishing.rebuild import rebuild_messages
-
     for key, own_key in keys:
-        waiting = p.store.referrers("/" + key)
-        sources = set(waiting.values()) | {p.store.redirect_claimant(key) or own_key}
-        p.rebuilds.send_all(rebuild_messages(sorted(sources - {own_key}), []))
-        p.store.forget_referrers("/" + key, waiting)
+        _rerender_referrers("/" + key, own_key, p, also=p.store.redirect_claimant(key))
 
 
 def warnings_report(state: SourceState) -> str:
@@ -633,13 +641,23 @@ def _refresh_referrers(slugs: set[str], own_key: str, p: Pipeline) -> None:
     """Queue a re-render of the articles that list these slugs as related, so no page keeps a
     link to an article that left or a title that changed. Bounded per change by the links that
     exist; the re-renders run on the rebuild workers, not in this invocation."""
-    from pressroom.publishing.rebuild import rebuild_messages
 
     for slug in sorted(slugs):
-        links = p.store.referrers(slug)
-        keys = sorted({source for source in links.values() if source != own_key})
-        p.rebuilds.send_all(rebuild_messages(keys, [], invalidate=False))
-        p.store.forget_referrers(slug, links)
+        _rerender_referrers(slug, own_key, p, invalidate=False)
+
+
+def _rerender_referrers(
+    target: str, own_key: str, p: Pipeline, invalidate: bool = True, also: str | None = None
+) -> None:
+    """Queue a re-render of the sources linked to `target` (a slug they list as related,
+    `/<key>` of a redirect they wait for, `@<key>` of a file they include), and of `also`;
+    the links are recorded again by the re-render where they still hold."""
+    from pressroom.publishing.rebuild import rebuild_messages
+
+    links = p.store.referrers(target)
+    keys = sorted({*links.values(), *([also] if also else [])} - {own_key})
+    p.rebuilds.send_all(rebuild_messages(keys, [], invalidate=invalidate))
+    p.store.forget_referrers(target, links)
 
 
 def site_furniture(p: Pipeline) -> list[Output]:

@@ -2,7 +2,7 @@
 
 Contract used by the pipeline:
 
-    read_article(source: Source, settings: Settings) -> Article   # raises RejectedFile
+    read_article(source: Source, settings: Settings, fetch=None) -> Article  # RejectedFile
 
 Steps: pick the reader by file extension (`READERS`); decode the bytes (size, binary, UTF-8 and
 emptiness checks, `decode.py`); the reader returns `(sanitised body_html, metadata)`; one shared
@@ -19,7 +19,8 @@ step builds the `Article` (`article.py`). Modules:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from importlib import import_module
 from types import MappingProxyType
 
@@ -68,18 +69,25 @@ def reader_for(key: str) -> Reader:
     return reader
 
 
-def read_article(source: Source, settings: Settings) -> Article:
+def read_article(
+    source: Source, settings: Settings, fetch: Callable[[str], str | None] | None = None
+) -> Article:
+    """`fetch` reads another uploaded file's text by its key (None if there is none): what
+    Jekyll's `{% include %}` needs. Without it, includes are left out with a warning."""
     from pressroom.readers.article import build_article  # loaded with the first reader, as above
-    from pressroom.readers.jekyll_liquid import site_variables
+    from pressroom.readers.jekyll_liquid import UploadIncludes, reading_site
 
+    includes = UploadIncludes(source.key, settings.articles_prefix, fetch) if fetch else None
     try:
         reader = reader_for(source.key)
         text = decode_text(source.body, settings.max_source_bytes)
-        with site_variables(settings.site_url, settings.site_title):  # Jekyll's `site.*`
+        with reading_site(settings.site_url, settings.site_title, includes):  # `site.*`
             body_html, metadata = reader(text)
         article = build_article(source, settings, body_html, metadata)
     except Unreadable as problem:
         raise RejectedFile(source.key, problem.reason, problem.fix) from None
+    if includes is not None and includes.read_keys:
+        article = replace(article, depends_on=includes.read_keys)
     for warning in article.warnings:  # the function's log (INFO: not an error); the CLI's
         _LOGGER.info("%s: %s", source.key, warning)  # `build`, `preview`, `--dry-run` show them
     return article

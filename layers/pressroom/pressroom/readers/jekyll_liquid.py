@@ -20,6 +20,7 @@ a post that uses Liquid outside code (`{% … %}`, or `{{ … }}` that is not a 
 
 from __future__ import annotations
 
+import posixpath
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -55,13 +56,44 @@ _UNKNOWN_FILTER = re.compile(r"unknown filter '([^']{1,80})'")
 MAX_OUTPUT_BYTES = 2_000_000
 MAX_WARNINGS = 50
 MAX_SECONDS = 1.0  # the render's time bound (on top of the loop and output limits)
+MAX_INCLUDE_FILES = 20  # distinct files one post may include
+_SITE_FOLDERS = frozenset({"_posts", "_drafts"})
 
 
 class Includes(Protocol):
     """The upload's own `_includes/` files: `get("note.html")` is the text of
-    `_includes/note.html`, or None."""
+    `_includes/note.html`, or None; `get("x.md", relative=True)` is the file `x.md` beside the
+    post (`include_relative`)."""
 
-    def get(self, name: str) -> str | None: ...
+    def get(self, name: str, relative: bool = False) -> str | None: ...
+
+
+class UploadIncludes:
+    """One post's includes, read through `fetch` (an ingest-bucket key → its text, or None):
+    `_includes/` at the root of the Jekyll site the post came in (the folder holding its
+    `_posts/` or `_drafts/`, else the articles prefix), and files beside the post. Every key
+    asked for is remembered, found or not: the post depends on it (`Article.depends_on`)."""
+
+    def __init__(self, post_key: str, prefix: str, fetch: Callable[[str], str | None]) -> None:
+        folders = post_key.split("/")[:-1]
+        cut = next((i for i, part in enumerate(folders) if part in _SITE_FOLDERS), None)
+        self._root = "/".join(folders[:cut]) + "/" if cut else prefix
+        self._folder = "/".join(folders) + "/" if folders else ""
+        self._prefix = prefix
+        self._fetch = fetch
+        self._found: dict[str, str | None] = {}
+
+    @property
+    def read_keys(self) -> tuple[str, ...]:
+        return tuple(self._found)
+
+    def get(self, name: str, relative: bool = False) -> str | None:
+        key = posixpath.normpath((self._folder if relative else self._root + "_includes/") + name)
+        if not key.startswith(self._prefix) or len(self._found) >= MAX_INCLUDE_FILES:
+            return None
+        if key not in self._found:
+            self._found[key] = self._fetch(key)
+        return self._found[key]
 
 
 class _Render:
@@ -76,18 +108,21 @@ class _Render:
 
 
 _CURRENT: ContextVar[_Render | None] = ContextVar("pressroom_liquid_render", default=None)
-# `site.url` and `site.title` while a file is read (`site_variables`, set by `read_article`).
+# `site.url`, `site.title` and the upload's includes while a file is read (`reading_site`, set
+# by `read_article`).
 _SITE: ContextVar[Mapping[str, str] | None] = ContextVar("pressroom_liquid_site", default=None)
+_INCLUDES: ContextVar[Includes | None] = ContextVar("pressroom_liquid_includes", default=None)
 
 
 @contextmanager
-def site_variables(url: str, title: str) -> Iterator[None]:
-    """`site.url` and `site.title` for the Liquid of the files read inside this block."""
-    token = _SITE.set({"url": url, "title": title})
+def reading_site(url: str, title: str, includes: Includes | None = None) -> Iterator[None]:
+    """`site.url`, `site.title` and the includes for the Liquid of the files read inside."""
+    site, found = _SITE.set({"url": url, "title": title}), _INCLUDES.set(includes)
     try:
         yield
     finally:
-        _SITE.reset(token)
+        _SITE.reset(site)
+        _INCLUDES.reset(found)
 
 
 def _warn(message: str) -> None:
@@ -246,12 +281,13 @@ class _HighlightTag(Tag):
 
 
 class _IncludeNode(Node):
-    __slots__ = ("params", "target")
+    __slots__ = ("params", "relative", "target")
 
-    def __init__(self, token: Token, target: str, params: dict[str, str]) -> None:
+    def __init__(self, token: Token, target: str, params: dict[str, str], relative: bool) -> None:
         super().__init__(token)
         self.target = target
         self.params = params
+        self.relative = relative
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         render = _CURRENT.get()
@@ -263,9 +299,10 @@ class _IncludeNode(Node):
         if not _INCLUDE_NAME.fullmatch(name) or ".." in name.split("/"):
             _warn(f"`{{% include {name} %}}` is not a file in `_includes/`: it is left out.")
             return 0
-        text = includes.get(name)
+        text = includes.get(name, self.relative)
         if text is None:
-            _warn(f"`{{% include {name} %}}`: `_includes/{name}` was not uploaded: left out.")
+            where = name if self.relative else f"_includes/{name}"
+            _warn(f"`{{% include {name} %}}`: `{where}` was not uploaded: left out.")
             return 0
         namespace = {
             "include": {key: _literal(value, context) for key, value in self.params.items()}
@@ -299,7 +336,7 @@ class _IncludeTag(Tag):
         markup = _markup(stream, eat=False)
         target, _, rest = markup.partition(" ")
         params = {match[1]: match[2] for match in _PARAM.finditer(rest)}
-        return _IncludeNode(token, target.strip("\"'"), params)
+        return _IncludeNode(token, target.strip("\"'"), params, self.name == "include_relative")
 
 
 class _IncludeRelativeTag(_IncludeTag):
@@ -362,7 +399,7 @@ def render_liquid(
     if not page.get("title") and (heading := _HEADING.search(body)):
         page["title"] = heading[1].strip()  # the title the article will get from it
     site_data = {"baseurl": "", "url": "", "title": ""} | dict(site or _SITE.get() or {})
-    render = _Render(includes)
+    render = _Render(includes or _INCLUDES.get())
     with _rendering(render):
         try:
             template = _ENV.from_string(body)
