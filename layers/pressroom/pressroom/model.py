@@ -109,6 +109,9 @@ class Article:
     # Other uploaded files its page is made from (Jekyll includes), found or not yet: a change
     # to one of them re-renders it.
     depends_on: tuple[str, ...] = ()
+    # A Hugo `_index.md` is no article but the introduction of a listing (`home`, `tag:<slug>`,
+    # `author:<slug>`); it is a draft with that listing named here.
+    introduces: str = ""
 
     @property
     def path(self) -> str:

@@ -40,12 +40,29 @@ def test_given_a_file_under_drafts_when_read_then_a_draft_with_a_note() -> None:
 
 
 def test_given_a_hugo_section_file_when_read_then_not_an_article_but_not_rejected() -> None:
-    article = read("articles/post/_index.md", "---\ntitle: Posts\n---\n")
+    article = read("articles/post/_index.md", "---\ntitle: Posts\n---\nAll posts.\n")
     assert (article.status, article.title, article.slug) == ("draft", "Posts", "section-post")
+    assert (article.introduces, article.body_html) == ("", "")
     assert article.warnings == (
-        "`_index.md` is a Hugo section introduction, not an article: it is not published "
-        "(listings do not show section introductions yet).",
+        "`_index.md` introduces the `post` section, which has no listing here (home, tags and "
+        "authors have one): it is not shown.",
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "introduces"),
+    [
+        ("articles/_index.md", "home"),
+        ("articles/tags/Space Travel/_index.md", "tag:space-travel"),
+        ("articles/authors/ada/_index.md", "author:ada"),
+    ],
+)
+def test_given_a_listing_introduction_when_read_then_it_names_its_listing_and_keeps_its_body(
+    key: str, introduces: str
+) -> None:
+    article = read(key, "---\ntitle: Welcome\n---\nHello *there*.\n")
+    assert (article.status, article.introduces, article.warnings) == ("draft", introduces, ())
+    assert article.body_html == "<p>Hello <em>there</em>.</p>\n"
 
 
 def test_given_an_empty_section_file_when_read_then_still_not_rejected() -> None:

@@ -13,6 +13,7 @@ One DynamoDB table (single-table design), keys:
 | page hash      | `PAGE#<site key>` | `PAGE`                   | site writer (sha256)         |
 | related link   | `REL#<slug>`      | `<slug listing it>`      | ingest (who shows whom)      |
 | redirect claim | `RDR#<site key>`  | `RDR`                    | ingest (whose redirect)      |
+| introduction   | `INT#<listing>`   | `INT`                    | ingest (a Hugo `_index.md`)  |
 
 Ingest writes only an article's own items (its source, article and entries), so two workers
 conflict only over the same article; the one thing articles compete for, a redirect's key, is
@@ -70,6 +71,10 @@ class SourceState:
     moved_from: tuple[str, ...] = ()
     # What the editor should hear about although the file published (`Article.warnings`).
     warnings: tuple[str, ...] = ()
+    # The listing a Hugo `_index.md` introduces (`Article.introduces`), and the one it last
+    # introduced before, whose introduction may still need removing.
+    introduces: str = ""
+    retired_intro: str = ""
 
     @property
     def exists(self) -> bool:
@@ -301,6 +306,45 @@ class ContentStore:
         except ConcurrentUpdate:
             pass
 
+    # -- listing introductions (Hugo's `_index.md`) ------------------------------------------------
+
+    def put_introduction(self, listing: ListingId, source_key: str, title: str, body: str) -> str:
+        """Store a listing's introduction: "changed", "same", or "taken" (another source's)."""
+        item = {"pk": f"INT#{listing}", "sk": "INT", "source_key": source_key}
+        item |= {"title": title, "body": body}
+        try:
+            with domain_errors():
+                response = self._client.put_item(
+                    TableName=self.table,
+                    Item=_dump(item),
+                    ConditionExpression="attribute_not_exists(pk) OR source_key = :key",
+                    ExpressionAttributeValues=_dump({":key": source_key}),
+                    ReturnValues="ALL_OLD",
+                )
+        except ConcurrentUpdate:
+            return "taken"
+        return "same" if _load(response.get("Attributes") or {}) == item else "changed"
+
+    def remove_introduction(self, listing: ListingId, source_key: str) -> bool:
+        """Remove a listing's introduction if it is this source's: whether one was removed."""
+        try:
+            with domain_errors():
+                response = self._client.delete_item(
+                    TableName=self.table,
+                    Key=_dump({"pk": f"INT#{listing}", "sk": "INT"}),
+                    ConditionExpression="source_key = :key",
+                    ExpressionAttributeValues=_dump({":key": source_key}),
+                    ReturnValues="ALL_OLD",
+                )
+        except ConcurrentUpdate:
+            return False
+        return bool(response.get("Attributes"))
+
+    def introduction(self, listing: ListingId) -> str:
+        """The listing's introduction (sanitised HTML), or ""."""
+        item = self._get({"pk": f"INT#{listing}", "sk": "INT"})
+        return "" if item is None else str(item["body"])
+
     # -- related-article links (who lists whom, so changes reach the pages that list them) -------
 
     def add_referrers(self, links: Iterable[tuple[str, str, str]]) -> None:
@@ -445,6 +489,8 @@ def _source_from_item(key: str, item: dict[str, Any]) -> SourceState:
         released=tuple(item.get("released", ())),
         moved_from=tuple(item.get("moved_from", ())),
         warnings=tuple(item.get("warnings", ())),
+        introduces=item.get("introduces", ""),
+        retired_intro=item.get("retired_intro", ""),
     )
 
 
@@ -465,6 +511,8 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
         ":released": list(new.released),
         ":moved_from": list(new.moved_from),
         ":warnings": list(new.warnings),
+        ":introduces": new.introduces,
+        ":retired_intro": new.retired_intro,
     }
     if old.exists:
         condition = "rev = :old_rev"
@@ -479,7 +527,8 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
                 "digest = :digest, "
                 "sequencer = :sequencer, reason = :reason, fix = :fix, updated = :updated, "
                 "live_uploaded = :live_uploaded, source_key = :key, redirects = :redirects, "
-                "released = :released, moved_from = :moved_from, warnings = :warnings"
+                "released = :released, moved_from = :moved_from, warnings = :warnings, "
+                "introduces = :introduces, retired_intro = :retired_intro"
             ),
             "ConditionExpression": condition,
             "ExpressionAttributeNames": {"#status": "status"},

@@ -40,7 +40,7 @@ from datetime import UTC, datetime
 
 from aws_lambda_powertools.utilities.data_classes import S3Event
 
-from pressroom.adapters.content_store import SourceState
+from pressroom.adapters.content_store import WHOLE_LISTING, SourceState
 from pressroom.errors import ConcurrentUpdate, ItemTooLarge, RejectedFile, TransientError
 from pressroom.model import Article, Rejection, Source
 from pressroom.paths import article_path, is_article_page, page_key, source_key_from_event
@@ -447,10 +447,16 @@ def _next_state(
         )
     warnings = _kept_warnings(desired.warnings)
     if desired.status == "draft":
-        if (state.digest, state.status, state.warnings) == (source.digest, "draft", warnings):
+        draft = (source.digest, "draft", warnings, desired.introduces)
+        if (state.digest, state.status, state.warnings, state.introduces) == draft:
             return None
-        draft = _retire(state, "draft", digest=source.digest, sequencer=sequencer, now=now)
-        return replace(draft, warnings=warnings)
+        kept = _retire(state, "draft", digest=source.digest, sequencer=sequencer, now=now)
+        return replace(
+            kept,
+            warnings=warnings,
+            introduces=desired.introduces,
+            retired_intro=_retired_intro(state, desired.introduces),
+        )
     moved_from = _moved_from(state, desired.slug)
     redirects = _redirects_of(desired, moved_from)
     if (state.digest, state.status, state.redirects, state.warnings) == (
@@ -477,7 +483,15 @@ def _next_state(
         released=_released(state, redirects),
         moved_from=moved_from,
         warnings=warnings,
+        introduces="",
+        retired_intro=_retired_intro(state, ""),
     )
+
+
+def _retired_intro(state: SourceState, introduces: str) -> str:
+    """The listing whose introduction the source may still have to let go of."""
+    retired = (state.introduces if state.introduces != introduces else "") or state.retired_intro
+    return "" if retired == introduces else retired
 
 
 def _kept_warnings(warnings: tuple[str, ...]) -> tuple[str, ...]:
@@ -529,6 +543,8 @@ def _retire(
         released=_released(state, ()),
         moved_from=(),
         warnings=(),
+        introduces="",
+        retired_intro=_retired_intro(state, ""),
     )
 
 
@@ -569,6 +585,7 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
                 deletions.append(key)
                 owner.setdefault(key, index)
             released.append((key, state.key))
+        _project_introduction(done, p)
     if outputs:
         outputs += site_furniture(p)
     p.store.add_referrers(links)
@@ -595,6 +612,23 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
         if output.key not in changes.written:
             shares[owner.get(output.key, 0)].unchanged += 1
     return shares
+
+
+def _project_introduction(done: _Committed, p: Pipeline) -> None:
+    """Store or remove the listing introduction a Hugo `_index.md` gives, and have the listing
+    re-rendered (through the stream, in order with its entries) when it changed."""
+    state, desired = done.state, done.desired
+    if state.introduces and isinstance(desired, Article):
+        listing = ListingId.parse(state.introduces)
+        stored = p.store.put_introduction(listing, state.key, desired.title, desired.body_html)
+        if stored == "taken":
+            logger.warning("%s: %s already has an introduction", state.key, listing)
+        elif stored == "changed" or done.new_content:
+            p.store.request_render(listing, WHOLE_LISTING)
+    if state.retired_intro:
+        listing = ListingId.parse(state.retired_intro)
+        if p.store.remove_introduction(listing, state.key) or done.new_content:
+            p.store.request_render(listing, WHOLE_LISTING)
 
 
 def _claim_redirects(state: SourceState, p: Pipeline) -> tuple[list[str], list[str]]:

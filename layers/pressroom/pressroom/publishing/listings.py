@@ -45,6 +45,7 @@ MAX_RENDERS = 5  # renders of one listing in one batch before a conflict fails t
 # less left than twice its slowest listing so far): the rest goes back to the stream.
 TIME_BUDGET_SHARE = 0.5
 _RECORD_PREFIXES = (ENTRY_PREFIX, RENDER_REQUEST_PREFIX)
+_INTRODUCED = frozenset({HOME, "tag", "author"})  # listings a Hugo `_index.md` can introduce
 
 
 @dataclass
@@ -213,6 +214,9 @@ def _render(
     if any(spec.kind in ("root", "feeds") for spec in wanted.values()):
         count = max(layout.root_count, FEED_SIZE)
         newest = [entry.card for entry in p.store.newest_entries(listing, count)]
+    introduction = ""
+    if listing.kind in _INTRODUCED and any(spec.kind == "root" for spec in wanted.values()):
+        introduction = p.store.introduction(listing)
     read = sorted({spec.page.period for spec in wanted.values() if spec.page is not None})
     entries = map_all(lambda period: p.store.period_entries(listing, period), read)
     periods = {period: [e.card for e in found] for period, found in zip(read, entries, strict=True)}
@@ -242,6 +246,7 @@ def _render(
                     newer_path=spec.newer,
                     older_path=spec.older,
                     years=spec.links,
+                    introduction=introduction if spec.kind == "root" else "",
                 )
             )
         outputs.append(Output(page_key(path), html.encode()))

@@ -91,7 +91,7 @@ def build_article(
 ) -> Article:
     names = facts_from_name(source.key)
     if names.is_section:
-        return section_introduction(source, metadata)
+        return section_introduction(source, metadata, body_html, settings.articles_prefix)
     if names.is_include_file:
         return include_file(source)
     title, body_html = _title_and_body(metadata, body_html, names)

@@ -2,8 +2,8 @@
 
 * `before_markdown`: Jekyll's Liquid (`jekyll_liquid`, sandboxed) or else Hugo shortcodes
   (`hugo_shortcodes`) in a Markdown body;
-* `section_introduction`, `file_warnings`: Hugo's `_index.md` (a section's introduction, kept
-  as a draft with a note) and Jekyll's `_drafts/` (drafts, with a note);
+* `section_introduction`, `file_warnings`: Hugo's `_index.md` (a listing's introduction, never
+  an article) and Jekyll's `_drafts/` (drafts, with a note);
 * `after_render`: Pelican's `{filename}`-style links (`pelican_links`) in the rendered HTML, and
   the manual summary divider — Hugo's `<!--more-->`, or the front matter's
   `excerpt_separator` (Jekyll) — whose text before it becomes the summary unless the front
@@ -16,10 +16,11 @@ run before the sanitiser; only Jekyll's Liquid is evaluated, in python-liquid's 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 
 from pressroom.model import Article, Source, slug_of
-from pressroom.readers.base import WARNINGS, Metadata
+from pressroom.readers.base import WARNINGS, Metadata, Unreadable
 from pressroom.readers.filenames import NameFacts, stem_of
 from pressroom.readers.hugo_shortcodes import expand_shortcodes, segments
 from pressroom.readers.jekyll_liquid import render_liquid, uses_liquid
@@ -27,6 +28,7 @@ from pressroom.readers.pelican_links import bracket_spaced_links, resolve_links
 from pressroom.readers.prose import text_of
 
 SUMMARY_DIVIDER = "<!--more-->"
+MAX_INTRODUCTION_CHARS = 50_000  # it is kept in one table item, shown above a listing
 _EXPLICIT_SUMMARY_KEYS = ("summary", "description", "excerpt")
 
 
@@ -93,18 +95,42 @@ def include_file(source: Source) -> Article:
     )
 
 
-def section_introduction(source: Source, metadata: Metadata) -> Article:
-    """Hugo's `_index.md` introduces a section; it is not an article. Listings do not show
-    section introductions yet."""
+def section_introduction(
+    source: Source, metadata: Metadata, body_html: str, prefix: str
+) -> Article:
+    """Hugo's `_index.md` introduces a listing, it is not an article: the one at the root
+    introduces the home page, `tags/<x>/_index.md` and `authors/<x>/_index.md` their tag and
+    author pages. Other sections have no listing here; their introduction is kept with a note."""
     title = metadata.get("title")
+    folders = source.key.removeprefix(prefix).split("/")[:-1]
     folder = stem_of(source.key)
-    return _unpublished(
+    article = _unpublished(
         source,
         slug_of(f"section {folder}") or "section",
         text_of(title) if isinstance(title, str) and text_of(title) else folder,
-        f"`{source.filename}` is a Hugo section introduction, not an article: it is not "
-        "published (listings do not show section introductions yet).",
+        f"`{source.filename}` introduces the `{folder}` section, which has no listing here "
+        "(home, tags and authors have one): it is not shown.",
     )
+    introduces = _introduced_listing(folders)
+    if not introduces:
+        return article
+    if len(body_html) > MAX_INTRODUCTION_CHARS:
+        raise Unreadable(
+            f"The introduction is {len(body_html):,} characters of HTML; the limit is "
+            f"{MAX_INTRODUCTION_CHARS:,}.",
+            "Shorten it: an introduction is a few paragraphs above the list of articles.",
+        )
+    return replace(article, body_html=body_html, introduces=introduces, warnings=())
+
+
+def _introduced_listing(folders: list[str]) -> str:
+    """`home`, `tag:<slug>`, `author:<slug>` (as `publishing.catalog.ListingId` spells them)."""
+    if not folders:
+        return "home"
+    kinds = {"tags": "tag", "authors": "author"}
+    if len(folders) == 2 and folders[0] in kinds and slug_of(folders[1]):
+        return f"{kinds[folders[0]]}:{slug_of(folders[1])}"
+    return ""
 
 
 def _unpublished(source: Source, slug: str, title: str, note: str) -> Article:

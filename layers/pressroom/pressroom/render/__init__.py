@@ -88,6 +88,7 @@ class ListingPage:
     newer_path: str | None = None
     older_path: str | None = None
     years: tuple[tuple[str, str], ...] = ()  # the root page: (year, path) of its archive
+    introduction: str = ""  # the root page: the listing's `_index.md` body (sanitised HTML)
 
     @property
     def period_label(self) -> str:
@@ -227,7 +228,10 @@ class Renderer:
             data.insert(0, self._website_data())
         meta = self._listing_meta(page.listing, page.title, page.path, page.period_label, trail)
         return self._render(
-            "listing.html", meta=replace(meta, structured_data=tuple(data)), page=page
+            "listing.html",
+            meta=replace(meta, structured_data=tuple(data)),
+            page=page,
+            introduction=Markup(page.introduction),  # noqa: S704  # nosec B704 # nh3-sanitised
         )
 
     def period_index(
