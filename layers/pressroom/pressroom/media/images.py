@@ -47,6 +47,7 @@ Why it is done this way:
 
 from __future__ import annotations
 
+import math
 import struct
 import warnings
 from collections.abc import Iterator
@@ -171,9 +172,11 @@ def _process(
     largest = min(shown_width, max((*settings.widths, settings.og_width)))
     if image.format == "JPEG" and largest < shown_width:
         scale = largest / shown_width
-        image.draft(None, (max(1, int(width * scale)) + 1, max(1, int(height * scale)) + 1))
+        image.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
     image.load()
-    upright = ImageOps.exif_transpose(image)
+    with _shrunk(image, largest, orientation in _SWAPPED) as small:
+        image.close()  # frees the decoded upload now: only the working size is needed
+        upright = ImageOps.exif_transpose(small)  # the EXIF came along in `info`
     try:
         base = _srgb(upright)
     finally:
@@ -193,6 +196,17 @@ def _process(
         with _resized(base, (og_width, _height_for(og_width, shown))) as resized:
             og = _encode(key, resized, "JPEG", "og", settings)
     return ProcessedImage(key, shown[0], shown[1], False, tuple(webp), tuple(fallbacks), og)
+
+
+def _shrunk(image: Image.Image, largest: int, swapped: bool) -> Image.Image:
+    """A copy of the decoded `image` no wider, as shown, than `largest`: every later copy
+    (turned, converted to sRGB, resized) is then of the working size, not the upload's."""
+    shown_width = image.height if swapped else image.width
+    if shown_width <= largest:
+        return image.copy()
+    scale = largest / shown_width
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def _widths(width: int, wanted: tuple[int, ...]) -> list[int]:
