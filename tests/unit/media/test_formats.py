@@ -70,6 +70,8 @@ def test_given_a_file_whose_bytes_match_its_extension_then_it_is_an_asset_of_its
         ("scan.jpg", GENUINE["report.pdf"][0], "a PDF document", "scan.pdf"),
         ("a.png", encode(PICTURE, "JPEG"), "a JPEG image", "a.jpg"),
         ("clip.mp4", GENUINE["clip.webm"][0], "a WebM video", "clip.webm"),
+        ("clip.jpg", GENUINE["clip.mp4"][0], "an MP4 video", "clip.mp4"),
+        ("talk.webm", GENUINE["talk.mp3"][0], "an MP3 audio", "talk.mp3"),
         ("drawing.png", GENUINE["plan.svg"][0], "an SVG image", "drawing.svg"),
     ],
 )

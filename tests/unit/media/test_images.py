@@ -8,7 +8,7 @@ import warnings
 from io import BytesIO
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 from PIL.JpegImagePlugin import JpegImageFile
 
 from pressroom.media import ImageSettings, ProcessedImage, Rendition, process_image
@@ -231,3 +231,30 @@ def test_given_a_large_jpeg_then_it_is_decoded_at_a_reduced_scale_no_smaller_tha
     assert decoded == [(2400, 1600)]  # libjpeg's 1/2 scale: still ≥ 1600 wide
     assert requested[0][0] >= 1600
     assert [r.width for r in result.webp] == [480, 960, 1600]
+
+
+def test_given_an_icc_profile_then_pixels_go_through_it_to_srgb_and_it_is_not_kept(monkeypatch):
+    seen: list[str] = []
+    convert = ImageCms.profileToProfile
+
+    def spy(image, source, target, **options):
+        seen.append(ImageCms.getProfileDescription(source).strip())
+        return convert(image, source, target, **options)
+
+    monkeypatch.setattr(ImageCms, "profileToProfile", spy)
+    picture = photo(600, 400)
+    result = process_image("tagged.png", encode(picture, "PNG", icc_profile=srgb_profile()))
+    assert isinstance(result, ProcessedImage)
+    assert seen and all("sRGB" in name for name in seen)
+    with _open(result.fallback[-1]) as image:
+        assert "icc_profile" not in image.info
+        # sRGB to sRGB: the colours are unchanged (the red corner is still red).
+        assert image.convert("RGB").getpixel((2, 2)) == picture.getpixel((2, 2))
+
+
+def test_given_a_broken_icc_profile_then_the_image_is_still_published_without_it():
+    data = encode(photo(600, 400), "JPEG", icc_profile=b"not a profile" * 20)
+    result = process_image("broken.jpg", data)
+    assert isinstance(result, ProcessedImage)
+    for rendition in result.renditions:
+        _assert_no_metadata(rendition)

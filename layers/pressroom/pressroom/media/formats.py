@@ -35,6 +35,9 @@ SNIFF_BYTES = 8192  # what `filetype` reads at most; classify() needs no more th
 MIB = 1024 * 1024
 
 
+_SAID_WITH_AN = frozenset({"AVIF", "SVG", "MP3", "M4A", "Ogg", "Opus", "MP4", "M4V"})
+
+
 class Kind(StrEnum):
     IMAGE = "image"
     DOCUMENT = "document"
@@ -52,6 +55,12 @@ class AssetFormat:
     media_type: str
     sniffed: frozenset[str]
     pillow: str | None = None  # the Pillow format name, for raster images
+
+    @property
+    def named(self) -> str:
+        """The label with its article, for sentences: `an MP3 audio file`, `a PNG image`."""
+        article = "an" if self.label.split()[0] in _SAID_WITH_AN else "a"
+        return f"{article} {self.label}"
 
     @property
     def vector(self) -> bool:
@@ -156,9 +165,11 @@ def _describe(head: bytes) -> tuple[str, str | None]:
     format we publish."""
     guess = filetype.guess(head)
     if guess is not None:
+        if guess.extension in FORMATS:  # `mp4` is an MP4 video, though an .m4a may hold one
+            return FORMATS[guess.extension].named, guess.extension
         for extension, fmt in FORMATS.items():
             if guess.extension in fmt.sniffed:
-                return f"a {fmt.label}", extension
+                return fmt.named, extension
         return f"a {guess.extension.upper()} file ({guess.mime})", None
     if _looks_like_text(head):
         text = _text_head(head).lstrip().lower()
@@ -197,7 +208,7 @@ def classify(
     if size <= 0 or not head:
         return Rejection(
             key,
-            f"the file is empty, so it is not a {fmt.label}.",
+            f"the file is empty, so it is not {fmt.named}.",
             "Upload the file again: the upload may have been interrupted.",
         )
     if not _matches(fmt, head):
@@ -205,23 +216,23 @@ def classify(
         if right_extension is not None and right_extension != extension:
             fix = (
                 f"Rename it to `{stem}.{right_extension}` (and change the links to it), "
-                "or export it again as a " + fmt.label + "."
+                f"or export it again as {fmt.named}."
             )
         else:
             fix = (
-                f"Export it again as a {fmt.label} from the program that made it; if it is "
+                f"Export it again as {fmt.named} from the program that made it; if it is "
                 "already one, the file is damaged or was cut short: upload it again."
             )
         return Rejection(
             key,
-            f"the file is named `.{extension}`, but its contents are {actual}, not a {fmt.label}.",
+            f"the file is named `.{extension}`, but its contents are {actual}, not {fmt.named}.",
             fix,
         )
     limit = limits.for_format(fmt)
     if size > limit:
         return Rejection(
             key,
-            f"the file is {_megabytes(size)}; a {fmt.label} may be at most {_megabytes(limit)}.",
+            f"the file is {_megabytes(size)}; {fmt.named} may be at most {_megabytes(limit)}.",
             _too_large_fix(fmt),
         )
     return Asset(key, extension, fmt, size)

@@ -136,8 +136,8 @@ def process_image(
     except _UNREADABLE:
         return Rejection(
             key,
-            f"the file could not be read as a {fmt.label}: it is damaged or was cut short.",
-            f"Open it in an image editor, export it again as a {fmt.label}, and upload that.",
+            f"the file could not be read as {fmt.named}: it is damaged or was cut short.",
+            f"Open it in an image editor, export it again as {fmt.named}, and upload that.",
         )
 
 
@@ -235,10 +235,13 @@ def _srgb(image: Image.Image) -> Image.Image:
     if it has one LittleCMS can use), with no metadata at all."""
     mode = "RGBA" if _has_alpha(image) else "RGB"
     profile = image.info.get("icc_profile")
+    # The profile's own colour space (RGB, CMYK, grey) where the pixels are in it; palette and
+    # other modes are expanded to RGB(A) first, which keeps them in the profile's space.
+    pixels = image if image.mode in ("RGB", "CMYK", "L") and mode == "RGB" else image.convert(mode)
     converted: Image.Image | None = None
-    if profile and image.mode in ("RGB", "RGBA", "CMYK", "L"):
+    if profile:
         try:
-            colour = image.convert("RGB") if image.mode == "RGBA" else image
+            colour = pixels.convert("RGB") if pixels.mode == "RGBA" else pixels
             converted = ImageCms.profileToProfile(
                 colour,
                 ImageCms.ImageCmsProfile(BytesIO(profile)),
@@ -246,10 +249,10 @@ def _srgb(image: Image.Image) -> Image.Image:
                 outputMode="RGB",
             )
             if converted is not None and mode == "RGBA":
-                converted.putalpha(image.getchannel("A"))
+                converted.putalpha(pixels.getchannel("A"))
         except (ImageCms.PyCMSError, OSError, ValueError):
-            converted = None  # a broken profile: the pixels as they are
-    result = converted if converted is not None else image.convert(mode)
+            converted = None  # a broken or mismatched profile: the pixels as they are
+    result = converted if converted is not None else pixels.convert(mode)
     result.info = {}
     return result
 
