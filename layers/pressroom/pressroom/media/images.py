@@ -13,12 +13,15 @@ Why it is done this way:
   inside `warnings.catch_warnings`; both become the same `Rejection`. `catch_warnings` swaps
   the process's warning filters and is not thread-safe in Python 3.11, which is acceptable only
   because it is the second line: the header check above does not depend on it.
-- **Memory.** A 24-megapixel JPEG decodes to 72 MB; at most 1600 pixels are published, so JPEGs
-  are decoded with `Image.draft`, which asks libjpeg for a 1/2, 1/4 or 1/8 scale while decoding
-  (the smallest scale still at least as wide as the largest output), and the other formats are
-  shrunk with `resize(reducing_gap=…)`, which first `reduce`s by whole factors. Every image is
-  closed (context managers). So the peak is a few tens of megabytes over the input bytes
-  (`bench/media.py` measures it).
+- **Memory.** A 24-megapixel JPEG decodes to about 96 MB (Pillow keeps RGB in 4 bytes a pixel);
+  at most 1600 pixels are published, so JPEGs are decoded with `Image.draft`, which asks libjpeg
+  for a 1/2, 1/4 or 1/8 scale while decoding (the smallest scale still at least as wide as the
+  largest output). The decoded image is then shrunk once to the working size (the largest output
+  width) with `resize(reducing_gap=…)`, which first `reduce`s by whole factors, and closed at
+  once: turning, colour conversion and every output are made from that working copy, not from
+  the upload's size. Every image is closed (context managers). So the peak follows the working
+  size, not the camera's (`bench/media.py` measures it); PNG, WebP and AVIF have no draft mode
+  and are decoded whole, which the pixel limit bounds.
 - **Orientation** (`ImageOps.exif_transpose`) is applied to the pixels, because the tag that
   told browsers to rotate is removed with the rest of the metadata.
 - **Metadata.** Nothing from the upload is written out: no EXIF (so no GPS, camera serial or
