@@ -4,7 +4,8 @@ bench, print the Markdown table, write `results.md` and `results.png` to `--out`
 Parts: publish (with cost), bulk, cold, aws-model (a simulation of a bulk import on AWS,
 `bench/aws_model.py`; seconds, not minutes), concurrency and freshness (a mix of publishes priced
 under four invalidation policies, with each kind of page's worst-case staleness,
-`bench/freshness.py`). With `--only`, the files are named after the parts run
+`bench/freshness.py`) and media (the time and peak memory to process a 24-megapixel JPEG,
+`bench/media.py`). With `--only`, the files are named after the parts run
 (`--only publish` → `publish-only.md`), so a partial run leaves the full run's results alone."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bench.concurrency import concurrent_imports
 from bench.cost import Cost, per_thousand_publishes
 from bench.counters import Meter
 from bench.freshness import QUICK_MIX, Mix, measure_freshness
+from bench.media import measure_media
 from bench.publish import PublishResult, measure_publishes
 from bench.report import Results, chart, markdown
 
@@ -37,6 +39,8 @@ FULL = {
     "import_articles": 500,
     "freshness_articles": 300,
     "freshness_mix": Mix(),
+    "media_size": (6000, 4000),
+    "media_runs": 5,
 }
 QUICK = {
     "publish": [12, 24],
@@ -47,8 +51,10 @@ QUICK = {
     "import_articles": 60,
     "freshness_articles": 50,
     "freshness_mix": QUICK_MIX,
+    "media_size": (1200, 800),
+    "media_runs": 2,
 }
-PARTS = ("publish", "bulk", "cold", "aws-model", "concurrency", "freshness")
+PARTS = ("publish", "bulk", "cold", "aws-model", "concurrency", "freshness", "media")
 FULL_RUN = "results"  # the file stem of a run of every part
 
 
@@ -123,6 +129,12 @@ def run(
             seed,
         )
         print(f"freshness: {results.freshness.seconds:.0f} s", file=sys.stderr)
+    if "media" in parts:
+        started = time.perf_counter()
+        image: tuple[int, int] = plan["media_size"]  # type: ignore[assignment]
+        runs: int = plan["media_runs"]  # type: ignore[assignment]
+        results.media = measure_media(image[0], image[1], runs)
+        print(f"media: {time.perf_counter() - started:.0f} s", file=sys.stderr)
     table = markdown(results)
     print(table)
     out.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import aws_model, freshness
+from bench import aws_model, freshness, media
 from bench.bulk import BuildTime
 from bench.coldstart import ColdStart
 from bench.concurrency import ImportRun
@@ -25,6 +25,7 @@ class Results:
     aws_model: aws_model.Report | None = None
     imports: list[ImportRun] = field(default_factory=list)
     freshness: freshness.FreshnessResult | None = None
+    media: media.MediaResult | None = None
     command: str = ""  # how the run was started, stated in the report
 
 
@@ -42,8 +43,8 @@ def _ratio(value: float, base: float) -> str:
 
 
 def targets(results: Results) -> list[str]:
-    """Issue #9's targets (and issue 16's), each with what this run measured and whether it
-    held."""
+    """Issue #9's targets (and issues 16's and 17's), each with what this run measured and
+    whether it held."""
     found: list[tuple[str, str, bool]] = []
     if len(results.publishes) > 1:
         small, large = results.publishes[0], results.publishes[-1]
@@ -113,6 +114,8 @@ def targets(results: Results) -> list[str]:
         )
     if results.freshness is not None:
         found += freshness.targets(results.freshness)
+    if results.media is not None:
+        found += media.targets(results.media)
     if not found:
         return []
     lines = ["### Targets", "", "| Target | Measured | Held |", "|---|---|:---:|"]
@@ -214,6 +217,8 @@ def markdown(results: Results) -> str:
         lines.append(aws_model.markdown(results.aws_model))
     if results.freshness is not None:
         lines.append(freshness.markdown(results.freshness))
+    if results.media is not None:
+        lines.append(media.markdown(results.media))
     return "\n".join(lines)
 
 
