@@ -79,6 +79,24 @@ class TocEntry:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """An uploaded image as a page shows it: its published renditions' URLs (paths on the
+    site; `og_image` absolute), its intrinsic size and a small rendition for cards."""
+
+    src: str
+    srcset: str
+    webp_srcset: str
+    sizes: str
+    width: int
+    height: int
+    og_image: str
+    og_width: int
+    og_height: int
+    thumbnail: str
+    alt: str = ""
+
+
+@dataclass(frozen=True)
 class Article:
     """An article ready to render. `body_html` is already sanitised."""
 
@@ -112,6 +130,11 @@ class Article:
     # A Hugo `_index.md` is no article but the introduction of a listing (`home`, `tag:<slug>`,
     # `author:<slug>`); it is a draft with that listing named here.
     introduces: str = ""
+    # Its cover image as the front matter names it (`image`, `cover`, `featured_image`,
+    # `images[0]`), unresolved; and, once the pipeline has resolved it to an uploaded image,
+    # what the page, the `og:image` and the card show (`publishing.asset_refs`).
+    cover_ref: str = ""
+    cover: Picture | None = None
 
     @property
     def path(self) -> str:

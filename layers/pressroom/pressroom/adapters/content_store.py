@@ -15,6 +15,9 @@ One DynamoDB table (single-table design), keys:
 | redirect claim | `RDR#<site key>`  | `RDR`                    | ingest (whose redirect)      |
 | introduction   | `INT#<listing>`   | `INT`                    | ingest (a Hugo `_index.md`)  |
 
+An asset upload (an image, a PDF, a video) has a source state too; its `asset` attribute records
+the files published for it (`publishing.assets`), which articles read to resolve references.
+
 Ingest writes only an article's own items (its source, article and entries), so two workers
 conflict only over the same article; the one thing articles compete for, a redirect's key, is
 claimed outside that transaction (first claim wins; the loser waits on a related link).
@@ -75,6 +78,10 @@ class SourceState:
     # introduced before, whose introduction may still need removing.
     introduces: str = ""
     retired_intro: str = ""
+    # An asset source: its published files (`publishing.asset_refs.AssetRecord`, as JSON).
+    asset: str = ""
+    # An article: the thumbnail its card shows, so a changed cover image updates its listings.
+    shows: str = ""
 
     @property
     def exists(self) -> bool:
@@ -491,6 +498,8 @@ def _source_from_item(key: str, item: dict[str, Any]) -> SourceState:
         warnings=tuple(item.get("warnings", ())),
         introduces=item.get("introduces", ""),
         retired_intro=item.get("retired_intro", ""),
+        asset=item.get("asset", ""),
+        shows=item.get("shows", ""),
     )
 
 
@@ -513,6 +522,8 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
         ":warnings": list(new.warnings),
         ":introduces": new.introduces,
         ":retired_intro": new.retired_intro,
+        ":asset": new.asset,
+        ":shows": new.shows,
     }
     if old.exists:
         condition = "rev = :old_rev"
@@ -528,7 +539,8 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
                 "sequencer = :sequencer, reason = :reason, fix = :fix, updated = :updated, "
                 "live_uploaded = :live_uploaded, source_key = :key, redirects = :redirects, "
                 "released = :released, moved_from = :moved_from, warnings = :warnings, "
-                "introduces = :introduces, retired_intro = :retired_intro"
+                "introduces = :introduces, retired_intro = :retired_intro, asset = :asset, "
+                "shows = :shows"
             ),
             "ConditionExpression": condition,
             "ExpressionAttributeNames": {"#status": "status"},
@@ -615,6 +627,8 @@ def _card_item(card: Card) -> dict[str, Any]:
     }
     if card.modified is not None:
         item["modified"] = card.modified.isoformat()
+    if card.thumbnail:
+        item["thumbnail"] = card.thumbnail
     return item
 
 
@@ -628,6 +642,7 @@ def card_from_item(item: dict[str, Any]) -> Card:
         modified=_parse_time(modified) if modified else None,
         tags=tuple(Tag(name=name, slug=slug) for name, slug in item["tags"]),
         authors=tuple(item["authors"]),
+        thumbnail=item.get("thumbnail", ""),
     )
 
 

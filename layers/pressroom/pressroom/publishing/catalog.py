@@ -44,6 +44,7 @@ class Card:
     modified: datetime | None = None
     tags: tuple[Tag, ...] = ()
     authors: tuple[str, ...] = ()
+    thumbnail: str = ""  # the path of a small rendition of its cover image, if it has one
 
     @property
     def path(self) -> str:
@@ -108,6 +109,7 @@ def card_of(article: Article) -> Card:
         modified=article.modified,
         tags=article.tags,
         authors=article.authors,
+        thumbnail=article.cover.thumbnail if article.cover else "",
     )
 
 

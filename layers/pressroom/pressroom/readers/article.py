@@ -118,7 +118,25 @@ def build_article(
         warnings=file_warnings(metadata, names) + redirects.warnings,
         toc=table_of_contents(body_html) if _wants_toc(metadata) else (),
         redirects=redirects.keys,
+        cover_ref=_cover_ref(metadata),
     )
+
+
+# Front-matter keys naming the cover image (Hugo, Jekyll themes, Pelican), in precedence order.
+COVER_KEYS = ("image", "cover", "featured_image", "featured", "images")
+
+
+def _cover_ref(metadata: Metadata) -> str:
+    """The cover image the front matter names (unresolved; the pipeline finds the upload)."""
+    found = first_present(metadata, *COVER_KEYS)
+    if found is None:
+        return ""
+    value = found[1]
+    if isinstance(value, list | tuple):
+        value = value[0] if value else ""
+    if isinstance(value, dict):  # `cover: {image: x.jpg, alt: ...}` (Hugo themes)
+        value = value.get("image") or value.get("src") or ""
+    return value.strip() if isinstance(value, str) else ""
 
 
 # --- title and slug -------------------------------------------------------------------------
