@@ -45,6 +45,8 @@ from pressroom.errors import ConcurrentUpdate, ItemTooLarge, RejectedFile, Trans
 from pressroom.model import Article, Rejection, Source
 from pressroom.paths import article_path, is_article_page, page_key, source_key_from_event
 from pressroom.pipeline import Pipeline
+from pressroom.publishing.asset_refs import AssetRecord, is_asset_key, resolve_article
+from pressroom.publishing.assets import sync_asset
 from pressroom.publishing.catalog import ArticleRecord, Card, Entry, ListingId, Plan, plan_change
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.readers import read_article
@@ -196,6 +198,8 @@ def sync_sources(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResul
     one read and one write of the page hashes and one invalidation message, then each key is
     marked synced. A key that fails does not hold up the others; its entry is the error.
     Requests for one key (a duplicated event) are converged once."""
+    if any(is_asset_key(request.key) for request in requests):
+        return _with_assets(requests, p)
     unique: dict[str, SyncRequest] = {}
     for request in requests:
         seen = unique.get(request.key, request)
@@ -256,6 +260,30 @@ def sync_sources(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResul
             f"{request.key}: still changing after {MAX_ATTEMPTS} attempts; will retry"
         )
     return [results[request.key] for request in requests]
+
+
+def _with_assets(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResult | Exception]:
+    """`sync_sources` for a batch holding asset uploads: each asset key converges on its own
+    (`publishing.assets`), the articles together as usual."""
+    assets: dict[str, SyncResult | Exception] = {}
+    for request in requests:
+        if not is_asset_key(request.key) or request.key in assets:
+            continue
+        try:
+            done = sync_asset(
+                request.key,
+                request.sequencer,
+                request.force,
+                p,
+                functools.partial(_rerender_referrers, own_key=request.key, p=p),
+            )
+            changes = Changes(written=done.written, deleted=done.deleted)
+            assets[request.key] = SyncResult(request.key, done.outcome, changes, done.rejection)
+        except Exception as error:  # this key fails alone
+            assets[request.key] = error
+    articles = [request for request in requests if request.key not in assets]
+    found = dict(zip((r.key for r in articles), sync_sources(articles, p), strict=True))
+    return [assets.get(request.key) or found[request.key] for request in requests]
 
 
 @dataclass(frozen=True)
@@ -355,7 +383,19 @@ def _parse(source: Source | None, p: Pipeline) -> Article | Rejection | None:
         article = read_article(source, p.settings, functools.partial(_text_of, p=p))
     except RejectedFile as rejected:
         return rejected.rejection
-    return _too_many_listings(article) or article
+    return _too_many_listings(article) or _with_asset_files(article, p)
+
+
+def _with_asset_files(article: Article, p: Pipeline) -> Article:
+    """The article with its references to uploaded assets resolved (`publishing.asset_refs`)."""
+
+    def published(keys: tuple[str, ...]) -> dict[str, AssetRecord]:
+        states = p.store.get_sources(keys)
+        records = {key: AssetRecord.from_json(state.asset) for key, state in states.items()}
+        return {key: record for key, record in records.items() if record and record.files}
+
+    settings = p.settings
+    return resolve_article(article, published, settings.articles_prefix, settings.site_url)
 
 
 def _text_of(key: str, p: Pipeline) -> str | None:
@@ -459,11 +499,13 @@ def _next_state(
         )
     moved_from = _moved_from(state, desired.slug)
     redirects = _redirects_of(desired, moved_from)
-    if (state.digest, state.status, state.redirects, state.warnings) == (
+    shows = desired.cover.thumbnail if desired.cover else ""
+    if (state.digest, state.status, state.redirects, state.warnings, state.shows) == (
         source.digest,
         desired.status,
         redirects,
         warnings,
+        shows,
     ):
         return None
     retired = state.slug if state.slug and state.slug != desired.slug else state.retired_slug
@@ -485,6 +527,7 @@ def _next_state(
         warnings=warnings,
         introduces="",
         retired_intro=_retired_intro(state, ""),
+        shows=shows,
     )
 
 

@@ -1,0 +1,272 @@
+"""Ingest of asset uploads (images, documents, audio, video): the same guarantees as articles.
+
+An asset key converges like an article's: the S3 event is a hint, the worker reads the key's
+current object, and the source state (`SRC#<key>`, with the same rev / digest / sequencer rules
+and a conditional commit) records what the site shows. What it shows is recorded in the state's
+`asset` attribute (`asset_refs.AssetRecord`): the site keys of the files published for it, which
+the articles referring to it read when they are rendered.
+
+Steps for one key: classify the bytes (`media.classify`: extension, real format, size), make the
+published files (raster images: `media.process_image`, metadata stripped, WebP and fallback
+widths and an `og:image`; SVG: `media.sanitize_svg`; documents and media: as uploaded), write
+them under content-hashed keys (`media/<folder per upload>/<name>.<hash>.<ext>`: immutable,
+never invalidated, new keys never served before), commit the state, then delete the files no
+longer kept, queue a re-render of the articles that refer to the key (`@<key>` links, the same
+reverse index Jekyll includes use) and mark the revision synced. A rejected upload gets a report
+(and, like an article, leaves the version already published alone); a deleted one takes its
+files down.
+
+Rendition lifecycle: files are written before the commit that records them, so a state never
+names a missing file. When an image changes, its previous generation stays published (`previous`)
+while the articles showing it are re-rendered through the rebuild queue, and is deleted when the
+generation after it is committed: a page that is not yet re-rendered (or a reader's cached copy of
+it) still finds every image it names for one whole generation. When the upload is deleted its
+files are deleted at once (an editor who deletes an image means it to go), and the pages showing it
+are re-rendered without it. Files to delete are recorded in the commit (`doomed`) and deleted after
+it, so a worker stopping in between leaves them to the next delivery, not behind for ever.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from pressroom.adapters.content_store import SourceState
+from pressroom.errors import ConcurrentUpdate, TransientError
+from pressroom.media import (
+    FORMATS,
+    SNIFF_BYTES,
+    Asset,
+    Kind,
+    ProcessedImage,
+    SizeLimits,
+    classify,
+    hashed_name,
+    process_image,
+    sanitize_svg,
+)
+from pressroom.model import Rejection
+from pressroom.pipeline import Pipeline
+from pressroom.publishing.asset_refs import AssetRecord, StoredFile, media_key
+from pressroom.publishing.cache_policy import CachePolicy
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class AssetOutcome:
+    outcome: str  # published | rejected | deleted | unchanged | stale
+    rejection: Rejection | None = None
+    written: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Made:
+    record: AssetRecord
+    files: dict[str, tuple[bytes, str]]  # site key → (bytes, media type)
+
+
+def sync_asset(
+    key: str,
+    sequencer: str,
+    force: bool,
+    p: Pipeline,
+    rerender: Callable[[str], None],
+) -> AssetOutcome:
+    """Converge what the site shows for the asset upload `key` to its current object.
+    `rerender(target)` queues a re-render of the articles linked to `target` (`@<key>`)."""
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            time.sleep(min(2.0, 0.05 * 2 ** (attempt - 1)) * random.random())  # noqa: S311  # nosec B311 # jitter
+        state = p.store.get_sources([key])[key]
+        try:
+            return _sync(key, sequencer, force, state, p, rerender)
+        except ConcurrentUpdate:
+            continue
+    raise TransientError(f"{key}: still changing after {MAX_ATTEMPTS} attempts; will retry")
+
+
+def _sync(
+    key: str,
+    sequencer: str,
+    force: bool,
+    state: SourceState,
+    p: Pipeline,
+    rerender: Callable[[str], None],
+) -> AssetOutcome:
+    if sequencer and state.sequencer:
+        if sequencer < state.sequencer:
+            return AssetOutcome("stale")
+        if sequencer == state.sequencer and state.synced_rev == state.rev and not force:
+            return AssetOutcome("unchanged")
+    unfinished = state.synced_rev != state.rev
+    old = AssetRecord.from_json(state.asset)
+    source = p.sources.read(key, _limit_for(key))
+    now = datetime.now(UTC).isoformat()
+    sequencer = max(sequencer, state.sequencer)
+    written: list[str] = []
+    if source is None:
+        if not state.exists or state.status == "deleted":
+            return _finish(state, p, rerender, new_content=unfinished, outcome="deleted")
+        gone = () if old is None else (*old.keys, *old.previous, *old.doomed)
+        kept = "" if old is None else replace(old, files=(), previous=(), doomed=gone).to_json()
+        new = _next(state, "deleted", "", sequencer, now, kept)
+        rejection = None
+    elif state.digest == source.digest and not unfinished and not force:
+        return AssetOutcome("unchanged" if state.status != "rejected" else "rejected")
+    else:
+        made = _make(key, source.body)
+        if isinstance(made, Rejection):
+            rejection = made
+            if state.status == "rejected" and state.digest == source.digest:
+                new = state
+            else:
+                new = replace(
+                    _next(state, "rejected", source.digest, sequencer, now, state.asset),
+                    reason=made.reason,
+                    fix=made.fix,
+                )
+        else:
+            rejection = None
+            record = _generations(made.record, old, unfinished)
+            if old is not None and old.files == record.files and state.status == "published":
+                if state.digest == source.digest:
+                    return _finish(state, p, rerender, new_content=unfinished, outcome="unchanged")
+                record = replace(record, previous=old.previous, doomed=())
+            policy = CachePolicy()
+            for site_key, (data, media_type) in sorted(made.files.items()):
+                if old is None or site_key not in old.keys:
+                    p.site_bucket.put(
+                        site_key, data, media_type, policy.rule_for(site_key).cache_control
+                    )
+                    written.append(site_key)
+            new = _next(state, "published", source.digest, sequencer, now, record.to_json())
+    if new is not state:
+        p.store.commit(state, new, None)
+    outcome = _finish(
+        new,
+        p,
+        rerender,
+        new_content=new.asset != state.asset or unfinished,
+        outcome=new.status,
+        rejection=rejection,
+        had_report=state.status == "rejected" or unfinished or force,
+    )
+    return replace(outcome, written=written)
+
+
+def _next(
+    state: SourceState, status: str, digest: str, sequencer: str, now: str, asset: str
+) -> SourceState:
+    return replace(
+        state,
+        rev=state.rev + 1,
+        status=status,
+        digest=digest,
+        sequencer=sequencer,
+        reason="",
+        fix="",
+        updated=now,
+        asset=asset,
+    )
+
+
+def _generations(new: AssetRecord, old: AssetRecord | None, unfinished: bool) -> AssetRecord:
+    """`new` with the generation it replaces kept (`previous`) and the one before doomed."""
+    if old is None:
+        return new
+    current = set(new.keys)
+    previous = tuple(k for k in (old.keys if old.files else old.previous) if k not in current)
+    kept = current | set(previous)
+    candidates = (*old.keys, *old.previous, *(old.doomed if unfinished else ()))
+    doomed = tuple(dict.fromkeys(k for k in candidates if k not in kept))
+    return replace(new, previous=previous, doomed=doomed)
+
+
+def _finish(
+    state: SourceState,
+    p: Pipeline,
+    rerender: Callable[[str], None],
+    *,
+    new_content: bool,
+    outcome: str,
+    rejection: Rejection | None = None,
+    had_report: bool = False,
+) -> AssetOutcome:
+    """After the commit: delete what is doomed, report, re-render the referring articles,
+    mark the revision synced (idempotent: a redelivery after a crash does it again)."""
+    record = AssetRecord.from_json(state.asset)
+    deleted: list[str] = []
+    if record is not None:
+        keep = {*record.keys, *record.previous}
+        for site_key in record.doomed:
+            if site_key not in keep:
+                p.site_bucket.delete(site_key)
+                deleted.append(site_key)
+    if state.status == "rejected":
+        if rejection is None:
+            rejection = Rejection(state.key, state.reason, state.fix)
+        p.sources.put_report(state.key, rejection.report())
+    elif had_report:
+        p.sources.delete_report(state.key)
+    if new_content:
+        rerender("@" + state.key)
+    if state.exists and state.synced_rev != state.rev and not p.store.mark_synced(state):
+        raise ConcurrentUpdate(f"{state.key}: a newer revision was committed")
+    if rejection is not None:
+        logger.warning("rejected asset %s: %s", state.key, rejection.reason)
+    return AssetOutcome(outcome, rejection, deleted=deleted)
+
+
+def _limit_for(key: str) -> int:
+    """The most bytes worth reading: one more than the largest upload of the key's format
+    (so an oversized one is seen as too large without reading it all)."""
+    fmt = FORMATS.get(key.rpartition(".")[2].lower())
+    return SizeLimits().for_format(fmt) if fmt else SNIFF_BYTES
+
+
+def _make(key: str, data: bytes) -> _Made | Rejection:
+    """The files to publish for an upload, or why it is refused."""
+    asset = classify(key, data[:SNIFF_BYTES], len(data))
+    if isinstance(asset, Rejection):
+        return asset
+    if asset.format.vector:
+        clean = sanitize_svg(key, data)
+        if isinstance(clean, Rejection):
+            return clean
+        return _single(asset, clean)
+    if asset.kind is Kind.IMAGE:
+        processed = process_image(key, data, asset.format)
+        if isinstance(processed, Rejection):
+            return processed
+        return _renditions(asset, processed)
+    return _single(asset, data)
+
+
+def _single(asset: Asset, data: bytes) -> _Made:
+    site_key = media_key(asset.key, hashed_name(asset.key, data, asset.extension))
+    record = AssetRecord(
+        asset.media_type, asset.kind.value, (StoredFile(site_key, "file", 0, 0, asset.media_type),)
+    )
+    return _Made(record, {site_key: (data, asset.media_type)})
+
+
+def _renditions(asset: Asset, image: ProcessedImage) -> _Made:
+    files: dict[str, tuple[bytes, str]] = {}
+    stored: list[StoredFile] = []
+    for rendition in image.renditions:
+        site_key = media_key(asset.key, rendition.name)
+        files[site_key] = (rendition.data, rendition.media_type)
+        stored.append(
+            StoredFile(
+                site_key, rendition.role, rendition.width, rendition.height, rendition.media_type
+            )
+        )
+    return _Made(AssetRecord(asset.media_type, asset.kind.value, tuple(stored)), files)
