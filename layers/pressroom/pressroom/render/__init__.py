@@ -23,7 +23,7 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
-from pressroom.model import Article, Tag, slug_of
+from pressroom.model import Article, Picture, Tag, slug_of
 from pressroom.paths import FEED_FILES, feed_path, listing_path
 from pressroom.publishing.archive import period_label
 from pressroom.publishing.catalog import HOME, Card, ListingId
@@ -72,6 +72,7 @@ class PageMeta:
     feeds: tuple[FeedLink, ...] = ()
     structured_data: tuple[dict[str, Any], ...] = ()
     breadcrumbs: tuple[tuple[str, str], ...] = ()  # (name, path), the last one is this page
+    image: Picture | None = None  # the page's cover: `og:image` and a large Twitter card
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,7 @@ class Renderer:
             feeds=self.feed_links(ListingId(HOME), self.settings.site_title),
             structured_data=(self._article_data(article, url, description), self._trail(trail)),
             breadcrumbs=tuple(trail),
+            image=article.cover if article.cover and article.cover.og_image else None,
         )
         return self._render(
             "article.html",

@@ -81,12 +81,21 @@ def _json_item(card: Card, feed: Feed) -> dict[str, object]:
         "date_published": card.published.isoformat(),
         "date_modified": card.updated.isoformat(),
     }
+    if card.thumbnail:
+        item["image"] = feed.url(card.thumbnail)
     if card.tags:
         item["tags"] = [tag.name for tag in card.tags]
     authors = [_author(name, feed) for name in card.authors]
     if authors:
         item["authors"] = authors
     return item
+
+
+def _image_type(path: str) -> str:
+    extension = path.rpartition(".")[2].lower()
+    return {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif"}.get(
+        extension, "image/" + extension
+    )
 
 
 def _author(name: str, feed: Feed) -> dict[str, str]:
@@ -122,6 +131,8 @@ def _generator(feed: Feed, flavour: str) -> FeedGenerator:
         entry.guid(url, permalink=True)
         entry.title(card.title)
         entry.link(href=url, rel="alternate")
+        if card.thumbnail:  # Atom: a link; RSS: an <enclosure> (its length is not kept: 0)
+            entry.enclosure(feed.url(card.thumbnail), "0", _image_type(card.thumbnail))
         entry.summary(_as_text(card.summary or card.title, flavour))
         entry.published(card.published)
         entry.updated(card.updated)
