@@ -1,0 +1,73 @@
+"""Assets on the embedded backend (issue 17): an article follows the image it shows, whichever
+arrives first, through the image's changes and its removal; renditions live one generation."""
+
+from __future__ import annotations
+
+import re
+
+from tests.support import Site
+from tests.unit.media.generated import encode, photo
+
+POST = (
+    "---\ntitle: Harbour\ndate: 2026-03-01\nimage: harbour.jpg\ntags: [sea]\n---\n\n"
+    "Before.\n\n![The harbour](harbour.jpg)\n\nAfter.\n"
+)
+
+
+def _images(page: str) -> list[str]:
+    return re.findall(r'<img\b[^>]*\bsrc="([^"]+)"', page.split('<div class="body">')[1])
+
+
+def test_given_an_article_before_its_image_then_the_image_arriving_is_shown(site: Site):
+    site.upload("harbour.md", POST)
+    page = site.page("/articles/harbour/")
+    assert page is not None and _images(page) == [] and "Before." in page
+    assert "harbour.jpg" in (site.report("harbour.md") or "")
+
+    site.upload("harbour.jpg", encode(photo(1200, 800), "JPEG"))
+
+    page = site.page("/articles/harbour/")
+    assert page is not None
+    [src] = _images(page)
+    assert src.startswith("/media/") and src.lstrip("/") in site.object_keys()
+    assert 'property="og:image"' in page
+    assert site.report("harbour.md") is None
+    home = site.page("/") or ""
+    assert 'class="card-thumb"' in home  # the card now shows the cover
+
+
+def test_given_the_image_replaced_then_deleted_then_the_page_follows_and_files_go(site: Site):
+    site.upload("harbour.jpg", encode(photo(1200, 800, "RGB"), "JPEG"))
+    site.upload("harbour.md", POST)
+    first = _images(site.page("/articles/harbour/") or "")
+    assert len(first) == 1
+
+    site.upload("harbour.jpg", encode(photo(1000, 500).rotate(90), "JPEG"))
+    second = _images(site.page("/articles/harbour/") or "")
+    assert len(second) == 1 and second != first
+    keys = site.object_keys()
+    assert second[0].lstrip("/") in keys and first[0].lstrip("/") in keys  # one generation kept
+
+    site.upload("harbour.jpg", encode(photo(900, 600), "JPEG"))
+    third = _images(site.page("/articles/harbour/") or "")
+    keys = site.object_keys()
+    assert third[0].lstrip("/") in keys and second[0].lstrip("/") in keys
+    assert first[0].lstrip("/") not in keys  # the generation before is deleted
+
+    site.delete("harbour.jpg")
+    page = site.page("/articles/harbour/") or ""
+    assert _images(page) == [] and "og:image" not in page
+    assert not any(key.startswith("media/") for key in site.object_keys())
+    assert "harbour.jpg" in (site.report("harbour.md") or "")
+
+
+def test_given_a_rejected_asset_then_it_is_reported_and_a_fixed_upload_clears_the_report(
+    site: Site,
+):
+    site.upload("photo.jpg", b"<html>not a photo</html>")
+    report = site.report("photo.jpg") or ""
+    assert "photo.jpg" in report and "HTML" in report.upper()
+
+    site.upload("photo.jpg", encode(photo(300, 200), "JPEG"))
+    assert site.report("photo.jpg") is None
+    assert any(key.startswith("media/") for key in site.object_keys())
