@@ -61,11 +61,13 @@ NOT_INVALIDATING = {
     "pressroom.model",
     "slugify",
 }
+# Pillow and the image code (~100 ms): loaded when an image is processed or shown.
+MEDIA = {"PIL", "pressroom.media.images", "pressroom.publishing.assets"}
 NOT_AT_IMPORT = {
-    "ingest": BOTO3 | X_RAY | READERS | FEEDS | RENDERING | BATCH,
-    "listing": BOTO3 | X_RAY | READERS | FEEDS | BATCH,
-    "invalidation": BOTO3 | X_RAY | READERS | FEEDS | RENDERING | BATCH | NOT_INVALIDATING,
-    "rebuild": BOTO3 | X_RAY | READERS | FEEDS | RENDERING | BATCH,
+    "ingest": BOTO3 | X_RAY | READERS | FEEDS | RENDERING | BATCH | MEDIA,
+    "listing": BOTO3 | X_RAY | READERS | FEEDS | BATCH | MEDIA,
+    "invalidation": BOTO3 | X_RAY | READERS | FEEDS | RENDERING | BATCH | NOT_INVALIDATING | MEDIA,
+    "rebuild": BOTO3 | X_RAY | READERS | FEEDS | RENDERING | BATCH | MEDIA,
 }
 
 

@@ -14,19 +14,44 @@ tests call it directly.
 
 from __future__ import annotations
 
-from pressroom.media.formats import (
-    FORMATS,
-    SNIFF_BYTES,
-    Asset,
-    AssetFormat,
-    Kind,
-    SizeLimits,
-    classify,
-)
-from pressroom.media.images import ImageSettings, ProcessedImage, Rendition, process_image
-from pressroom.media.names import hashed_name
-from pressroom.media.srcset import Responsive, Source, responsive
-from pressroom.media.svg import SVG_MAX_NODES, sanitize_svg
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pressroom.media.formats import (
+        FORMATS,
+        SNIFF_BYTES,
+        Asset,
+        AssetFormat,
+        Kind,
+        SizeLimits,
+        classify,
+    )
+    from pressroom.media.images import ImageSettings, ProcessedImage, Rendition, process_image
+    from pressroom.media.names import hashed_name
+    from pressroom.media.srcset import Responsive, Source, responsive
+    from pressroom.media.svg import SVG_MAX_NODES, sanitize_svg
+
+# Each name's module, imported when the name is first used: Pillow (~100 ms) is loaded only by
+# code that processes or shows an image, not by every function that imports the package (an
+# article's ingest only asks `formats` whether a key is an asset).
+_MODULES = {
+    **dict.fromkeys(
+        ("FORMATS", "SNIFF_BYTES", "Asset", "AssetFormat", "Kind", "SizeLimits", "classify"),
+        "formats",
+    ),
+    **dict.fromkeys(("ImageSettings", "ProcessedImage", "Rendition", "process_image"), "images"),
+    "hashed_name": "names",
+    **dict.fromkeys(("Responsive", "Source", "responsive"), "srcset"),
+    **dict.fromkeys(("SVG_MAX_NODES", "sanitize_svg"), "svg"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_MODULES[name]}"), name)
+
 
 __all__ = [
     "FORMATS",

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from html import escape, unescape
 from urllib.parse import unquote, urlsplit
 
-from pressroom.media import FORMATS, ProcessedImage, Rendition, responsive
+from pressroom.media.formats import FORMATS
 from pressroom.model import Article, Picture
 
 MEDIA_DIR = "media"  # site-bucket folder of published asset files
@@ -119,6 +119,10 @@ def picture_of(record: AssetRecord, alt: str, site_url: str) -> Picture | None:
     main = record.main
     if main is None:
         return None
+    # Pillow's modules come with these: only an article showing an image loads them.
+    from pressroom.media.images import ProcessedImage, Rendition
+    from pressroom.media.srcset import responsive
+
     if not any(file.role == "webp" for file in record.files):  # SVG: one sanitised file
         url = "/" + main.key
         return Picture(url, "", "", "", main.width, main.height, "", 0, 0, url, alt)

@@ -122,7 +122,7 @@ def _sync(
     elif state.digest == source.digest and not unfinished and not force:
         return AssetOutcome("unchanged" if state.status != "rejected" else "rejected")
     else:
-        made = _make(key, source.body)
+        made = publishable(key, source.body)
         if isinstance(made, Rejection):
             rejection = made
             if state.status == "rejected" and state.digest == source.digest:
@@ -232,7 +232,7 @@ def _limit_for(key: str) -> int:
     return SizeLimits().for_format(fmt) if fmt else SNIFF_BYTES
 
 
-def _make(key: str, data: bytes) -> _Made | Rejection:
+def publishable(key: str, data: bytes) -> _Made | Rejection:
     """The files to publish for an upload, or why it is refused."""
     asset = classify(key, data[:SNIFF_BYTES], len(data))
     if isinstance(asset, Rejection):

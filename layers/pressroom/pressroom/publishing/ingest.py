@@ -46,7 +46,6 @@ from pressroom.model import Article, Rejection, Source
 from pressroom.paths import article_path, is_article_page, page_key, source_key_from_event
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.asset_refs import AssetRecord, is_asset_key, resolve_article
-from pressroom.publishing.assets import sync_asset
 from pressroom.publishing.catalog import ArticleRecord, Card, Entry, ListingId, Plan, plan_change
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.readers import read_article
@@ -265,6 +264,8 @@ def sync_sources(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResul
 def _with_assets(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResult | Exception]:
     """`sync_sources` for a batch holding asset uploads: each asset key converges on its own
     (`publishing.assets`), the articles together as usual."""
+    from pressroom.publishing.assets import sync_asset  # Pillow: only when an asset is synced
+
     assets: dict[str, SyncResult | Exception] = {}
     for request in requests:
         if not is_asset_key(request.key) or request.key in assets:
