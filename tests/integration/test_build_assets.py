@@ -62,14 +62,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
         },
     )
     out = root / "site"
-    result = CliRunner().invoke(main, ["build", str(src), "--out", str(out), "--site-url", SITE_URL])
+    result = CliRunner().invoke(
+        main, ["build", str(src), "--out", str(out), "--site-url", SITE_URL]
+    )
     return out, result.exit_code, result.output
 
 
 def _pages(site: Path) -> dict[str, str]:
-    return {
-        path.relative_to(site).as_posix(): path.read_text() for path in site.rglob("*.html")
-    }
+    return {path.relative_to(site).as_posix(): path.read_text() for path in site.rglob("*.html")}
 
 
 def _resolves(site: Path, url: str) -> bool:

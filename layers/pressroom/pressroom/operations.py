@@ -16,8 +16,9 @@ from typing import Any
 
 from pressroom.adapters.queues import WorkQueue
 from pressroom.errors import RejectedFile
-from pressroom.model import Article, Source
+from pressroom.model import Article, Rejection, Source
 from pressroom.pipeline import Pipeline
+from pressroom.publishing.asset_refs import is_asset_key
 from pressroom.settings import Settings
 
 ClientFactory = Callable[[str], Any]
@@ -135,6 +136,9 @@ def dry_run(files: Iterable[tuple[str, Path]], settings: Settings) -> list[DryRu
     slugs: dict[str, str] = {}
     for name, path in files:
         key = settings.articles_prefix + name
+        if is_asset_key(key):
+            outcomes.append(_asset_outcome(key, path))
+            continue
         try:
             article = read_file(path, key, settings)
         except RejectedFile as rejected:
@@ -153,6 +157,16 @@ def dry_run(files: Iterable[tuple[str, Path]], settings: Settings) -> list[DryRu
     return outcomes
 
 
+def _asset_outcome(key: str, path: Path) -> DryRunOutcome:
+    """What publishing an asset file would do: the files it becomes, or why it is refused."""
+    from pressroom.publishing.assets import publishable
+
+    made = publishable(key, path.read_bytes())
+    if isinstance(made, Rejection):
+        return DryRunOutcome(key, "rejected", f"{made.reason} ({made.fix})")
+    return DryRunOutcome(key, "published", f"asset: {len(made.files)} file(s) under /media/")
+
+
 def reader_warnings(files: Iterable[tuple[str, Path]], settings: Settings) -> list[str]:
     """`key: warning` for what published files should tell their editor (an unknown Hugo
     shortcode, a Pelican link that leads nowhere, a draft or section file not published);
@@ -160,6 +174,8 @@ def reader_warnings(files: Iterable[tuple[str, Path]], settings: Settings) -> li
     found: list[str] = []
     for name, path in files:
         key = settings.articles_prefix + name
+        if is_asset_key(key):
+            continue
         try:
             article = read_file(path, key, settings)
         except RejectedFile:
