@@ -32,7 +32,8 @@ def handler(event: dict, context: LambdaContext) -> dict:
             failed.append(record.message_id)
             continue
         readable.append((record, notification, correlation_id_of(notification, record.message_id)))
-    outcomes = ingest_notifications([(n, c) for _, n, c in readable], pipeline)
+    notifications = [(n, c) for _, n, c in readable]
+    outcomes = ingest_notifications(notifications, pipeline, context.get_remaining_time_in_millis)
     for (record, _, correlation_id), outcome in zip(readable, outcomes, strict=True):
         logger.set_correlation_id(correlation_id)
         if isinstance(outcome, Exception):

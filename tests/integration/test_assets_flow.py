@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from tests.support import Site
+from pressroom.publishing.ingest import SyncRequest, sync_sources
+from tests.support import Site, queued
 from tests.unit.media.generated import encode, photo
 
 POST = (
@@ -71,3 +72,24 @@ def test_given_a_rejected_asset_then_it_is_reported_and_a_fixed_upload_clears_th
     site.upload("photo.jpg", encode(photo(300, 200), "JPEG"))
     assert site.report("photo.jpg") is None
     assert any(key.startswith("media/") for key in site.object_keys())
+
+
+def test_given_too_little_time_left_then_assets_after_the_first_go_to_the_rebuild_queue(
+    site: Site,
+):
+    prefix = site.pipeline.settings.articles_prefix
+    for name in ("one.jpg", "two.jpg"):
+        site.upload(name, encode(photo(300, 200), "JPEG"), drain=False)
+    before = queued(site.runtime, "RebuildQueue")
+
+    results = sync_sources(
+        [SyncRequest(prefix + "one.jpg"), SyncRequest(prefix + "two.jpg")],
+        site.pipeline,
+        remaining_ms=lambda: 0,
+    )
+
+    assert [getattr(r, "outcome", r) for r in results] == ["published", "deferred"]
+    assert queued(site.runtime, "RebuildQueue") == before + 1
+    site.runtime.drain()
+    states = site.pipeline.store.get_sources([prefix + "one.jpg", prefix + "two.jpg"])
+    assert {state.status for state in states.values()} == {"published"}

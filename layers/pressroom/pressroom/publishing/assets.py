@@ -119,7 +119,8 @@ def _sync(
         kept = "" if old is None else replace(old, files=(), previous=(), doomed=gone).to_json()
         new = _next(state, "deleted", "", sequencer, now, kept)
         rejection = None
-    elif state.digest == source.digest and not unfinished and not force:
+    # `force` (a rebuild) does not reprocess: an asset's files do not depend on the templates.
+    elif state.digest == source.digest and not unfinished:
         return AssetOutcome("unchanged" if state.status != "rejected" else "rejected")
     else:
         made = publishable(key, source.body)

@@ -64,13 +64,18 @@ RELATED_LIMIT = 5
 MAX_MOVES = 10  # old slugs whose pages redirect to an article's current page
 MAX_WARNINGS = 20  # warnings kept per file (an item is at most 400 KB)
 MAX_WARNING_CHARS = 500
+# Time an ingest invocation keeps for the asset it starts last and the batch's articles: several
+# times the slowest image measured (bench/results/media-only.md), plus a full batch of articles.
+ASSET_RESERVE_MS = 15_000
 _RELATED_TAGS = 8  # bounded work: related articles come from at most this many tags
 
 
 @dataclass(frozen=True)
 class SyncResult:
     key: str
-    outcome: str  # published | unlisted | draft | deleted | rejected | unchanged | stale
+    # published | unlisted | draft | deleted | rejected | unchanged | stale | deferred (an asset
+    # handed to the rebuild queue for lack of time)
+    outcome: str
     changes: Changes = field(default_factory=Changes)
     rejection: Rejection | None = None
 
@@ -101,11 +106,14 @@ class SyncRequest:
 
 
 def ingest_notifications(
-    notifications: Sequence[tuple[S3Event, str]], p: Pipeline
+    notifications: Sequence[tuple[S3Event, str]],
+    p: Pipeline,
+    remaining_ms: Callable[[], int] | None = None,
 ) -> list[list[SyncResult] | Exception]:
     """Handle one ingest batch: S3 notifications (each the body of one queue message) with
     their correlation ids. One entry per notification: its results, or why it failed (it is
-    then delivered again; the others are done)."""
+    then delivered again; the others are done). `remaining_ms`: the invocation's time left
+    (asset uploads that do not fit are handed to the rebuild queue, see `_with_assets`)."""
     requests: list[SyncRequest] = []
     owners: list[int] = []  # the notification each request came from
     results: list[list[SyncResult]] = [[] for _ in notifications]
@@ -122,7 +130,7 @@ def ingest_notifications(
             else:
                 requests.append(item)
                 owners.append(index)
-    for index, result in zip(owners, sync_sources(requests, p), strict=True):
+    for index, result in zip(owners, sync_sources(requests, p, remaining_ms), strict=True):
         if isinstance(result, Exception):
             failures.setdefault(index, result)
         else:
@@ -191,14 +199,18 @@ class _Committed:
     new_content: bool = True  # False for a forced re-render of what the site already shows
 
 
-def sync_sources(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResult | Exception]:
+def sync_sources(
+    requests: Sequence[SyncRequest],
+    p: Pipeline,
+    remaining_ms: Callable[[], int] | None = None,
+) -> list[SyncResult | Exception]:
     """Converge several keys (an ingest batch; a rebuild message), each as `sync_source` does:
     each key commits on its own, then the pages of all of them are written in one go, sharing
     one read and one write of the page hashes and one invalidation message, then each key is
     marked synced. A key that fails does not hold up the others; its entry is the error.
     Requests for one key (a duplicated event) are converged once."""
     if any(is_asset_key(request.key) for request in requests):
-        return _with_assets(requests, p)
+        return _with_assets(requests, p, remaining_ms)
     unique: dict[str, SyncRequest] = {}
     for request in requests:
         seen = unique.get(request.key, request)
@@ -261,14 +273,25 @@ def sync_sources(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResul
     return [results[request.key] for request in requests]
 
 
-def _with_assets(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResult | Exception]:
+def _with_assets(
+    requests: Sequence[SyncRequest], p: Pipeline, remaining_ms: Callable[[], int] | None
+) -> list[SyncResult | Exception]:
     """`sync_sources` for a batch holding asset uploads: each asset key converges on its own
-    (`publishing.assets`), the articles together as usual."""
+    (`publishing.assets`), the articles together as usual. An image takes seconds (a 24 MP JPEG:
+    ~2.7 s), so a batch of them may not fit one invocation: once less than `ASSET_RESERVE_MS`
+    is left, the remaining asset keys are handed to the rebuild queue (outcome `deferred`),
+    where each message's few keys get an invocation of their own; at least one is done here."""
     from pressroom.publishing.assets import sync_asset  # Pillow: only when an asset is synced
+    from pressroom.publishing.rebuild import rebuild_messages
 
     assets: dict[str, SyncResult | Exception] = {}
+    deferred: list[str] = []
     for request in requests:
         if not is_asset_key(request.key) or request.key in assets:
+            continue
+        if assets and remaining_ms is not None and remaining_ms() < ASSET_RESERVE_MS:
+            deferred.append(request.key)
+            assets[request.key] = SyncResult(request.key, "deferred")
             continue
         try:
             done = sync_asset(
@@ -282,6 +305,12 @@ def _with_assets(requests: Sequence[SyncRequest], p: Pipeline) -> list[SyncResul
             assets[request.key] = SyncResult(request.key, done.outcome, changes, done.rejection)
         except Exception as error:  # this key fails alone
             assets[request.key] = error
+    if deferred:
+        try:
+            # One key a message: each image gets a rebuild invocation (and its timeout) alone.
+            p.rebuilds.send_all(body for key in deferred for body in rebuild_messages([key], []))
+        except Exception as error:  # delivered again instead
+            assets.update(dict.fromkeys(deferred, error))
     articles = [request for request in requests if request.key not in assets]
     found = dict(zip((r.key for r in articles), sync_sources(articles, p), strict=True))
     return [assets.get(request.key) or found[request.key] for request in requests]
