@@ -195,9 +195,10 @@ def bundle_covers(article_key: str) -> tuple[str, ...]:
     )
 
 
-_TAG = re.compile(r"<(img|a|video|audio|source)\b([^>]*)>", re.IGNORECASE)
+_TAG = re.compile(r"<(img|a|video|audio|source|track)\b([^>]*)>", re.IGNORECASE)
 _ATTR = re.compile(r'([\w:-]+)(?:="([^"]*)")?')
 _URL_ATTRS = {
+    "track": ("src",),
     "img": ("src",),
     "a": ("href",),
     "video": ("src", "poster"),
@@ -208,7 +209,7 @@ _ANY = re.compile(
     r"<p>\s*<img\b(?P<lone>[^>]*)>\s*</p>"
     r"|<img\b(?P<img>[^>]*)>"
     r"|<a\b(?P<a>[^>]*)>(?P<text>.*?)</a>"
-    r"|<(?P<tag>video|audio|source)\b(?P<attrs>[^>]*)>",
+    r"|<(?P<tag>video|audio|source|track)\b(?P<attrs>[^>]*)>",
     re.IGNORECASE | re.DOTALL,
 )
 _IMAGES = re.compile(

@@ -76,18 +76,32 @@ def read_article(
     Jekyll's `{% include %}` needs. Without it, includes are left out with a warning."""
     from pressroom.readers.article import build_article  # loaded with the first reader, as above
     from pressroom.readers.jekyll_liquid import UploadIncludes, reading_site
+    from pressroom.readers.sanitize import reporting_removals
 
     includes = UploadIncludes(source.key, settings.articles_prefix, fetch) if fetch else None
     try:
         reader = reader_for(source.key)
         text = decode_text(source.body, settings.max_source_bytes)
-        with reading_site(settings.site_url, settings.site_title, includes):  # `site.*`
+        with (
+            reading_site(settings.site_url, settings.site_title, includes),
+            reporting_removals() as removed,
+        ):
             body_html, metadata = reader(text)
         article = build_article(source, settings, body_html, metadata)
     except Unreadable as problem:
         raise RejectedFile(source.key, problem.reason, problem.fix) from None
+    if removed:
+        article = replace(article, warnings=(*article.warnings, _removed_warning(removed)))
     if includes is not None and includes.read_keys:
         article = replace(article, depends_on=includes.read_keys)
     for warning in article.warnings:  # the function's log (INFO: not an error); the CLI's
         _LOGGER.info("%s: %s", source.key, warning)  # `build`, `preview`, `--dry-run` show them
     return article
+
+
+def _removed_warning(removed: list[str]) -> str:
+    return (
+        f"Removed from the article as unsafe or unsupported: {', '.join(removed)}. Pressroom "
+        "keeps ordinary markup, images, video and audio of uploaded files, and embeds from "
+        "YouTube (youtube-nocookie.com) and Vimeo."
+    )

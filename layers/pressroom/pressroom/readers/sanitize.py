@@ -3,9 +3,11 @@
 Kept: ordinary article markup (headings, paragraphs, lists, tables, code, quotes, figures,
 images, links, footnotes) and MathML Core (presentation elements and their layout attributes:
 no `href`, no `style`, no `<annotation-xml>`, no `<maction>`). Dropped with their content:
-scripts, styles and other elements whose text is not article text (iframes, forms' option lists,
-SVG). Dropped, content kept: any other element (forms, buttons, `<font>`...). Attributes are
-allow-listed per tag; URLs may only be http(s), mailto or relative, so `javascript:`,
+scripts, styles and other elements whose text is not article text (objects, forms' option lists,
+SVG). Kept: `<video>`/`<audio>` (the pipeline points them at uploaded files) and `<iframe>`
+embeds from `EMBED_PROVIDERS` only, sandboxed. What is removed is reported
+(`reporting_removals`). Dropped, content kept: any other element (forms, buttons, `<font>`...).
+Attributes are allow-listed per tag; URLs may only be http(s), mailto or relative, so `javascript:`,
 `vbscript:` and `data:` never survive, not even in images. Classes are limited to the ones the
 readers generate (code language and Pygments token classes, footnotes, heading anchors, math) so
 that article text cannot borrow the theme's own classes. Ids must be plain (letters, marks,
@@ -17,6 +19,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import nh3
 from pygments.token import STANDARD_TYPES
@@ -30,6 +35,9 @@ ALLOWED_TAGS = frozenset(
         *("code", "pre", "blockquote", "figure", "figcaption", "img"),
         *("ul", "ol", "li", "dl", "dt", "dd"),
         *("table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"),
+        # Media of uploaded files and embeds from `EMBED_PROVIDERS` (others lose their `src`
+        # here and are then removed, see `clean_html`).
+        *("video", "audio", "source", "track", "iframe", "picture"),
     }
 )
 # MathML Core's presentation elements (and `menclose`, which latex2mathml writes for `\boxed`).
@@ -45,7 +53,7 @@ MATHML_TAGS = frozenset(
 # Elements removed together with everything inside them (nh3 would otherwise keep their text).
 DROPPED_WITH_CONTENT = frozenset(
     {
-        *("script", "style", "template", "noscript", "iframe", "object", "embed", "frame"),
+        *("script", "style", "template", "noscript", "object", "embed", "frame"),
         *("frameset", "noframes", "noembed", "textarea", "select", "svg", "title"),
         *("annotation-xml", "maction"),
     }
@@ -55,6 +63,12 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href", "hreflang", "aria-label"},
     "img": {"src", "alt", "width", "height", "loading"},
+    "video": {"src", "poster", "controls", "width", "height", "preload", "loop", "muted"}
+    | {"playsinline"},
+    "audio": {"src", "controls", "preload", "loop"},
+    "source": {"src", "type"},
+    "track": {"src", "kind", "srclang", "label", "default"},
+    "iframe": {"src", "title", "width", "height", "allow", "allowfullscreen"},
     "ol": {"start", "reversed", "type"},
     "li": {"value"},
     "time": {"datetime"},
@@ -130,6 +144,49 @@ def _is_allowed_class(name: str) -> bool:
     )
 
 
+# Embeds kept: the privacy-enhanced YouTube player and Vimeo's, over HTTPS (the CDN's
+# Content-Security-Policy `frame-src` names the same hosts).
+EMBED_PROVIDERS = {
+    "www.youtube-nocookie.com": "/embed/",
+    "player.vimeo.com": "/video/",
+}
+_EMBED_URL = re.compile(r"https://([^/?#]+)(/[^?#]*)")
+# Embeds are sandboxed, lazy and send no referrer, whatever the article wrote.
+_IFRAME_ATTRIBUTES = {
+    "sandbox": "allow-scripts allow-same-origin allow-presentation allow-popups",
+    "loading": "lazy",
+    "referrerpolicy": "no-referrer",
+}
+_EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.DOTALL)
+_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:-]*)")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_IFRAME_SRC = re.compile(r"<iframe\b[^>]*?\ssrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+
+
+def is_allowed_embed(url: str) -> bool:
+    match = _EMBED_URL.fullmatch(url.split("?")[0].split("#")[0])
+    if match is None:
+        return False
+    return match[2].startswith(EMBED_PROVIDERS.get(match[1].lower(), "\0"))
+
+
+def removed_by_cleaning(html: str) -> list[str]:
+    """What `clean_html` removes that an editor wrote on purpose, for a warning: elements it
+    does not keep (by name, counted) and embeds from providers it does not allow (by host)."""
+    kept = ALLOWED_TAGS | MATHML_TAGS
+    counts: dict[str, int] = {}
+    for name in _START_TAG.findall(_COMMENT.sub("", html)):
+        name = name.lower()
+        if name not in kept:
+            counts[f"<{name}>"] = counts.get(f"<{name}>", 0) + 1
+    for url in _IFRAME_SRC.findall(html):
+        if not is_allowed_embed(url):
+            host = _EMBED_URL.match(url)
+            key = f"an embed from {host[1] if host else url[:60]}"
+            counts[key] = counts.get(key, 0) + 1
+    return [what if n == 1 else f"{what} ({n}×)" for what, n in counts.items()]
+
+
 class _AttributeFilter:
     """nh3 calls this for every attribute that passed the allow-list, in document order; None
     drops it. One per document, since ids must be unique in it."""
@@ -147,6 +204,8 @@ class _AttributeFilter:
             self.ids.add(value)
         if attribute == "mathcolor" and not _COLOUR.fullmatch(value):
             return None
+        if tag == "iframe" and attribute == "src" and not is_allowed_embed(value):
+            return None
         return value
 
 
@@ -162,6 +221,25 @@ def clean_html(html: str) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
         filter_style_properties=set(ALLOWED_STYLE_PROPERTIES),
+        set_tag_attribute_values={"iframe": dict(_IFRAME_ATTRIBUTES)},
     )
+    # An iframe whose source is not an allowed provider has lost its `src`: remove it.
+    cleaned = _EMPTY_IFRAME.sub("", cleaned)
+    if (removed := _REMOVED.get()) is not None:
+        removed.extend(removed_by_cleaning(html))
     # Only table cells may keep a style, and only `text-align`: as a theme class, or not at all.
     return _ANY_STYLE.sub("", _CELL_ALIGNMENT.sub(r' class="align-\1"', cleaned))
+
+
+_REMOVED: ContextVar[list[str] | None] = ContextVar("removed_by_cleaning", default=None)
+
+
+@contextmanager
+def reporting_removals() -> Iterator[list[str]]:
+    """Collect what `clean_html` removes from the HTML it cleans inside this block."""
+    found: list[str] = []
+    token = _REMOVED.set(found)
+    try:
+        yield found
+    finally:
+        _REMOVED.reset(token)
