@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 from tests.convergence.harness import Backend, SiteState, backend, s3_event_body, site_state
 from tests.faults import FAULT_KINDS, Fault
+from tests.unit.media.generated import encode, photo
 
 # 200 in CI (the issue's floor). Measured: 40 histories with `pytest -n 2` cost 84 s of CPU
 # (~2 s each, backend start-up included), so 200 take ~3-4 min of wall time on 2 idle cores.
@@ -41,12 +42,21 @@ VARIANTS = ("sequenced", "unsequenced", "sequenced-faulty", "unsequenced-faulty"
 EXAMPLES = max(1, TOTAL_EXAMPLES // len(VARIANTS))
 
 ANCHOR = "articles/anchor.md"  # always there, so both sites have a home page, sitemap, etc.
-KEYS = ("articles/alpha.md", "articles/beta story.md", "articles/2026-04-02-ga+mma.md")
+PICTURE = "articles/pic.jpg"  # an image the articles show (issue 17)
+KEYS = ("articles/alpha.md", "articles/beta story.md", "articles/2026-04-02-ga+mma.md", PICTURE)
 TITLES = ("Tea in orbit", "Rocket news", "A quiet day")
 TAGS = ("Space", "Tea", "Rockets")
 DATES = ("2026-03-01", "2026-04-02")
 AUTHORS = ("Ada Lovelace", "Grace Hopper")
 NOT_UTF8 = b"---\ntitle: broken\n---\n\xff\xfe\xfa not UTF-8\n"
+# Two versions of the picture (an article body uploaded under its name is a rejected version
+# of it, and a picture under an article's name a rejected article).
+IMAGES = tuple(encode(photo(64 + 16 * n, 48), "JPEG") for n in range(2))
+
+
+def rejected(key: str, body: bytes) -> bool:
+    """Whether this version of the key is rejected (and leaves the live one, if any, alone)."""
+    return body not in IMAGES if key == PICTURE else body == NOT_UTF8 or body in IMAGES
 
 
 def article(title: str, date: str, tags: tuple[str, ...], author: str, status: str) -> bytes:
@@ -57,7 +67,10 @@ def article(title: str, date: str, tags: tuple[str, ...], author: str, status: s
         lines.append("draft: true")
     elif status == "unlisted":
         lines.append("unlisted: true")
-    return ("\n".join([*lines, "---", "", f"{title}: a few words.", ""])).encode()
+    text = f"{title}: a few words."
+    if "Tea" in tags:  # some versions show the picture; it may come before or after them
+        text += "\n\n![A picture](pic.jpg)"
+    return ("\n".join([*lines, "---", "", text, ""])).encode()
 
 
 ANCHOR_BODY = article("Anchor", "2026-03-01", ("Space",), "", "published")
@@ -72,6 +85,7 @@ bodies = st.one_of(
         st.sampled_from(("published", "published", "published", "draft", "unlisted")),
     ),
     st.just(NOT_UTF8),  # a rejected version: reported, the live one (if any) left alone
+    st.sampled_from(IMAGES),
 )
 
 
@@ -175,13 +189,13 @@ def kept_versions(
     final_bucket: dict[str, bytes], versions: dict[str, list[bytes]]
 ) -> Iterator[dict[str, bytes]]:
     """Each legitimate choice of the good version left live under a rejected re-upload."""
-    rejected = sorted(key for key, body in final_bucket.items() if body == NOT_UTF8)
+    refused = sorted(key for key, body in final_bucket.items() if rejected(key, body))
     choices = [
-        [None, *dict.fromkeys(v for v in versions.get(key, []) if v != NOT_UTF8)]
-        for key in rejected
+        [None, *dict.fromkeys(v for v in versions.get(key, []) if not rejected(key, v))]
+        for key in refused
     ]
     for picked in itertools.product(*choices):
-        yield {key: body for key, body in zip(rejected, picked, strict=True) if body}
+        yield {key: body for key, body in zip(refused, picked, strict=True) if body}
 
 
 def deliver(
