@@ -219,7 +219,8 @@ class QueueDepth:
 
 @dataclass
 class Status:
-    sources: dict[str, int] = field(default_factory=dict)  # status → number of files
+    # status → number of files (`asset <status>` for assets)
+    sources: dict[str, int] = field(default_factory=dict)
     tags: int = 0
     queues: dict[str, QueueDepth] = field(default_factory=dict)  # output name → depth
     rejected: list[dict[str, str]] = field(default_factory=list)  # key, reason, fix, updated
@@ -246,7 +247,9 @@ def site_status(target: Target) -> Status:
     p = target.pipeline
     status = Status()
     for state in p.store.sources():
-        status.sources[state.status] = status.sources.get(state.status, 0) + 1
+        # Assets (images, documents, media) are counted apart from articles.
+        counted = f"asset {state.status}" if is_asset_key(state.key) else state.status
+        status.sources[counted] = status.sources.get(counted, 0) + 1
         if state.status == "rejected":
             status.rejected.append(
                 {
