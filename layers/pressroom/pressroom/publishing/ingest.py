@@ -420,6 +420,10 @@ def _with_asset_files(article: Article, p: Pipeline) -> Article:
     """The article with its references to uploaded assets resolved (`publishing.asset_refs`)."""
 
     def published(keys: tuple[str, ...]) -> dict[str, AssetRecord]:
+        # The links first, then the read: an asset committed meanwhile either is read here or
+        # finds the links and has the article re-rendered (the projection records them again).
+        if article.slug:
+            p.store.add_referrers(("@" + key, article.slug, article.source_key) for key in keys)
         states = p.store.get_sources(keys)
         records = {key: AssetRecord.from_json(state.asset) for key, state in states.items()}
         return {key: record for key, record in records.items() if record and record.files}
