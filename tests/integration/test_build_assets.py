@@ -83,7 +83,9 @@ def test_given_the_folder_then_the_bomb_and_the_missing_image_are_named_and_the_
     site, code, output = built
     assert code == 1, output  # something was rejected
     assert "assets/img/bomb.png" in output and "decompression bomb" in output
-    assert "missing.jpg" in output
+    assert "warning: articles/harbour/index.md: The image `missing.jpg`" in output
+    assert "rejected: articles/harbour/index.md" not in output  # it published, with a warning
+    assert "2 article(s), 1 rejected" in output
     pages = _pages(site)
     assert "articles/harbour/index.html" in pages
     assert "articles/budget/index.html" in pages

@@ -42,7 +42,6 @@ def build(src: Path, out: Path, site_url: str | None) -> None:
     from tqdm import tqdm
 
     from pressroom.local.build import article_files, build_site, prepare_output
-    from pressroom.operations import files_to_publish, offline_settings, reader_warnings
 
     try:
         prepare_output(out)
@@ -61,8 +60,10 @@ def build(src: Path, out: Path, site_url: str | None) -> None:
         )
     for _source, text in sorted(report.rejected.items()):
         click.echo(f"rejected: {text.strip()}", err=True)
-    for warning in reader_warnings(files_to_publish([src]), offline_settings()):
-        click.echo(f"warning: {warning}", err=True)
+    # The pipeline's own warnings (the readers', and references to assets not uploaded).
+    for source, text in sorted(report.warned.items()):
+        for line in text.splitlines()[1:]:
+            click.echo(f"warning: {source}: {line.removeprefix('- ')}", err=True)
     if report.undelivered:
         click.echo(
             f"{report.undelivered} event(s) failed after every retry; see the log above", err=True

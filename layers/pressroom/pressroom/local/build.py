@@ -23,6 +23,8 @@ class BuildReport:
     published: int = 0
     pages: int = 0
     rejected: dict[str, str] = field(default_factory=dict)  # source key → report text
+    # Files that published (or stayed drafts) with warnings: source key → report text.
+    warned: dict[str, str] = field(default_factory=dict)
     undelivered: int = 0  # messages or records that ran out of retries
 
     @property
@@ -59,7 +61,12 @@ def build_site(
                 ingested(count) if function == INGEST_FUNCTION else None
             )
         )
-        report = BuildReport(undelivered=runtime.failures, rejected=_rejections(runtime))
+        reports = _reports(runtime)
+        report = BuildReport(undelivered=runtime.failures)
+        states = _source_states(runtime, reports)
+        for source, text in reports.items():
+            rejected = states.get(source) in ("rejected", None)
+            (report.rejected if rejected else report.warned)[source] = text
         exported = export_site(out)
     report.pages = len(exported)
     # Published and unlisted articles are those with a page (drafts and rejections have none);
@@ -68,8 +75,19 @@ def build_site(
     return report
 
 
-def _rejections(runtime: LocalRuntime) -> dict[str, str]:
-    """The error reports in the ingest bucket, by the source key they reject."""
+def _source_states(runtime: LocalRuntime, reports: dict[str, str]) -> dict[str, str]:
+    """The status the table gives each reported source (a key it rejected before reading it,
+    such as one outside the prefix, has none)."""
+    from pressroom.adapters.content_store import ContentStore
+
+    settings = Settings.from_env()
+    store = ContentStore(settings.content_table, runtime.stack.client("dynamodb"))
+    found = store.get_sources(reports)
+    return {key: state.status for key, state in found.items() if state.exists}
+
+
+def _reports(runtime: LocalRuntime) -> dict[str, str]:
+    """The reports in the ingest bucket (rejections and warnings), by the source key."""
     settings = Settings.from_env()
     s3 = runtime.stack.client("s3")
     rejected = {}
