@@ -93,3 +93,58 @@ def test_given_too_little_time_left_then_assets_after_the_first_go_to_the_rebuil
     site.runtime.drain()
     states = site.pipeline.store.get_sources([prefix + "one.jpg", prefix + "two.jpg"])
     assert {state.status for state in states.values()} == {"published"}
+
+
+def test_given_a_pdf_then_it_is_copied_whole_under_its_content_hash_and_replaced_on_change(
+    site: Site,
+):
+    prefix = site.pipeline.settings.articles_prefix
+    first = b"%PDF-1.4\n" + b"x" * 3_000_000 + b"\n%%EOF\n"  # streamed in several chunks
+    site.upload("docs/Annual Report.pdf", first)
+    site.upload(
+        "post.md", "---\ntitle: Post\n---\n\nRead [the report](docs/Annual%20Report.pdf).\n"
+    )
+    [href] = re.findall(r'href="(/media/[^"]+)"', site.page("/articles/post/") or "")
+    assert re.fullmatch(r"/media/[0-9a-f]{10}/annual-report\.[0-9a-f]{12}\.pdf", href)
+    assert site.pipeline.site_bucket.get(href.lstrip("/")) == first
+    head = site.s3.head_object(Bucket=site.pipeline.settings.site_bucket, Key=href.lstrip("/"))
+    assert head["ContentType"] == "application/pdf" and "immutable" in head["CacheControl"]
+
+    site.upload("docs/Annual Report.pdf", b"%PDF-1.4\nsecond\n%%EOF\n")
+    [second] = re.findall(r'href="(/media/[^"]+)"', site.page("/articles/post/") or "")
+    assert second != href
+    assert site.pipeline.site_bucket.get(second.lstrip("/")) == b"%PDF-1.4\nsecond\n%%EOF\n"
+    state = site.pipeline.store.get_sources([prefix + "docs/Annual Report.pdf"])
+    assert state[prefix + "docs/Annual Report.pdf"].status == "published"
+
+
+def test_given_an_oversized_video_then_it_is_rejected_without_being_read_whole(
+    site: Site, monkeypatch
+):
+    from dataclasses import dataclass
+
+    from pressroom.adapters import buckets
+    from pressroom.media import SizeLimits, formats
+    from pressroom.publishing import assets
+
+    @dataclass(frozen=True)
+    class Small(SizeLimits):
+        video: int = 100_000
+
+    monkeypatch.setattr(formats, "SizeLimits", Small)
+    monkeypatch.setattr(assets, "SizeLimits", Small)
+    read: list[int] = []
+    original = buckets.IngestBucket.inspect
+
+    def counting(self, key, head_bytes, max_bytes):
+        found = original(self, key, head_bytes, max_bytes)
+        read.append(len(found.head) if found else 0)
+        return found
+
+    monkeypatch.setattr(buckets.IngestBucket, "inspect", counting)
+    site.upload("clip.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 300_000)
+
+    report = site.report("clip.mp4") or ""
+    assert "clip.mp4" in report and "at most" in report
+    assert read and max(read) <= 8192
+    assert not any(key.endswith(".mp4") for key in site.object_keys())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +25,22 @@ def _unless_missing(call: Any, **kwargs: Any) -> Any:
         if error_code(error) in _MISSING:
             return None
         raise
+
+
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Inspected:
+    """An object read as a stream and not kept: its SHA-256 (`etag:<ETag>` when it was too
+    large to read), first bytes, size and version (None in a bucket without versioning)."""
+
+    key: str
+    digest: str
+    head: bytes
+    size: int
+    version_id: str | None
+    uploaded: datetime
 
 
 class IngestBucket:
@@ -51,6 +69,26 @@ class IngestBucket:
         with response["Body"] as body:
             data = body.read()
         return Source(key=key, body=data, uploaded=response["LastModified"])
+
+    def inspect(self, key: str, head_bytes: int, max_bytes: int) -> Inspected | None:
+        """The object under `key` streamed once, never held whole (a large video), or None when
+        it is gone. One larger than `max_bytes` is not read past its first bytes."""
+        response = _unless_missing(self._client.get_object, Bucket=self.name, Key=key)
+        if response is None:
+            return None
+        size = int(response["ContentLength"])
+        digest = hashlib.sha256()
+        head = b""
+        with response["Body"] as body:
+            while chunk := body.read(_CHUNK if size <= max_bytes else head_bytes):
+                head += chunk[: max(0, head_bytes - len(head))]
+                if size > max_bytes:
+                    break
+                digest.update(chunk)
+        found = digest.hexdigest() if size <= max_bytes else "etag:" + response["ETag"].strip('"')
+        return Inspected(
+            key, found, head, size, response.get("VersionId"), response["LastModified"]
+        )
 
     def deleted_since(self, key: str, since: datetime) -> bool:
         """Whether `key` was deleted at or after `since` (the bucket keeps versions, so a delete
@@ -105,6 +143,28 @@ class SiteBucket:
     def delete(self, key: str) -> None:
         with domain_errors():
             self._client.delete_object(Bucket=self.name, Key=key)
+
+    def copy_from(
+        self,
+        source: Inspected,
+        bucket: str,
+        key: str,
+        content_type: str,
+        cache_control: str,
+    ) -> None:
+        """Copy an uploaded object's exact version (`source`, from `bucket`) here, inside S3."""
+        copied: dict[str, str] = {"Bucket": bucket, "Key": source.key}
+        if source.version_id and source.version_id != "null":
+            copied["VersionId"] = source.version_id
+        with domain_errors():
+            self._client.copy_object(
+                Bucket=self.name,
+                Key=key,
+                CopySource=copied,
+                MetadataDirective="REPLACE",
+                ContentType=content_type,
+                CacheControl=cache_control,
+            )
 
     def get(self, key: str) -> bytes | None:
         response = _unless_missing(self._client.get_object, Bucket=self.name, Key=key)

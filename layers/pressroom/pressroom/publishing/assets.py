@@ -6,6 +6,10 @@ and a conditional commit) records what the site shows. What it shows is recorded
 `asset` attribute (`asset_refs.AssetRecord`): the site keys of the files published for it, which
 the articles referring to it read when they are rendered.
 
+Documents, audio and video are never held in memory: the object is streamed once (its SHA-256
+and first bytes, `IngestBucket.inspect`) and its exact version copied into the site bucket inside
+S3 (`SiteBucket.copy_from`). Images are read whole (they are decoded; the size limit bounds them).
+
 Steps for one key: classify the bytes (`media.classify`: extension, real format, size), make the
 published files (raster images: `media.process_image`, metadata stripped, WebP and fallback
 widths and an `og:image`; SVG: `media.sanitize_svg`; documents and media: as uploaded), write
@@ -35,6 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from pressroom.adapters.buckets import Inspected
 from pressroom.adapters.content_store import SourceState
 from pressroom.errors import ConcurrentUpdate, TransientError
 from pressroom.media import (
@@ -49,6 +54,7 @@ from pressroom.media import (
     process_image,
     sanitize_svg,
 )
+from pressroom.media.names import HASH_DIGITS, stem_of
 from pressroom.model import Rejection
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.asset_refs import AssetRecord, StoredFile, media_key
@@ -70,7 +76,18 @@ class AssetOutcome:
 @dataclass(frozen=True)
 class _Made:
     record: AssetRecord
-    files: dict[str, tuple[bytes, str]]  # site key → (bytes, media type)
+    # site key → (its bytes, or the upload to copy inside S3; its media type)
+    files: dict[str, tuple[bytes | Inspected, str]]
+
+
+@dataclass(frozen=True)
+class _Upload:
+    """The current object of an asset key: its bytes (images: they are decoded), or only what
+    a stream of it told (documents, audio and video are copied inside S3, never held whole)."""
+
+    digest: str
+    body: bytes | None
+    inspected: Inspected | None = None
 
 
 def sync_asset(
@@ -108,7 +125,7 @@ def _sync(
             return AssetOutcome("unchanged")
     unfinished = state.synced_rev != state.rev
     old = AssetRecord.from_json(state.asset)
-    source = p.sources.read(key, _limit_for(key))
+    source = _read_upload(key, p)
     now = datetime.now(UTC).isoformat()
     sequencer = max(sequencer, state.sequencer)
     written: list[str] = []
@@ -123,7 +140,7 @@ def _sync(
     elif state.digest == source.digest and not unfinished:
         return AssetOutcome("unchanged" if state.status != "rejected" else "rejected")
     else:
-        made = publishable(key, source.body)
+        made = _publishable_upload(key, source)
         if isinstance(made, Rejection):
             rejection = made
             if state.status == "rejected" and state.digest == source.digest:
@@ -144,9 +161,12 @@ def _sync(
             policy = CachePolicy()
             for site_key, (data, media_type) in sorted(made.files.items()):
                 if old is None or site_key not in old.keys:
-                    p.site_bucket.put(
-                        site_key, data, media_type, policy.rule_for(site_key).cache_control
-                    )
+                    cache_control = policy.rule_for(site_key).cache_control
+                    if isinstance(data, bytes):
+                        p.site_bucket.put(site_key, data, media_type, cache_control)
+                    else:
+                        bucket = p.sources.name
+                        p.site_bucket.copy_from(data, bucket, site_key, media_type, cache_control)
                     written.append(site_key)
             new = _next(state, "published", source.digest, sequencer, now, record.to_json())
     if new is not state:
@@ -233,6 +253,33 @@ def _limit_for(key: str) -> int:
     return SizeLimits().for_format(fmt) if fmt else SNIFF_BYTES
 
 
+def _read_upload(key: str, p: Pipeline) -> _Upload | None:
+    """The key's current object, or None when it is gone."""
+    fmt = FORMATS.get(key.rpartition(".")[2].lower())
+    limit = _limit_for(key)
+    if fmt is not None and fmt.kind is not Kind.IMAGE:
+        found = p.sources.inspect(key, SNIFF_BYTES, limit)
+        return None if found is None else _Upload(found.digest, None, found)
+    source = p.sources.read(key, limit)
+    return None if source is None else _Upload(source.digest, source.body)
+
+
+def _publishable_upload(key: str, upload: _Upload) -> _Made | Rejection:
+    if upload.body is not None:
+        return publishable(key, upload.body)
+    found = upload.inspected
+    assert found is not None
+    asset = classify(key, found.head, found.size)
+    if isinstance(asset, Rejection):
+        return asset
+    # `names.hashed_name` of the bytes, from the digest of the stream that read them.
+    name = f"{stem_of(key)}.{found.digest[:HASH_DIGITS]}.{asset.extension}"
+    site_key = media_key(key, name)
+    stored = StoredFile(site_key, "file", 0, 0, asset.media_type)
+    record = AssetRecord(asset.media_type, asset.kind.value, (stored,))
+    return _Made(record, {site_key: (found, asset.media_type)})
+
+
 def publishable(key: str, data: bytes) -> _Made | Rejection:
     """The files to publish for an upload, or why it is refused."""
     asset = classify(key, data[:SNIFF_BYTES], len(data))
@@ -260,7 +307,7 @@ def _single(asset: Asset, data: bytes) -> _Made:
 
 
 def _renditions(asset: Asset, image: ProcessedImage) -> _Made:
-    files: dict[str, tuple[bytes, str]] = {}
+    files: dict[str, tuple[bytes | Inspected, str]] = {}
     stored: list[StoredFile] = []
     for rendition in image.renditions:
         site_key = media_key(asset.key, rendition.name)
