@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -24,6 +25,7 @@ from pressroom.local.runtime import LocalRuntime
 from pressroom.local.stack import LocalStack
 from pressroom.local.template import LOCAL_ACCOUNT, LOCAL_REGION, Template
 from tests.support import Site
+from tests.unit.media.generated import encode, photo
 
 # Actions with no resource-level permissions, for which IAM requires `Resource: "*"`.
 RESOURCELESS_ACTIONS = frozenset({"xray:PutTraceSegments", "xray:PutTelemetryRecords"})
@@ -142,6 +144,15 @@ def iam_requests(service: str, operation: str, params: dict[str, Any]) -> Iterat
         bucket = f"arn:aws:s3:::{params['Bucket']}"
         if operation in ("ListObjectsV2", "ListObjects"):
             yield "s3:ListBucket", bucket
+        elif operation == "CopyObject":  # reads the source (its version), writes the target
+            source = params["CopySource"]  # botocore may have made it `bucket/key?versionId=`
+            if isinstance(source, str):
+                path, _, version = unquote(source).partition("?versionId=")
+                source = {"Bucket": path.split("/", 1)[0], "Key": path.split("/", 1)[1]}
+                source |= {"VersionId": version} if version else {}
+            read = "GetObjectVersion" if source.get("VersionId") else "GetObject"
+            yield f"s3:{read}", f"arn:aws:s3:::{source['Bucket']}/{source['Key']}"
+            yield "s3:PutObject", f"{bucket}/{params['Key']}"
         elif operation == "ListObjectVersions":
             yield "s3:ListBucketVersions", bucket
         else:
@@ -228,6 +239,11 @@ def test_given_a_publishing_workload_then_every_call_of_every_function_is_allowe
     site.upload("broken.md", "---\ntitle: [unclosed\n---\nBody\n")
     site.upload("first.md", "---\ntitle: [unclosed\n---\nBody\n")  # a live article's key
     site.delete("second.md")
+    # Assets (issue 17): an image processed, a PDF copied inside S3, an image replaced and gone.
+    site.upload("pic.png", encode(photo(200, 100), "PNG"))
+    site.upload("doc.pdf", b"%PDF-1.4\n%%EOF\n")
+    site.upload("pic.png", encode(photo(120, 100), "PNG"))
+    site.delete("pic.png")
     site.runtime.drain()
     template = Template(Path(find_template()))
 
@@ -243,4 +259,5 @@ def test_given_a_publishing_workload_then_every_call_of_every_function_is_allowe
 
     assert {"IngestFunction", "ListingFunction", "InvalidationFunction"} <= by_function
     assert any(call.action == "s3:ListBucketVersions" for call in recorded_calls)
+    assert any(call.action == "s3:GetObjectVersion" for call in recorded_calls)  # the copy
     assert denied == [], "\n".join(map(str, denied))
