@@ -52,9 +52,9 @@ def no_retry(patch: pytest.MonkeyPatch) -> None:
     """Retry handling removed: a transient failure is logged and the message acknowledged."""
     original = ingest.sync_sources
 
-    def gives_up(requests: Any, p: Any) -> list[Any]:
+    def gives_up(requests: Any, p: Any, *rest: Any) -> list[Any]:
         try:
-            results = original(requests, p)
+            results = original(requests, p, *rest)
         except TransientError:
             results = [TransientError("gave up")] * len(requests)
         return [
@@ -90,7 +90,7 @@ def trusts_event_type(patch: pytest.MonkeyPatch) -> None:
     before `deliver` resets the backend, so the ingest function's cold start imports it.)"""
     original = ingest.ingest_notifications
 
-    def by_event(notifications: Any, p: Any) -> list[Any]:
+    def by_event(notifications: Any, p: Any, *rest: Any) -> list[Any]:
         outcomes = []
         for event, correlation_id in notifications:
             removed = any(
@@ -100,7 +100,7 @@ def trusts_event_type(patch: pytest.MonkeyPatch) -> None:
             with pytest.MonkeyPatch.context() as during:
                 if removed:
                     during.setattr(p.sources, "read", lambda key, limit: None)
-                outcomes += original([(event, correlation_id)], p)
+                outcomes += original([(event, correlation_id)], p, *rest)
         return outcomes
 
     patch.setattr(ingest, "ingest_notifications", by_event)
@@ -110,8 +110,8 @@ def no_sequencer_check(patch: pytest.MonkeyPatch) -> None:
     """The sequencer check removed: every event reads the current object."""
     original = ingest.sync_sources
 
-    def unsequenced(requests: Any, p: Any) -> Any:
-        return original([replace(request, sequencer="") for request in requests], p)
+    def unsequenced(requests: Any, p: Any, *rest: Any) -> Any:
+        return original([replace(request, sequencer="") for request in requests], p, *rest)
 
     patch.setattr(ingest, "sync_sources", unsequenced)
 
