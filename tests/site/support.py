@@ -20,6 +20,7 @@ from pressroom.local.embedded import embedded_aws, find_template
 from pressroom.local.serve import _SiteHandler
 from pressroom.local.template import Template
 from pressroom.operations import files_to_publish, upload
+from pressroom.paths import export_name, page_key
 
 SITE_URL = "https://news.example"
 
@@ -37,8 +38,9 @@ class BuiltSite:
         return sorted(self.folder.rglob(pattern))
 
     def page(self, path: str) -> str | None:
-        """The exported page at a public path (`/tags/x/` → `tags/x/index.html`), if any."""
-        file = self.folder / path.lstrip("/") / "index.html"
+        """The exported page at a public path (`/tags/x/` → `tags/x/index.html`, `/x.html` →
+        `x.html`), if any."""
+        file = self.folder / export_name(page_key(path))
         return file.read_text("utf-8") if file.is_file() else None
 
     def article_paths(self) -> set[str]:

@@ -1,6 +1,6 @@
 """Issue 18's Hugo, Jekyll and Pelican idioms on a built site: one folder mixing
 hugoBasicExample-style posts (shortcodes, `ref`, a section `_index.md`), Jekyll posts
-(non-zero-padded dates, `_drafts/`) and Pelican posts (`{filename}`, `{tag}`, `{author}`
+(non-zero-padded dates, `_drafts/`, includes, `redirect_from`) and Pelican posts (`{filename}`, `{tag}`, `{author}`
 links), published by `pressroom build`'s machinery."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ FILES = {
     "content/post/rich-content.md": """---
 title: Rich Content
 date: 2019-03-10
+aliases: [/post/rich/, old-rich-content]
 ---
 Hugo ships with several built-in shortcodes.
 <!--more-->
@@ -37,6 +38,8 @@ Docs show `{{< youtube id >}}` and {{</* figure src="x.png" */>}} literally.
     "_drafts/half-an-idea.md": "---\ntitle: Half an idea\n---\nNot yet.\n",
     "_posts/2018-03-04-liquid-notes.md": """---
 title: Liquid notes
+redirect_from: /blog/liquid-notes.html
+permalink: /notes/liquid/
 ---
 Back to [the launch]({{ site.baseurl }}{% post_url 2017-2-5-launch-day %}) and
 [the tour]({% link pelican/printing-plant-tour.md %}).
@@ -133,3 +136,26 @@ def test_given_ref_and_filename_links_then_every_internal_link_resolves(site: Bu
     assert targets <= set(links_of(article_body(tour)))
     for target in targets - {"/"}:
         assert site.page(target) is not None, target
+
+
+@pytest.mark.parametrize(
+    ("alias", "target"),
+    [
+        ("/post/rich/", "/articles/rich-content/"),
+        ("/content/post/old-rich-content/", "/articles/rich-content/"),
+        ("/blog/liquid-notes.html", "/articles/liquid-notes/"),
+        ("/notes/liquid/", "/articles/liquid-notes/"),
+    ],
+)
+def test_given_aliases_and_redirect_from_then_they_lead_to_the_article(
+    site: BuiltSite, alias: str, target: str
+):
+    html = site.page(alias)
+    assert html is not None, alias
+    assert f'http-equiv="refresh" content="0; url={target}"' in html
+    assert site.page(target) is not None
+
+
+def test_given_a_jekyll_include_then_the_uploaded_file_is_rendered_in_place(site: BuiltSite):
+    liquid = site.page("/articles/liquid-notes/")
+    assert liquid is not None and "<aside>A note</aside>" in liquid
