@@ -1,7 +1,7 @@
 """Issue 18's Hugo, Jekyll and Pelican idioms on a built site: one folder mixing
-hugoBasicExample-style posts (shortcodes, `ref`, a section `_index.md`), Jekyll posts
-(non-zero-padded dates, `_drafts/`, includes, `redirect_from`) and Pelican posts (`{filename}`, `{tag}`, `{author}`
-links), published by `pressroom build`'s machinery."""
+hugoBasicExample-style posts (shortcodes, `ref`, `aliases`, a section `_index.md`), Jekyll posts
+(non-zero-padded dates, `_drafts/`, includes, `redirect_from`, `permalink`) and Pelican posts
+(`{filename}`, `{tag}`, `{author}` links), published by `pressroom build`'s machinery."""
 
 from __future__ import annotations
 

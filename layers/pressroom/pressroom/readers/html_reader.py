@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pressroom.readers.base import Metadata, Parsed
 from pressroom.readers.front_matter import split_front_matter
 from pressroom.readers.metadata import split_names
-from pressroom.readers.migration import after_render
+from pressroom.readers.migration import after_render, liquid_in_html
 from pressroom.readers.prose import collapse_whitespace
 from pressroom.readers.sanitize import clean_html
 
@@ -97,6 +97,7 @@ def _line_starts(text: str) -> list[int]:
 
 def read_html(text: str) -> Parsed:
     front, text = split_front_matter(text)  # static-site HTML pages may carry YAML too
+    text = liquid_in_html(text, front)
     scanner = _PageScanner(text)
     scanner.feed(text)
     scanner.close()

@@ -1,7 +1,8 @@
 """Idioms of the tools people migrate from, applied around a reader's own rendering.
 
 * `before_markdown`: Jekyll's Liquid (`jekyll_liquid`, sandboxed) or else Hugo shortcodes
-  (`hugo_shortcodes`) in a Markdown body;
+  (`hugo_shortcodes`) in a Markdown body; `liquid_in_html`: the Liquid of an HTML post with
+  front matter;
 * `section_introduction`, `file_warnings`: Hugo's `_index.md` (a listing's introduction, never
   an article) and Jekyll's `_drafts/` (drafts, with a note);
 * `after_render`: Pelican's `{filename}`-style links (`pelican_links`) in the rendered HTML, and
@@ -41,6 +42,15 @@ def before_markdown(body: str, metadata: Metadata) -> str:
     return "".join(
         piece if is_code else bracket_spaced_links(piece) for is_code, piece in segments(expanded)
     )
+
+
+def liquid_in_html(body: str, front_matter: Metadata) -> str:
+    """Jekyll renders the Liquid of every file with front matter, HTML posts included."""
+    if not front_matter or not uses_liquid(body):
+        return body
+    expanded, warnings = render_liquid(body, front_matter, page_url=_page_url(front_matter))
+    _warn(front_matter, warnings)
+    return expanded
 
 
 def _page_url(metadata: Metadata) -> str:
