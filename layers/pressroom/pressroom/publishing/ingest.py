@@ -54,9 +54,10 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 # One article change is one DynamoDB transaction (at most 100 actions). The worst change moves an
 # article out of all its listings and into as many new ones: one entry delete per listing left
-# and one put per listing joined, plus source, article put and delete: with home + month + tags
-# + authors listings, 3 + 2 * (2 + tags + authors) <= 100, so tags + authors <= 46.
-MAX_LISTED_TAGS = 36
+# and one put per listing joined, plus source, article put and delete: with home (or its
+# language's) + month + translation group + tags + authors listings,
+# 3 + 2 * (3 + tags + authors) <= 100, so tags + authors <= 45.
+MAX_LISTED_TAGS = 35
 MAX_LISTED_AUTHORS = 10
 RELATED_LIMIT = 5
 _RELATED_TAGS = 8  # bounded work: related articles come from at most this many tags
@@ -301,7 +302,7 @@ def _commit(
         plan = None
         # A rejection leaves the catalogue alone, unless it takes a deleted article down.
         if not isinstance(desired, Rejection) or (live is not None and not new_state.slug):
-            plan = plan_change(live, article)
+            plan = plan_change(live, article, p.settings.site_language)
         try:
             p.store.commit(state, new_state, plan, request.correlation_id)
         except ItemTooLarge as error:
