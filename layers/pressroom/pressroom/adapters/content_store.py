@@ -11,7 +11,7 @@ One DynamoDB table (single-table design), keys:
 | render request | `RRQ#<listing>`   | `<YYYY-MM>` or `-`       | rebuild (a counter)          |
 | render version | `VER#<name>`      | `VER`                    | listing fn (tags index, ...) |
 | page hash      | `PAGE#<site key>` | `PAGE`                   | site writer (sha256)         |
-| related link   | `REL#<slug>`      | `<slug listing it>`      | ingest (who shows whom)      |
+| referrer       | `REL#<slug>`      | `[translation#]<slug>`   | ingest (a page showing it)   |
 | redirect claim | `RDR#<site key>`  | `RDR`                    | ingest (whose redirect)      |
 | introduction   | `INT#<listing>`   | `INT`                    | ingest (a Hugo `_index.md`)  |
 
@@ -90,6 +90,8 @@ def listing_of_head_key(pk: str, sk: str) -> ListingId:
 
 
 ENTRY_PREFIX = "LST#"
+# A referrer's sort key when its page names the article as a translation (no slug has a `#`).
+TRANSLATION_LINK = "translation#"
 RENDER_REQUEST_PREFIX = "RRQ#"
 WHOLE_LISTING = "-"  # a render request's part for a listing's root page, feeds and indexes
 
@@ -362,8 +364,25 @@ class ContentStore:
             ]
         )
 
+    def add_translation_links(self, links: Iterable[tuple[str, str, str]]) -> None:
+        """Record that article `slug`'s page (from `source_key`) names `target` as one of its
+        translations, for each (target, slug, source_key): a referrer like a related link (so a
+        change of `target` re-renders that page), told apart by its sort key."""
+        self.add_referrers(
+            (target, f"{TRANSLATION_LINK}{slug}", source) for target, slug, source in links
+        )
+
+    def translation_referrers(self, slug: str) -> set[str]:
+        """The articles whose page names `slug` as a translation: their slugs."""
+        items = self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :link)",
+            ExpressionAttributeValues={":pk": f"REL#{slug}", ":link": TRANSLATION_LINK},
+        )
+        return {str(item["sk"]).removeprefix(TRANSLATION_LINK) for item in items}
+
     def referrers(self, slug: str) -> dict[str, str]:
-        """The articles that list `slug` as related: their slug → their source key."""
+        """The articles that list `slug` as related or as a translation: their slug (for a
+        translation, `TRANSLATION_LINK` + slug) → their source key."""
         items = self._query(
             KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": f"REL#{slug}"}
         )
@@ -615,6 +634,8 @@ def _card_item(card: Card) -> dict[str, Any]:
     }
     if card.modified is not None:
         item["modified"] = card.modified.isoformat()
+    if card.language:
+        item["language"] = card.language
     return item
 
 
@@ -628,6 +649,7 @@ def card_from_item(item: dict[str, Any]) -> Card:
         modified=_parse_time(modified) if modified else None,
         tags=tuple(Tag(name=name, slug=slug) for name, slug in item["tags"]),
         authors=tuple(item["authors"]),
+        language=item.get("language", ""),
     )
 
 
