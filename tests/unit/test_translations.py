@@ -27,7 +27,7 @@ from pressroom.publishing.catalog import (
 )
 from pressroom.publishing.ingest import _cards_gone_or_changed, related_cards
 from pressroom.publishing.listings import fold
-from pressroom.publishing.redirects import refusal
+from pressroom.redirects import refusal
 from pressroom.render import ListingPage, Renderer
 from pressroom.settings import Settings
 
