@@ -53,3 +53,15 @@ def test_given_a_section_without_a_listing_then_the_editor_is_told_it_is_not_sho
     report = site.report("post/_index.md")
     assert report is not None and "has no listing here" in report
     assert not [key for key in site.object_keys() if key.startswith("articles/")]
+
+
+def test_given_a_french_root_introduction_then_the_french_listing_shows_it(site: Site):
+    site.upload("tea.md", STORY)
+    site.upload("tea.fr.md", STORY.replace("Tea in orbit", "Thé en orbite"))
+
+    site.upload("_index.fr.md", "---\ntitle: Bienvenue\n---\n\nNous écrivons sur l'espace.\n")
+
+    french = site.page("/fr/")
+    assert french is not None and "Nous écrivons sur l" in french
+    home = site.page("/")
+    assert home is not None and "Nous écrivons" not in home

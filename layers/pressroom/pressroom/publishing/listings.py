@@ -36,7 +36,15 @@ from pressroom.parallel import map_all
 from pressroom.paths import FEED_FILES, feed_path, listing_path, page_key
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.archive import FEED_SIZE, Layout, Spec, day_of, rerender
-from pressroom.publishing.catalog import HOME, TRANSLATION, Card, Head, ListingId, display_of
+from pressroom.publishing.catalog import (
+    HOME,
+    LANGUAGE,
+    TRANSLATION,
+    Card,
+    Head,
+    ListingId,
+    display_of,
+)
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.render import ListingPage
 
@@ -45,7 +53,7 @@ MAX_RENDERS = 5  # renders of one listing in one batch before a conflict fails t
 # less left than twice its slowest listing so far): the rest goes back to the stream.
 TIME_BUDGET_SHARE = 0.5
 _RECORD_PREFIXES = (ENTRY_PREFIX, RENDER_REQUEST_PREFIX)
-_INTRODUCED = frozenset({HOME, "tag", "author"})  # listings a Hugo `_index.md` can introduce
+_INTRODUCED = frozenset({HOME, LANGUAGE, "tag", "author"})  # listings an `_index.md` introduces
 
 
 @dataclass

@@ -101,7 +101,11 @@ def build_article(
 ) -> Article:
     names = facts_from_name(source.key)
     if names.is_section:
-        return section_introduction(source, metadata, body_html, settings.articles_prefix)
+        language = _language(metadata, names, settings.site_language)[0]
+        in_site = in_site_language(language, settings.site_language)
+        return section_introduction(
+            source, metadata, body_html, settings.articles_prefix, "" if in_site else language
+        )
     if names.is_include_file:
         return include_file(source)
     title, body_html = _title_and_body(metadata, body_html, names)
