@@ -62,6 +62,15 @@ def build(src: Path, out: Path, overrides: dict[str, str]) -> BuiltSite:
     return BuiltSite(folder=out, site_url=SITE_URL, sources=len(files))
 
 
+def build_files(root: Path, files: dict[str, str]) -> BuiltSite:
+    """`build` of a folder holding `files` (relative path → text), made under `root`."""
+    for name, text in files.items():
+        file = root / "src" / name
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(text, encoding="utf-8")
+    return build(root / "src", root / "out", {})
+
+
 def content_security_policy() -> str:
     """The policy the CDN sends with every response (template.yaml's response headers)."""
     template = Template(find_template())

