@@ -34,6 +34,7 @@ Read [the launch]({{< ref "2017-2-5-launch-day.md" >}}) and
 
 Docs show `{{< youtube id >}}` and {{</* figure src="x.png" */>}} literally.
 """,
+    "content/post/rich-content.fr.md": "---\ntitle: Contenu riche\ndate: 2019-03-10\n---\nSalut.\n",
     "_posts/2017-2-5-launch-day.md": "---\nlayout: post\n---\nThe launch went well.\n",
     "_drafts/half-an-idea.md": "---\ntitle: Half an idea\n---\nNot yet.\n",
     "_posts/2018-03-04-liquid-notes.md": """---
@@ -84,6 +85,7 @@ def test_given_a_migrated_folder_then_articles_publish_but_sections_and_drafts_d
 ):
     assert site.article_paths() == {
         "/articles/rich-content/",
+        "/articles/rich-content-fr/",
         "/articles/launch-day/",
         "/articles/printing-plant-tour/",
         "/articles/liquid-notes/",
@@ -154,3 +156,13 @@ def test_given_aliases_and_redirect_from_then_they_lead_to_the_article(
 def test_given_a_jekyll_include_then_the_uploaded_file_is_rendered_in_place(site: BuiltSite):
     liquid = site.page("/articles/liquid-notes/")
     assert liquid is not None and "<aside>A note</aside>" in liquid
+
+
+def test_given_a_hugo_translation_then_each_page_has_its_language_and_names_the_other(
+    site: BuiltSite,
+):
+    french, english = site.page("/articles/rich-content-fr/"), site.page("/articles/rich-content/")
+    assert french is not None and english is not None
+    assert '<html lang="fr"' in french and '<html lang="en"' in english
+    assert re.search(r'hreflang="fr" href="[^"]*/articles/rich-content-fr/"', english)
+    assert re.search(r'hreflang="en" href="[^"]*/articles/rich-content/"', french)
