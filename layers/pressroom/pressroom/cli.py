@@ -15,13 +15,34 @@ import click
 if TYPE_CHECKING:
     from pressroom.operations import Target
 
-LOCAL_ENDPOINT = "http://127.0.0.1:4566"
+DEFAULT_PORT = 4566  # `pressroom up`'s AWS endpoint
+DEFAULT_SITE_PORT = 8000  # `pressroom up`'s local CDN and `pressroom serve`
+LOCAL_ENDPOINT = f"http://127.0.0.1:{DEFAULT_PORT}"
 
 
 @click.group()
 @click.version_option(package_name="pressroom")
 def main() -> None:
     """Pressroom: publish articles from an S3 bucket to a CloudFront site."""
+
+
+def site_options(url_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--site-url and --site-title (or SITE_URL and SITE_TITLE), as the stack's SITE_URL and
+    SiteTitle on AWS."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--site-title",
+            envvar="SITE_TITLE",
+            show_envvar=True,
+            help="Site name in page titles, headers and feeds [default: the template's "
+            "SiteTitle, Pressroom].",
+        )(command)
+        return click.option("--site-url", envvar="SITE_URL", show_envvar=True, help=url_help)(
+            command
+        )
+
+    return decorate
 
 
 @main.command()
@@ -33,9 +54,13 @@ def main() -> None:
     type=click.Path(path_type=Path),
     help="Folder to write the site to.",
 )
-@click.option("--site-url", default=None, help="Base URL for canonical links and feeds.")
-def build(src: Path, out: Path, site_url: str | None) -> None:
+@site_options(
+    "Base URL for canonical links, feeds and the sitemap [default: "
+    f"http://127.0.0.1:{DEFAULT_SITE_PORT}, where `pressroom serve` answers]."
+)
+def build(src: Path, out: Path, site_url: str | None, site_title: str | None) -> None:
     """Publish every article under SRC on the embedded backend and export the site to OUT.
+    The same sources and settings always give the same bytes.
 
     Exit status: 0 when every file published, 1 when any was rejected (each named on stderr
     with its reason), 2 for usage errors."""
@@ -55,6 +80,7 @@ def build(src: Path, out: Path, site_url: str | None) -> None:
             src,
             out,
             site_url=site_url,
+            site_title=site_title,
             uploaded=uploading.update,
             # S3's test event and redeliveries are notifications too: the bar stops at the total
             ingested=lambda count: publishing.update(min(count, publishing.total - publishing.n)),
