@@ -104,12 +104,34 @@ def build(src: Path, out: Path, site_url: str | None, site_title: str | None) ->
 @main.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-def serve(folder: Path, host: str, port: int) -> None:
-    """Serve a built site folder over HTTP (Ctrl-C stops)."""
-    from pressroom.local.serve import serve_folder
+@click.option("--port", default=DEFAULT_SITE_PORT, show_default=True, type=int)
+@site_options(
+    "The site URL FOLDER should link to [default: the URL it is served on]; a folder built "
+    "for another is served with a warning."
+)
+def serve(folder: Path, host: str, port: int, site_url: str | None, site_title: str | None) -> None:
+    """Serve a built site folder as the CDN serves the site bucket (Ctrl-C stops): `/x` →
+    301 `/x/`, a path with no page → the site's 404.html with status 404, no directory
+    listings.
 
-    serve_folder(folder, host, port)
+    `pressroom build` renders the site URL and title into the pages; serve says so when the
+    folder was built for other ones."""
+    import time
+
+    from pressroom.local.serve import folder_server, mismatches
+
+    server = folder_server(folder, host, port)
+    for mismatch in mismatches(folder, site_url or server.url, site_title):
+        click.echo(f"warning: {mismatch}", err=True)
+    server.start()
+    click.echo(f"Serving {folder} on {server.url}/ (Ctrl-C stops)")
+    try:
+        while True:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
 
 
 # -- the local stack -----------------------------------------------------------------------------
