@@ -4,6 +4,7 @@ status 404, `/` the home page, `/x` → 301 `/x/`, the site writer's content typ
 
 from __future__ import annotations
 
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -11,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from pressroom.cli import main
 from pressroom.local.build import BUILD_MARKER, BuiltFor
 from pressroom.local.serve import folder_server, mismatches
 
@@ -136,3 +139,16 @@ def test_given_a_folder_built_for_another_url_or_title_then_serving_it_says_so(t
     assert "built for http://127.0.0.1:8000" in url and "--site-url http://127.0.0.1:9000" in url
     [title] = mismatches(tmp_path, "http://127.0.0.1:8000", "The Ledger")
     assert "'Pressroom'" in title and "--site-title 'The Ledger'" in title
+
+
+def test_given_a_busy_port_when_served_then_one_line_suggests_another_port(tmp_path: Path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+
+        result = CliRunner().invoke(main, ["serve", str(tmp_path), "--port", str(port)])
+
+    assert result.exit_code == 3, result.output
+    [line] = result.output.strip().splitlines()
+    assert f"127.0.0.1:{port} is already in use" in line and "--port" in line

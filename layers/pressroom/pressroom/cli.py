@@ -19,8 +19,69 @@ DEFAULT_PORT = 4566  # `pressroom up`'s AWS endpoint
 DEFAULT_SITE_PORT = 8000  # `pressroom up`'s local CDN and `pressroom serve`
 LOCAL_ENDPOINT = f"http://127.0.0.1:{DEFAULT_PORT}"
 
+# Exit statuses, the same for every command (documented in `--help` and the README).
+EXIT_STATUSES = """Exit status: 0 all is well; 1 something needs you (a file rejected or
+that will be, a message in a dead-letter queue, an event that ran out of retries); 2 a usage
+error; 3 the command could not run (nothing listening at the endpoint, no AWS credentials or
+no such stack, a port already in use): the one line it prints names the fix."""
 
-@click.group()
+
+class CannotRun(click.ClickException):
+    """Something outside the command stops it; the message is one line that names the fix."""
+
+    exit_code = 3
+
+
+class PressroomCommands(click.Group):
+    """The commands, with the usual ways a user's environment stops them (nothing listening at
+    an endpoint, no credentials, a port in use) said in one line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            friendly = _cannot_run(error)
+            if friendly is None:
+                raise
+            raise friendly from error
+
+
+def _cannot_run(error: Exception) -> CannotRun | None:
+    from botocore.exceptions import (
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+    )
+
+    from pressroom.local.background import PortUnavailable
+
+    if isinstance(error, EndpointConnectionError):
+        return unreachable(str(error.kwargs.get("endpoint_url", "the endpoint")))
+    if isinstance(error, NoCredentialsError):
+        return CannotRun(
+            "no AWS credentials found: set a profile (AWS_PROFILE) or run `aws configure`, "
+            "or use --local for `pressroom up`"
+        )
+    if isinstance(error, NoRegionError):
+        return CannotRun("no AWS region: pass --region or set AWS_DEFAULT_REGION")
+    if isinstance(error, ClientError) and "does not exist" in str(error):
+        return CannotRun(f"{error.response['Error'].get('Message', error)}: check --stack-name")
+    if isinstance(error, PortUnavailable):
+        return CannotRun(f"{error}: choose another with --port")
+    return None
+
+
+def unreachable(endpoint_url: str) -> CannotRun:
+    return CannotRun(
+        f"nothing is listening at {endpoint_url}: is `pressroom up` running? "
+        "(start it, or pass the --endpoint-url it printed)"
+    )
+
+
+@click.group(cls=PressroomCommands, epilog=EXIT_STATUSES)
 @click.version_option(package_name="pressroom")
 def main() -> None:
     """Pressroom: publish articles from an S3 bucket to a CloudFront site."""
@@ -138,8 +199,12 @@ def serve(folder: Path, host: str, port: int, site_url: str | None, site_title: 
 
 
 @main.command()
-@click.option("--port", default=4566, show_default=True, type=int, help="AWS endpoint port.")
-@click.option("--cdn-port", default=8000, show_default=True, type=int, help="Local site port.")
+@click.option(
+    "--port", default=DEFAULT_PORT, show_default=True, type=int, help="AWS endpoint port."
+)
+@click.option(
+    "--cdn-port", default=DEFAULT_SITE_PORT, show_default=True, type=int, help="Local site port."
+)
 @click.option(
     "--retry-after",
     type=int,
@@ -156,7 +221,11 @@ def serve(folder: Path, host: str, port: int, site_url: str | None, site_title: 
 )
 @click.option("--log-level", default="INFO", show_default=True, help="The functions' log level.")
 def up(
-    port: int, cdn_port: int, retry_after: int | None, max_window: int | None, log_level: str
+    port: int,
+    cdn_port: int,
+    retry_after: int | None,
+    max_window: int | None,
+    log_level: str,
 ) -> None:
     """Run the stack locally on 127.0.0.1: an AWS endpoint (moto) with the template's
     resources, the functions fed by its events, and a CDN serving the site. Ctrl-C stops."""
@@ -171,14 +240,22 @@ def up(
             f"--endpoint-url {cloud.endpoint_url}\nready (Ctrl-C stops)"
         )
 
-    run_until_stopped(
-        announce,
-        port=port,
-        cdn_port=cdn_port,
-        retry_after=retry_after,
-        max_window=max_window,
-        log_level=log_level,
-    )
+    try:
+        run_until_stopped(
+            announce,
+            port=port,
+            cdn_port=cdn_port,
+            retry_after=retry_after,
+            max_window=max_window,
+            log_level=log_level,
+        )
+    except Exception as error:
+        from pressroom.local.background import PortUnavailable
+
+        if not isinstance(error, PortUnavailable):
+            raise
+        option = "--cdn-port" if error.port == cdn_port and error.port != port else "--port"
+        raise CannotRun(f"{error}: choose another with {option}") from error
 
 
 # -- operations on a deployed stack or on `pressroom up` ----------------------------------------
@@ -197,10 +274,26 @@ class StackChoice:
         from pressroom.operations import aws_clients, aws_target, local_target
 
         if self.endpoint_url:
+            if not listening(self.endpoint_url):
+                raise unreachable(self.endpoint_url)
             return local_target(self.endpoint_url)
         if self.stack_name:
             return aws_target(self.stack_name, aws_clients(self.region))
         raise click.UsageError("say which stack: --stack-name NAME (AWS) or --local")
+
+
+def listening(url: str, timeout: float = 3.0) -> bool:
+    """Whether something accepts connections at `url`'s host and port."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=timeout):
+            return True
+    except (OSError, ValueError):
+        return False
 
 
 def stack_options(command: Callable[..., Any]) -> Callable[..., Any]:

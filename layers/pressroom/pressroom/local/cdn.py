@@ -55,7 +55,7 @@ from urllib.parse import unquote, urlsplit
 
 from botocore.exceptions import ClientError
 
-from pressroom.local.background import BackgroundServer
+from pressroom.local.background import BackgroundServer, bind
 from pressroom.local.embedded import find_template
 from pressroom.local.template import Template
 from pressroom.paths import page_key
@@ -690,6 +690,7 @@ class CdnServer(BackgroundServer):
     """The HTTP front of a `LocalDistribution`, on its own thread."""
 
     def __init__(self, distribution: LocalDistribution, host: str, port: int) -> None:
-        server = http.server.ThreadingHTTPServer((host, port), handler_for(distribution))
+        handler = handler_for(distribution)
+        server = bind(host, port, lambda: http.server.ThreadingHTTPServer((host, port), handler))
         server.daemon_threads = True
         super().__init__(server, "local-cdn")

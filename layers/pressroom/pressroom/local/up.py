@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pressroom.local.background import BackgroundServer
+from pressroom.local.background import BackgroundServer, bind
 from pressroom.local.cdn import (
     CdnServer,
     EdgeCache,
@@ -85,7 +86,18 @@ class MotoServer(BackgroundServer):
         from werkzeug.serving import make_server
 
         app = serialised(DomainDispatcherApplication(create_backend_app))
-        server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+        # Listening here, not in werkzeug: on a port in use it prints and exits the process.
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = bind(host, port, lambda: socket.create_server((host, port), family=family))
+        with listener:  # werkzeug serves a duplicate of its descriptor
+            server = make_server(
+                host,
+                port,
+                app,
+                threaded=True,
+                request_handler=MotoRequestHandler,
+                fd=listener.fileno(),
+            )
         super().__init__(server, "moto-server")
 
     @property
