@@ -228,7 +228,12 @@ def up(
     log_level: str,
 ) -> None:
     """Run the stack locally on 127.0.0.1: an AWS endpoint (moto) with the template's
-    resources, the functions fed by its events, and a CDN serving the site. Ctrl-C stops."""
+    resources, the functions fed by its events, and a CDN serving the site. Ctrl-C stops.
+
+    While it runs, its endpoint is recorded in a state file (`$PRESSROOM_STATE_DIR`, else
+    `$XDG_STATE_HOME/pressroom`, else `~/.local/state/pressroom`, file `up.json`) so that
+    `--local` finds it on any --port; the file goes when it stops."""
+    from pressroom.local.state import state_file
     from pressroom.local.up import LocalCloud, run_until_stopped
 
     def announce(cloud: LocalCloud) -> None:
@@ -237,7 +242,9 @@ def up(
         ingest = cloud.summary()["ingest bucket"]
         click.echo(
             f"try:           aws s3 cp post.md s3://{ingest}/articles/ "
-            f"--endpoint-url {cloud.endpoint_url}\nready (Ctrl-C stops)"
+            f"--endpoint-url {cloud.endpoint_url}\n"
+            f"state:         {state_file()} (`--local` finds this stack)\n"
+            "ready (Ctrl-C stops)"
         )
 
     try:
@@ -296,13 +303,27 @@ def listening(url: str, timeout: float = 3.0) -> bool:
         return False
 
 
+def local_endpoint() -> str:
+    """The endpoint of the `pressroom up` running on this machine (from its state file), else
+    the default one."""
+    from pressroom.local.state import running_up
+
+    running = running_up()
+    return running.endpoint_url if running else LOCAL_ENDPOINT
+
+
 def stack_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--stack-name/--region (AWS) or --local/--endpoint-url (`pressroom up`), passed to the
     command as `stack`."""
 
     @click.option("--stack-name", envvar="PRESSROOM_STACK_NAME", help="A deployed stack (AWS).")
     @click.option("--region", default=None, help="The deployed stack's region.")
-    @click.option("--local", is_flag=True, help=f"The `pressroom up` at {LOCAL_ENDPOINT}.")
+    @click.option(
+        "--local",
+        is_flag=True,
+        help="The `pressroom up` running on this machine, on whatever port it was started "
+        f"with (its state file says; {LOCAL_ENDPOINT} if there is none).",
+    )
     @click.option(
         "--endpoint-url", envvar="PRESSROOM_ENDPOINT_URL", help="The `pressroom up` at this URL."
     )
@@ -314,7 +335,7 @@ def stack_options(command: Callable[..., Any]) -> Callable[..., Any]:
         endpoint_url: str | None,
         **kwargs: Any,
     ) -> Any:
-        endpoint = endpoint_url or (LOCAL_ENDPOINT if local else None)
+        endpoint = endpoint_url or (local_endpoint() if local else None)
         return command(stack=StackChoice(stack_name, region, endpoint), **kwargs)
 
     return with_stack

@@ -29,6 +29,7 @@ from pressroom.local.cdn import (
 from pressroom.local.embedded import LOCAL_ENV, find_template, local_client, serialised
 from pressroom.local.runtime import LocalRuntime, QueuePump
 from pressroom.local.stack import LocalStack
+from pressroom.local.state import UpState
 from pressroom.local.template import Template
 
 logger = logging.getLogger(__name__)
@@ -205,16 +206,22 @@ def local_cloud(
 
 
 def run_until_stopped(announce: Callable[[LocalCloud], None], **options: Any) -> None:
-    """`local_cloud(**options)` until SIGINT (Ctrl-C) or SIGTERM, then a clean stop."""
+    """`local_cloud(**options)` until SIGINT (Ctrl-C) or SIGTERM, then a clean stop. While it
+    runs, the state file (`local.state`) says where it is, for `--local`."""
     stop = threading.Event()
     handled = (signal.SIGINT, signal.SIGTERM)
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in handled}
     try:
         with local_cloud(**options) as cloud:
-            announce(cloud)
-            # A timed wait, so the main thread returns to the interpreter to run the handlers.
-            while not stop.wait(0.5):
-                pass
+            state = UpState(cloud.endpoint_url, cloud.site_url, os.getpid())
+            state.write()
+            try:
+                announce(cloud)
+                # A timed wait, so the main thread returns to the interpreter to run the handlers.
+                while not stop.wait(0.5):
+                    pass
+            finally:
+                state.remove()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
