@@ -1,5 +1,6 @@
 """The CLI with a user's usual mistakes: one line naming the fix and a documented exit status,
-never a traceback; `--local` finds `pressroom up` on the port it was started with."""
+never a traceback; `--local` finds `pressroom up` on the port it was started with; `publish`
+reads each file before uploading it; `status` exits 1 when something needs the operator."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from pressroom.cli import LOCAL_ENDPOINT, main
+from pressroom.cli import LOCAL_ENDPOINT, StackChoice, main
+from pressroom.local.runtime import LocalRuntime
 from pressroom.local.state import UpState, running_up, state_file
+from pressroom.operations import Target
 
 GOOD = "---\ntitle: Good news\ntags: [a, b]\n---\nFine.\n"
+BROKEN = "---\ntitle: [unclosed\n---\nBody\n"
 NOTHING_LISTENS = "http://127.0.0.1:9"  # the discard port: nothing answers on loopback
 
 
@@ -89,6 +93,8 @@ def test_given_a_busy_cdn_port_when_up_starts_then_one_line_suggests_another_cdn
 
 def test_given_help_then_the_exit_statuses_are_documented():
     assert "Exit status: 0" in " ".join(invoke("--help").output.split())
+    status_help = " ".join(invoke("status", "--help").output.split())
+    assert "1 when files are rejected or messages wait in a dead-letter queue" in status_help
 
 
 # -- --local follows the port `pressroom up` was started with -----------------------------------
@@ -125,3 +131,74 @@ def test_given_state_when_removed_by_another_process_then_only_its_own_file_goes
     assert state_file().is_file(), "a later `up` does not remove an earlier one's file"
     mine.remove()
     assert not state_file().exists()
+
+
+# -- publish reads first; status exits 1 when something needs the operator ----------------------
+
+
+@pytest.fixture
+def embedded(runtime: LocalRuntime, monkeypatch: pytest.MonkeyPatch) -> LocalRuntime:
+    """GIVEN the commands' stack is the embedded backend's."""
+    target = Target(runtime.stack.outputs(), runtime.stack.client)
+    monkeypatch.setattr(StackChoice, "connect", lambda self: target)
+    return runtime
+
+
+def test_given_a_bad_file_when_published_then_it_is_named_before_upload_and_exit_is_1(
+    embedded: LocalRuntime, tmp_path: Path
+):
+    (tmp_path / "good.md").write_text(GOOD)
+    (tmp_path / "broken.md").write_text(BROKEN)
+
+    result = invoke("publish", str(tmp_path), "--local")
+
+    assert result.exit_code == 1, result.output
+    [warning] = [line for line in result.output.splitlines() if line.startswith("will be")]
+    assert warning.startswith("will be rejected: articles/broken.md:") and "YAML" in warning
+    assert "uploaded 2 file(s)" in result.output
+    assert "1 of them will be rejected" in result.output
+    # AND `status` then names it and exits 1
+    embedded.drain()
+    status = invoke("status", "--local")
+    assert status.exit_code == 1, status.output
+    assert "rejected:  articles/broken.md" in status.output
+
+
+def test_given_only_good_files_when_published_then_status_exits_0(
+    embedded: LocalRuntime, tmp_path: Path
+):
+    (tmp_path / "good.md").write_text(GOOD)
+
+    assert invoke("publish", str(tmp_path), "--local").exit_code == 0
+    embedded.drain()
+
+    status = invoke("status", "--local", "--json")
+    assert status.exit_code == 0, status.output
+    assert json.loads(status.output)["articles"] == 1
+
+
+def test_given_a_dead_letter_then_status_exits_1(embedded: LocalRuntime):
+    target = Target(embedded.stack.outputs(), embedded.stack.client)
+    embedded.stack.client("sqs").send_message(
+        QueueUrl=target.outputs["InvalidationDeadLetterQueueUrl"], MessageBody='{"paths": ["/"]}'
+    )
+
+    result = invoke("status", "--local")
+
+    assert result.exit_code == 1
+    assert "1 dead letter(s)" in result.output
+
+
+def test_given_files_when_dry_run_then_each_good_one_would_publish(tmp_path: Path):
+    (tmp_path / "good.md").write_text(GOOD)
+    (tmp_path / "hidden.md").write_text("---\ntitle: Hidden\nunlisted: true\n---\nFine.\n")
+    (tmp_path / "later.md").write_text("---\ntitle: Later\ndraft: true\n---\nNot yet.\n")
+
+    result = invoke("publish", "--dry-run", str(tmp_path))
+
+    assert result.exit_code == 0, result.output
+    assert sorted(result.output.splitlines()) == [
+        "would not publish articles/later.md: a draft (its page would be /articles/later/)",
+        "would publish articles/good.md at /articles/good/",
+        "would publish articles/hidden.md at /articles/hidden/ (unlisted)",
+    ]

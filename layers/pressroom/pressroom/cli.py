@@ -356,33 +356,55 @@ def progress_bar(total: int, desc: str, unit: str) -> Any:
 def publish(stack: StackChoice, paths: tuple[Path, ...], dry_run: bool) -> None:
     """Upload article files, or every file under folders, to the ingest bucket.
 
-    Exit status with --dry-run: 1 when any file would be rejected."""
+    Each file is first read as the ingest function will read it: those it will reject are
+    named with the reason and the fix (and uploaded all the same, so that their error reports
+    show in `pressroom status`), and so are the reader's warnings. With --dry-run, one line per
+    file says what would happen ("would publish ... at /articles/<slug>/", "would reject ...").
+
+    Exit status: 1 when any file is or would be rejected; 3 when the stack cannot be reached."""
     from pressroom.operations import dry_run as judge
     from pressroom.operations import files_to_publish, offline_settings, upload
 
     files = files_to_publish(paths)
+    outcomes = judge(files, offline_settings())
+    rejected = [outcome for outcome in outcomes if outcome.rejected]
     if dry_run:
-        outcomes = judge(files, offline_settings())
         for outcome in outcomes:
-            click.echo(f"{outcome.outcome:<9} {outcome.key}: {outcome.detail}")
-        sys.exit(1 if any(o.outcome == "rejected" for o in outcomes) else 0)
+            click.echo(outcome.sentence())
+        sys.exit(1 if rejected else 0)
+    for outcome in outcomes:
+        if outcome.rejected:
+            click.echo(f"will be rejected: {outcome.key}: {outcome.detail}", err=True)
+        for warning in outcome.warnings:
+            click.echo(f"warning: {outcome.key}: {warning}", err=True)
     target = stack.connect()
     with progress_bar(len(files), "uploading", "file") as bar:
         count = upload(target, files, progress=lambda: bar.update())
     click.echo(f"uploaded {count} file(s) to s3://{target.settings.ingest_bucket}/", err=True)
+    if rejected:
+        click.echo(
+            f"{len(rejected)} of them will be rejected (`pressroom status` shows their reports)",
+            err=True,
+        )
+        sys.exit(1)
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @stack_options
 def status(stack: StackChoice, as_json: bool) -> None:
-    """Articles, tags, queued and dead-letter messages, rejected files with their reasons."""
+    """Articles, tags, queued and dead-letter messages, rejected files with their reasons.
+
+    Exit status: 0 when nothing needs you; 1 when files are rejected or messages wait in a
+    dead-letter queue (`pressroom redrive` once the cause is fixed); 3 when the stack cannot
+    be reached."""
     from pressroom.operations import site_status
 
     report = site_status(stack.connect())
+    needs_you = bool(report.rejected or report.dead_letters)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, sort_keys=True))
-        return
+        sys.exit(1 if needs_you else 0)
     by_status = ", ".join(f"{count} {name}" for name, count in sorted(report.sources.items()))
     click.echo(f"articles:  {report.articles} live ({by_status or 'no files yet'})")
     click.echo(f"tags:      {report.tags}")
@@ -394,6 +416,7 @@ def status(stack: StackChoice, as_json: bool) -> None:
         click.echo(f"rejected:  {item['key']}: {item['reason']} ({item['fix']})")
     if report.dead_letters:
         click.echo(f"{report.dead_letters} dead letter(s): see `pressroom redrive`", err=True)
+    sys.exit(1 if needs_you else 0)
 
 
 @main.command()
