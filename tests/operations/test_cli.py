@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pressroom.cli import LOCAL_ENDPOINT, StackChoice, main
+from pressroom.local.logs import ReadableStream, readable
 from pressroom.local.runtime import LocalRuntime
 from pressroom.local.state import UpState, running_up, state_file
 from pressroom.operations import Target
@@ -202,3 +203,45 @@ def test_given_files_when_dry_run_then_each_good_one_would_publish(tmp_path: Pat
         "would publish articles/good.md at /articles/good/",
         "would publish articles/hidden.md at /articles/hidden/ (unlisted)",
     ]
+
+
+# -- `pressroom up`'s log ---------------------------------------------------------------------
+
+POWERTOOLS_LINE = json.dumps(
+    {
+        "level": "INFO",
+        "location": "_record:48",
+        "message": "synced",
+        "timestamp": "2026-12-06 14:12:28,451+0000",
+        "service": "pressroom",
+        "cold_start": False,
+        "function_name": "IngestFunction",
+        "function_memory_size": 1769,
+        "function_arn": "arn:aws:lambda:us-east-1:123456789012:function:IngestFunction",
+        "function_request_id": "e77b4295",
+        "correlation_id": "c879605d",
+        "key": "articles/post.md",
+        "outcome": "published",
+        "paths": ["/articles/post/"],
+    }
+)
+
+
+def test_given_a_powertools_line_then_up_shows_one_readable_line():
+    assert readable(POWERTOOLS_LINE) == (
+        "14:12:28 INFO    IngestFunction: synced correlation_id=c879605d key=articles/post.md "
+        'outcome=published paths=["/articles/post/"]'
+    )
+    assert readable("moto says hello") == "moto says hello"
+
+
+def test_given_lines_written_in_pieces_then_each_is_rewritten_once_complete(tmp_path: Path):
+    out = (tmp_path / "log").open("w+")
+    stream = ReadableStream(out)
+
+    stream.write(POWERTOOLS_LINE[:40])
+    stream.write(POWERTOOLS_LINE[40:] + "\nplain\n")
+
+    out.seek(0)
+    [first, second] = out.read().splitlines()
+    assert first.startswith("14:12:28 INFO    IngestFunction: synced") and second == "plain"

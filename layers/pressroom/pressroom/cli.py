@@ -220,12 +220,23 @@ def serve(folder: Path, host: str, port: int, site_url: str | None, site_title: 
     "so pages reach the local site as late as on AWS].",
 )
 @click.option("--log-level", default="INFO", show_default=True, help="The functions' log level.")
+@click.option(
+    "--json",
+    "json_logs",
+    is_flag=True,
+    help="The functions' logs as Powertools JSON lines (as in CloudWatch), not one readable "
+    "line per event.",
+)
+@site_options("Base URL for canonical links, feeds and the sitemap [default: the local CDN's].")
 def up(
     port: int,
     cdn_port: int,
     retry_after: int | None,
     max_window: int | None,
     log_level: str,
+    json_logs: bool,
+    site_url: str | None,
+    site_title: str | None,
 ) -> None:
     """Run the stack locally on 127.0.0.1: an AWS endpoint (moto) with the template's
     resources, the functions fed by its events, and a CDN serving the site. Ctrl-C stops.
@@ -255,6 +266,9 @@ def up(
             retry_after=retry_after,
             max_window=max_window,
             log_level=log_level,
+            json_logs=json_logs,
+            site_url=site_url,
+            site_title=site_title,
         )
     except Exception as error:
         from pressroom.local.background import PortUnavailable

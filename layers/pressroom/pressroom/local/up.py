@@ -150,13 +150,19 @@ def local_cloud(
     retry_after: int | None = None,
     max_window: int | None = None,
     log_level: str = "INFO",
+    site_url: str | None = None,
+    site_title: str | None = None,
+    json_logs: bool = True,
 ) -> Iterator[LocalCloud]:
     """Start everything; stop it all (and restore the environment) on exit.
 
     `retry_after` is how long a failed queue message stays invisible; None keeps each queue's
     VisibilityTimeout from the template, as on AWS. `max_window` caps the event sources'
-    batching windows; None keeps the template's."""
+    batching windows; None keeps the template's. `site_url` (default: the local CDN's URL) and
+    `site_title` (default: the template's SiteTitle) are the functions' SITE_URL and
+    SITE_TITLE. `json_logs=False` writes the functions' logs as one readable line each."""
     from pressroom.local import moto_gaps
+    from pressroom.local.logs import readable_function_logs, restore
 
     moto_gaps.apply()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
@@ -167,6 +173,7 @@ def local_cloud(
     moto.start()
     cdn: CdnServer | None = None
     pumps: EventPumps | None = None
+    readable_logs = None
     try:
         endpoint_url = moto.endpoint_url
         os.environ.update({**LOCAL_ENV, "AWS_ENDPOINT_URL": endpoint_url})
@@ -181,9 +188,14 @@ def local_cloud(
             edge=EdgeConfig.from_template(template),
         )
         cdn = CdnServer(distribution, host, cdn_port)
+        site = {"SITE_URL": (site_url or cdn.url).rstrip("/")}
+        if site_title:
+            site["SITE_TITLE"] = site_title
         runtime = LocalRuntime.start(
-            stack, {**_FUNCTIONS_ENV, "POWERTOOLS_LOG_LEVEL": log_level, "SITE_URL": cdn.url}
+            stack, {**_FUNCTIONS_ENV, "POWERTOOLS_LOG_LEVEL": log_level, **site}
         )
+        if not json_logs:
+            readable_logs = readable_function_logs()
         for pump in runtime.pumps:
             if isinstance(pump, QueuePump):
                 pump.retry_after = retry_after
@@ -201,6 +213,7 @@ def local_cloud(
         if cdn is not None:
             cdn.stop()
         moto.stop()
+        restore(readable_logs)
         os.environ.clear()
         os.environ.update(saved)
 
