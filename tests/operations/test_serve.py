@@ -4,7 +4,10 @@ status 404, `/` the home page, `/x` → 301 `/x/`, the site writer's content typ
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -152,3 +155,22 @@ def test_given_a_busy_port_when_served_then_one_line_suggests_another_port(tmp_p
     assert result.exit_code == 3, result.output
     [line] = result.output.strip().splitlines()
     assert f"127.0.0.1:{port} is already in use" in line and "--port" in line
+
+
+def test_given_pressroom_serve_running_when_asked_then_it_answers_and_stops_cleanly_on_sigterm(
+    tmp_path: Path,
+):
+    folder = exported_site(tmp_path / "site")
+    command = [str(Path(sys.executable).parent / "pressroom"), "serve", str(folder), "--port=0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith(f"Serving {folder} on http://127.0.0.1:"), line
+        base = line.split(" on ")[1].split("/ ")[0]
+        assert get(base, "/").status == 200
+        assert get(base, "/authors/").body == NOT_FOUND_PAGE
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=20)
+    assert code == 0

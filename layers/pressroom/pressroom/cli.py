@@ -177,22 +177,26 @@ def serve(folder: Path, host: str, port: int, site_url: str | None, site_title: 
 
     `pressroom build` renders the site URL and title into the pages; serve says so when the
     folder was built for other ones."""
-    import time
+    import signal
+    import threading
 
     from pressroom.local.serve import folder_server, mismatches
 
     server = folder_server(folder, host, port)
     for mismatch in mismatches(folder, site_url or server.url, site_title):
         click.echo(f"warning: {mismatch}", err=True)
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     server.start()
     click.echo(f"Serving {folder} on {server.url}/ (Ctrl-C stops)")
     try:
-        while True:
-            time.sleep(0.5)
+        while not stop.wait(0.5):  # timed, so that the main thread runs the signal handlers
+            pass
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
+        signal.signal(signal.SIGTERM, previous)
 
 
 # -- the local stack -----------------------------------------------------------------------------
