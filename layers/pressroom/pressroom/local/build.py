@@ -3,6 +3,7 @@ backend, then export the site bucket to a folder."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,7 +15,10 @@ from pressroom.local.template import LOCAL_ACCOUNT
 from pressroom.paths import export_name, is_article_page
 from pressroom.settings import Settings
 
-BUILD_MARKER = ".pressroom-build"
+BUILD_MARKER = ".pressroom-build"  # in every folder `pressroom build` made: what it was built for
+# Where `pressroom serve` answers by default, and so the site URL a build links to unless told
+# otherwise: a fixed value, so that two builds of the same sources are byte-identical.
+DEFAULT_SITE_URL = Settings.site_url
 INGEST_FUNCTION = "IngestFunction"  # the template's function that reads the uploads
 
 
@@ -44,14 +48,21 @@ def build_site(
     src: Path,
     out: Path,
     site_url: str | None = None,
+    site_title: str | None = None,
     uploaded: Callable[[], None] = lambda: None,
     ingested: Callable[[int], None] = lambda count: None,
 ) -> BuildReport:
     """`uploaded` is told of each file uploaded, `ingested` of each batch of upload
-    notifications the ingest function has handled (the files, and S3's test event)."""
+    notifications the ingest function has handled (the files, and S3's test event).
+
+    `site_url` (default `DEFAULT_SITE_URL`) and `site_title` (default the template's SiteTitle)
+    replace what the template's environment would give the functions (on the embedded backend,
+    a made-up `*.cloudfront.net` domain)."""
     from pressroom.operations import files_to_publish, upload
 
-    overrides = {"SITE_URL": site_url} if site_url else {}
+    overrides = {"SITE_URL": (site_url or DEFAULT_SITE_URL).rstrip("/")}
+    if site_title:
+        overrides["SITE_TITLE"] = site_title
     with embedded_aws(overrides) as runtime:
         upload(runtime.target, files_to_publish([src]), uploaded)
         runtime.drain(
@@ -61,6 +72,8 @@ def build_site(
         )
         report = BuildReport(undelivered=runtime.failures, rejected=_rejections(runtime))
         exported = export_site(out)
+        settings = Settings.from_env()  # what the functions ran with
+    BuiltFor(settings.site_url, settings.site_title).record(out)
     report.pages = len(exported)
     # Published and unlisted articles are those with a page (drafts and rejections have none);
     # counted here rather than by a scan of the table, which moto pages through in O(N²).
@@ -92,6 +105,29 @@ def prepare_output(out: Path) -> None:
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / BUILD_MARKER).write_text("made by pressroom build; safe to delete\n")
+
+
+@dataclass(frozen=True)
+class BuiltFor:
+    """The settings a folder was built with, kept in its marker file so that `pressroom serve`
+    can tell when it serves the folder somewhere its links do not point."""
+
+    site_url: str
+    site_title: str
+
+    def record(self, out: Path) -> None:
+        fields = {"site_url": self.site_url, "site_title": self.site_title}
+        note = {"made by": "pressroom build; safe to delete", **fields}
+        (out / BUILD_MARKER).write_text(json.dumps(note, indent=1, sort_keys=True) + "\n")
+
+    @classmethod
+    def of(cls, folder: Path) -> BuiltFor | None:
+        """What `folder` was built for; None if not recorded (not a build, or an older one)."""
+        try:
+            note = json.loads((folder / BUILD_MARKER).read_text(encoding="utf-8"))
+            return cls(str(note["site_url"]), str(note["site_title"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
 
 def export_site(out: Path) -> list[str]:
