@@ -178,6 +178,20 @@ def test_given_only_good_files_when_published_then_status_exits_0(
     assert json.loads(status.output)["articles"] == 1
 
 
+def test_given_a_file_published_with_warnings_then_status_names_them_and_exits_0(
+    embedded: LocalRuntime, tmp_path: Path
+):
+    (tmp_path / "odd.md").write_text(GOOD.replace("Fine.", "Fine. {{< mystery >}}"))
+
+    assert invoke("publish", str(tmp_path), "--local").exit_code == 0
+    embedded.drain()
+
+    status = invoke("status", "--local")
+    assert status.exit_code == 0, status.output  # it published: nothing for an operator to do
+    assert "warning:   articles/odd.md (published): " in status.output
+    assert "`mystery`" in status.output
+
+
 def test_given_a_dead_letter_then_status_exits_1(embedded: LocalRuntime):
     target = Target(embedded.stack.outputs(), embedded.stack.client)
     embedded.stack.client("sqs").send_message(

@@ -411,7 +411,8 @@ def publish(stack: StackChoice, paths: tuple[Path, ...], dry_run: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @stack_options
 def status(stack: StackChoice, as_json: bool) -> None:
-    """Articles, tags, queued and dead-letter messages, rejected files with their reasons.
+    """Articles, tags, queued and dead-letter messages, rejected files with their reasons,
+    files that published with warnings.
 
     Exit status: 0 when nothing needs you; 1 when files are rejected or messages wait in a
     dead-letter queue (`pressroom redrive` once the cause is fixed); 3 when the stack cannot
@@ -432,6 +433,9 @@ def status(stack: StackChoice, as_json: bool) -> None:
         )
     for item in report.rejected:
         click.echo(f"rejected:  {item['key']}: {item['reason']} ({item['fix']})")
+    for item in report.warned:
+        for warning in item["warnings"]:
+            click.echo(f"warning:   {item['key']} ({item['status']}): {warning}")
     if report.dead_letters:
         click.echo(f"{report.dead_letters} dead letter(s): see `pressroom redrive`", err=True)
     sys.exit(1 if needs_you else 0)
