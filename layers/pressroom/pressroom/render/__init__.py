@@ -336,7 +336,7 @@ class Renderer:
         meta = PageMeta(
             title="Tags",
             document_title=f"Tags · {site}",
-            description=f"Every tag on {site}, with the number of articles under each.",
+            description=f"Every tag on {site}; each tag's page lists its articles.",
             canonical_url=self._url("/tags/"),
             feeds=self.feed_links(ListingId(HOME), site),
             structured_data=(self._trail(trail),),
