@@ -65,3 +65,19 @@ def test_given_a_french_root_introduction_then_the_french_listing_shows_it(site:
     assert french is not None and "Nous écrivons sur l" in french
     home = site.page("/")
     assert home is not None and "Nous écrivons" not in home
+
+
+def test_given_two_introductions_of_one_tag_then_the_lower_key_shows_until_it_goes(site: Site):
+    lower, upper = "tags/Space/_index.md", "tags/space/_index.md"  # "S" sorts before "s"
+    site.upload("tea.md", STORY)
+    site.upload(upper, intro("From the upper key."))
+    site.upload(lower, intro("From the lower key."))
+
+    assert "From the lower key." in (site.page("/tags/space/") or "")
+
+    site.delete(upper)
+    assert "From the lower key." in (site.page("/tags/space/") or "")
+    site.upload(upper, intro("From the upper key."))
+    site.delete(lower)
+
+    assert "From the upper key." in (site.page("/tags/space/") or "")

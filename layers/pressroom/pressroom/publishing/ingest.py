@@ -41,7 +41,7 @@ from datetime import UTC, datetime
 
 from aws_lambda_powertools.utilities.data_classes import S3Event
 
-from pressroom.adapters.content_store import WHOLE_LISTING, SourceState
+from pressroom.adapters.content_store import WHOLE_LISTING, Claim, SourceState
 from pressroom.errors import ConcurrentUpdate, ItemTooLarge, RejectedFile, TransientError
 from pressroom.model import Article, Rejection, Source
 from pressroom.paths import article_path, is_article_page, page_key, source_key_from_event
@@ -571,6 +571,7 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
     newest = functools.cache(lambda tag: p.store.newest_entries(tag, RELATED_LIMIT * 2))
     released: list[tuple[str, str]] = []  # (redirect key, source key) to let go of
     freed: list[tuple[str, str]] = []  # (page key, source key) others may wait for
+    redirected: list[tuple[str, str]] = []  # (redirect key, source key) written
     for index, done in enumerate(committed):
         state, desired = done.state, done.desired
         if isinstance(desired, Article) and desired.is_live and state.slug == desired.slug:
@@ -582,13 +583,14 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
             key = page_key(article_path(desired.slug))
             outputs.append(Output(key, html.encode("utf-8"), done.request.invalidate))
             owner.setdefault(outputs[-1].key, index)
-            won, lost = _claim_redirects(state, p)
-            links += [("/" + key, desired.slug, desired.source_key) for key in lost]
+            won, waiting = _claim_redirects(state, p)
+            links += waiting
             links += [("@" + key, desired.slug, desired.source_key) for key in desired.depends_on]
             page = redirect_page(desired.path, p.settings.site_url + desired.path)
             for key in won:
                 outputs.append(Output(key, page, done.request.invalidate))
                 owner.setdefault(key, index)
+                redirected.append((key, state.key))
         retired = page_key(article_path(state.retired_slug)) if state.retired_slug else ""
         if retired not in ("", *state.redirects) and not p.store.slug_owner(state.retired_slug):
             deletions.append(retired)
@@ -608,6 +610,7 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
     changes = p.site.apply(
         outputs, deletions, announce=lambda paths: p.invalidations.send(paths, correlation_id)
     )
+    _check_redirects(redirected, p)
     for key, source_key in released:
         p.store.release_redirect(key, source_key)
     _wake_redirect_waiters(released + freed, p)
@@ -631,32 +634,59 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
 
 def _project_introduction(done: _Committed, p: Pipeline) -> None:
     """Store or remove the listing introduction a Hugo `_index.md` gives, and have the listing
-    re-rendered (through the stream, in order with its entries) when it changed."""
+    re-rendered (through the stream, in order with its entries) when it changed. Two files
+    introducing one listing: the lower key's shows (`Claim`), the other waits for it."""
     state, desired = done.state, done.desired
     if state.introduces and isinstance(desired, Article):
         listing = ListingId.parse(state.introduces)
-        stored = p.store.put_introduction(listing, state.key, desired.title, desired.body_html)
-        if stored == "taken":
-            logger.warning("%s: %s already has an introduction", state.key, listing)
-        elif stored == "changed" or done.new_content:
+        body = desired.body_html
+        claim, changed = p.store.put_introduction(listing, state.key, desired.title, body)
+        waiting = [] if claim.won else [state.key]
+        if claim.displaced:
+            waiting.append(claim.displaced)
+        p.store.add_referrers((f"#{listing}", key, key) for key in waiting)
+        if not claim.won:
+            logger.warning("%s: %s has another introduction", state.key, listing)
+        elif changed or done.new_content:
             p.store.request_render(listing, WHOLE_LISTING)
     if state.retired_intro:
         listing = ListingId.parse(state.retired_intro)
-        if p.store.remove_introduction(listing, state.key) or done.new_content:
+        if p.store.remove_introduction(listing, state.key):
+            _rerender_referrers(f"#{listing}", state.key, p)
+            p.store.request_render(listing, WHOLE_LISTING)
+        elif done.new_content:
             p.store.request_render(listing, WHOLE_LISTING)
 
 
-def _claim_redirects(state: SourceState, p: Pipeline) -> tuple[list[str], list[str]]:
-    """The source's redirect keys it holds (claimed now or before) and those it cannot have: a
-    live article's page, or a key another source's article claimed first."""
+def _claim_redirects(
+    state: SourceState, p: Pipeline
+) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """The source's redirect keys it holds (claimed now or before), and the links of the
+    sources waiting for one: this one, for a key it cannot have (a live article's page, or a key
+    a source with a lower key holds: `Claim`), and the source it took a key over from."""
     won: list[str] = []
-    lost: list[str] = []
+    waiting: list[tuple[str, str, str]] = []
     for key in state.redirects:
-        free = not _live_article_page(key, p) and p.store.claim_redirect(key, state.key, state.slug)
-        (won if free else lost).append(key)
-        if not free:
+        claim = Claim(won=False)
+        if not _live_article_page(key, p):
+            claim = p.store.claim_redirect(key, state.key, state.slug)
+        if claim.won:
+            won.append(key)
+        else:
+            waiting.append(("/" + key, state.slug, state.key))
             logger.warning("%s: `/%s` already leads elsewhere; no redirect from it", state.key, key)
-    return won, lost
+        if claim.displaced:
+            waiting.append(("/" + key, str(claim.previous.get("slug", "")), claim.displaced))
+    return won, waiting
+
+
+def _check_redirects(written: list[tuple[str, str]], p: Pipeline) -> None:
+    """After writing redirect pages: a key another source took over meanwhile may now show
+    this one's page, so that source writes its own again."""
+    for key, source_key in written:
+        holder = p.store.redirect_claimant(key)
+        if holder is not None and holder != source_key:
+            _rerender_referrers("/" + key, source_key, p, also=holder)
 
 
 def _live_article_page(key: str, p: Pipeline) -> bool:
@@ -740,7 +770,8 @@ def _rerender_referrers(
     target: str, own_key: str, p: Pipeline, invalidate: bool = True, also: str | None = None
 ) -> None:
     """Queue a re-render of the sources linked to `target` (a slug they list as related,
-    `/<key>` of a redirect they wait for, `@<key>` of a file they include), and of `also`;
+    `/<key>` of a redirect they wait for, `@<key>` of a file they include, `#<listing>` of an
+    introduction they wait to give), and of `also`;
     the links are recorded again by the re-render where they still hold."""
     from pressroom.publishing.rebuild import rebuild_messages
 
