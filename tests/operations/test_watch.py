@@ -5,6 +5,9 @@ disk (and the deployed site) never do."""
 from __future__ import annotations
 
 import http.client
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -292,3 +295,35 @@ def test_given_an_open_event_stream_when_a_rebuild_is_announced_then_it_says_rel
 def test_given_templates_without_watch_then_a_usage_error(tmp_path: Path):
     result = CliRunner().invoke(main, ["serve", str(tmp_path), "--templates", str(tmp_path)])
     assert result.exit_code == 2 and "--templates goes with --watch" in result.output
+
+
+def test_given_pressroom_serve_watch_running_then_a_save_prints_one_line_and_sigterm_stops_it(
+    tmp_path: Path,
+):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "alpha.md").write_text(ARTICLES["alpha.md"])
+    pressroom = str(Path(sys.executable).parent / "pressroom")
+    command = [pressroom, "serve", str(out), "--watch", str(src), "--port=0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(120, process.kill)  # a hung test fails instead of hanging
+    watchdog.start()
+    try:
+        assert process.stdout is not None
+        built = process.stdout.readline()
+        serving = process.stdout.readline()
+        assert built.startswith("built ") and f"into {out}" in built, built
+        assert serving.startswith(f"Serving {out} on http://127.0.0.1:"), serving
+        base = serving.split(" on ")[1].split("/ ")[0]
+        status, _, page = _get(base, "/articles/alpha/")
+        assert status == 200 and SCRIPT_PATH.encode() in page
+        assert f'href="{base}/articles/alpha/"'.encode() in page  # built for where it is served
+
+        (src / "alpha.md").write_text(ARTICLES["alpha.md"].replace("Alpha body", "Saved"))
+        line = process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=30)
+        watchdog.cancel()
+    assert line.startswith("alpha.md changed: ") and "reload sent" in line, line
+    assert code == 0, process.stderr.read() if process.stderr else ""

@@ -232,6 +232,9 @@ def serve(
         signal.signal(signal.SIGTERM, previous)
 
 
+PROBLEMS = ("rejected:", "failed:", "warning:", "template error:")  # watch's lines for stderr
+
+
 def watch(
     src: Path,
     folder: Path,
@@ -262,7 +265,7 @@ def watch(
             port=port,
             site_url=site_url,
             site_title=site_title,
-            say=lambda line: click.echo(line, err=line.startswith(("rejected:", "failed:"))),
+            say=lambda line: click.echo(line, err=line.startswith(PROBLEMS)),
         )
     except FileExistsError as error:
         raise click.UsageError(str(error)) from error
