@@ -20,13 +20,16 @@ from click.testing import CliRunner
 from pressroom.cli import main
 from pressroom.local.build import BUILD_MARKER, prepare_output, site_backend
 from pressroom.local.watch import (
+    ARTICLE_TEMPLATES,
     EVENTS_PATH,
+    LISTING_TEMPLATES,
     SCRIPT_PATH,
     Change,
     FolderWatcher,
     Reloads,
     WarmSite,
     allowing_live_reload,
+    pages_using,
     site_content_security_policy,
     watch_server,
     with_live_reload,
@@ -157,6 +160,24 @@ def test_given_a_watched_site_when_a_template_is_overridden_then_pages_using_it_
         assert 'data-theme="mine"' in (w.out / f"articles/{slug}/index.html").read_text()
         assert f"articles/{slug}/index.html" in rewritten
     assert "tags/blue/index.html" not in rewritten  # a listing does not use article.html
+
+
+def test_given_a_listing_partial_is_overridden_then_listings_are_rerendered_and_articles_not(
+    tmp_path: Path,
+):
+    with watched(tmp_path) as w:
+        before = w.files()
+        (w.templates / "_card.html").write_text(
+            '<li class="mine"><a href="{{ card.path }}">{{ card.title }}</a></li>\n'
+        )
+
+        rebuild = w.site.apply(w.next_change())
+        rewritten = changed_files(before, w.files())
+
+    assert not rebuild.failures
+    assert 'class="mine"' in (w.out / "tags/blue/index.html").read_text()
+    assert {"index.html", "tags/blue/index.html", "tags/red/index.html"} <= rewritten
+    assert not {name for name in rewritten if name.startswith("articles/")}
 
 
 def test_given_a_template_that_does_not_compile_then_one_line_names_it_and_nothing_is_rebuilt(
@@ -327,3 +348,40 @@ def test_given_pressroom_serve_watch_running_then_a_save_prints_one_line_and_sig
         watchdog.cancel()
     assert line.startswith("alpha.md changed: ") and "reload sent" in line, line
     assert code == 0, process.stderr.read() if process.stderr else ""
+
+
+def test_given_the_renderer_then_every_template_it_starts_from_is_known_to_the_watcher():
+    import re
+
+    import pressroom.render
+
+    source = Path(pressroom.render.__file__).read_text(encoding="utf-8")
+    rendered = set(re.findall(r'_render\(\s*"([^"]+)"', source))
+    assert rendered == set(ARTICLE_TEMPLATES) | set(LISTING_TEMPLATES)
+
+
+@pytest.mark.parametrize(
+    ("changed", "articles", "listings"),
+    [
+        ("article.html", True, False),
+        ("404.html", True, False),
+        ("_card.html", False, True),  # included by listing.html
+        ("robots.txt", False, True),
+        ("base.html", True, True),  # extended by both
+        ("unused.html", False, False),
+    ],
+)
+def test_given_a_changed_template_then_only_the_pages_using_it_are_rebuilt(
+    changed: str, articles: bool, listings: bool
+):
+    assert pages_using(None, (changed,)) == (articles, listings)
+
+
+def test_given_an_override_including_a_new_partial_then_a_change_to_it_rebuilds_articles(
+    tmp_path: Path,
+):
+    (tmp_path / "article.html").write_text('{% extends "base.html" %}{% include "_mine.html" %}')
+    assert pages_using(tmp_path, ("_mine.html",)) == (True, False)
+    (tmp_path / "article.html").write_text("{% include name %}")  # chosen when rendered
+    assert pages_using(tmp_path, ("_mine.html",)) == (True, False)
+    assert pages_using(tmp_path, ("_other.html",)) == (True, False)

@@ -10,7 +10,8 @@ backend warm, serve FOLDER, and on every save publish only what changed and relo
   and the backend drains: the real functions publish it as on AWS, O(k) work for k tags.
 - **Templates**: a template that does not compile is named in one line and nothing is rebuilt;
   otherwise the functions are redeployed (a fresh Jinja2 environment, as a deployment gives
-  Lambda) and the site re-rendered through the rebuild queue, as `pressroom rebuild` does.
+  Lambda) and the pages that use it (the article pages, the listings, or both: followed through
+  extends and includes) are re-rendered through the rebuild queue, as `pressroom rebuild` does.
 - **Exporting**: the site bucket's fingerprints (ETags) before and after tell what was written
   or deleted; only those files are written (atomically) or removed in FOLDER.
 - **Live reload**: pages are served with a same-origin script, `/__pressroom/livereload.js`,
@@ -32,7 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pressroom.local.background import BackgroundServer, bind
@@ -49,6 +50,9 @@ from pressroom.local.runtime import LocalRuntime
 from pressroom.local.serve import FolderOrigin, NoCache
 from pressroom.paths import export_name
 from pressroom.settings import Settings
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 POLL_SECONDS = 0.1
 QUIET_SECONDS = 0.15  # a burst of saves is over when nothing moved for this long
@@ -317,16 +321,70 @@ def _failures_in_one_line() -> Iterator[_FailureLog]:
         runtime_log.propagate = propagate
 
 
+# The templates the renderer starts from (`pressroom.render.Renderer`), by what renders them:
+# an article's sync (its page, and the 404 page among the site's furniture), or the listing
+# function. tests/operations/test_watch.py holds this to the renderer's own calls.
+ARTICLE_TEMPLATES = ("article.html", "404.html")
+LISTING_TEMPLATES = (
+    "listing.html",
+    "period.html",
+    "tags.html",
+    "sitemap.xml",
+    "sitemap_index.xml",
+    "robots.txt",
+)
+
+
+def theme(templates: Path | None) -> Environment:
+    """The Jinja2 environment the functions render with, `templates` overriding the theme."""
+    from pressroom.render import Renderer
+
+    folder = str(templates) if templates is not None else ""
+    return Renderer(
+        Settings(content_table="", ingest_bucket="", site_bucket="", templates_dir=folder)
+    ).env
+
+
+def templates_used(env: Environment, roots: tuple[str, ...]) -> set[str] | None:
+    """Every template rendering `roots` may load (extends, includes, imports), the roots
+    included; None when one is chosen at render time (any might be)."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError, meta
+
+    used: set[str] = set()
+    waiting = list(roots)
+    while waiting:
+        name = waiting.pop()
+        if name in used:
+            continue
+        used.add(name)
+        try:
+            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            tree = env.parse(source)
+        except (TemplateNotFound, TemplateSyntaxError):
+            continue  # rendering fails, and says so
+        for referenced in meta.find_referenced_templates(tree):
+            if referenced is None:
+                return None
+            waiting.append(referenced)
+    return used
+
+
+def pages_using(templates: Path | None, changed: tuple[str, ...]) -> tuple[bool, bool]:
+    """Whether the `changed` templates are used by (article pages, listing pages)."""
+    env = theme(templates)
+    uses = []
+    for roots in (ARTICLE_TEMPLATES, LISTING_TEMPLATES):
+        used = templates_used(env, roots)
+        uses.append(used is None or not used.isdisjoint(changed))
+    return uses[0], uses[1]
+
+
 def template_error(templates: Path, names: tuple[str, ...]) -> str:
     """The first of the changed templates that does not compile, with its line and the
     reason; "" when all do."""
     from jinja2 import TemplateSyntaxError
 
-    from pressroom.render import Renderer
-
-    env = Renderer(
-        Settings(content_table="", ingest_bucket="", site_bucket="", templates_dir=str(templates))
-    ).env
+    env = theme(templates)
     for name in names:
         if not (templates / name).is_file():
             continue
@@ -381,12 +439,17 @@ class WarmSite:
         rebuild = Rebuild(change)
         if change.templates and self.templates is not None:
             rebuild.template_error = template_error(self.templates, change.templates)
-            if not rebuild.template_error:
+            articles, listings = (
+                (False, False)
+                if rebuild.template_error
+                else pages_using(self.templates, change.templates)
+            )
+            if articles or listings:
                 from pressroom.operations import enqueue_rebuild
 
                 self.runtime.drain()  # the uploads first: the rebuild lists what they made
                 self.runtime.redeploy()
-                enqueue_rebuild(self.target)
+                enqueue_rebuild(self.target, articles=articles, listings=listings)
         failed_before = self.runtime.failures
         self._failure_log.take()
         self.runtime.drain()
