@@ -194,6 +194,22 @@ def test_given_a_template_that_does_not_compile_then_one_line_names_it_and_nothi
     assert not rebuild.site_changed and w.files() == before
 
 
+def test_given_a_template_failing_as_it_renders_then_short_lines_say_why_and_no_traceback(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+):
+    with watched(tmp_path) as w:
+        (w.templates / "article.html").write_text("{{ nothing.here }}")
+        failed = w.site.apply(w.next_change())
+        (w.templates / "article.html").unlink()  # back to the theme's
+        mended = w.site.apply(w.next_change())
+
+    assert failed.failures[0].endswith("event(s) failed after every retry")
+    assert any("UndefinedError: 'nothing' is undefined" in line for line in failed.failures)
+    assert len(failed.failures) <= 5 and all("\n" not in line for line in failed.problems())
+    assert "Traceback" not in capfd.readouterr().err and not caplog.records
+    assert not mended.failures and not mended.site_changed  # the pages never changed
+
+
 def test_given_a_rejected_file_then_one_line_says_why_and_the_site_is_unchanged(tmp_path: Path):
     with watched(tmp_path) as w:
         before = w.files()

@@ -297,18 +297,24 @@ class _FailureLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         line = record.getMessage()
-        if record.exc_info and record.exc_info[1] is not None:
-            error = record.exc_info[1]
-            line += f": {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-        self.lines.append(line)
+        error = record.exc_info[1] if record.exc_info else None
+        while isinstance(error, BaseExceptionGroup) and error.exceptions:
+            error = error.exceptions[0]  # a batch's failures: the first record's says why
+        if error is not None:
+            first_line = next(iter(str(error).splitlines()), "")
+            line += f": {type(error).__name__}: {first_line}"
+        if line not in self.lines:  # each retry fails the same way
+            self.lines.append(line)
 
-    def take(self) -> list[str]:
+    def take(self, most: int = 3) -> list[str]:
         lines, self.lines = self.lines, []
+        if len(lines) > most:
+            lines = [*lines[:most], f"and {len(lines) - most} more"]
         return lines
 
 
 @contextmanager
-def _failures_in_one_line() -> Iterator[_FailureLog]:
+def failures_in_one_line() -> Iterator[_FailureLog]:
     runtime_log = logging.getLogger("pressroom.local.runtime")
     handler = _FailureLog()
     propagate = runtime_log.propagate
@@ -406,7 +412,6 @@ class WarmSite:
         src: Path,
         out: Path,
         templates: Path | None = None,
-        failure_log: _FailureLog | None = None,
     ) -> None:
         self.runtime = runtime
         self.src = src
@@ -415,7 +420,6 @@ class WarmSite:
         self.settings = self.target.settings
         self.pipeline = self.target.pipeline
         self.mirror = SiteMirror(out)
-        self._failure_log = failure_log or _FailureLog()
 
     def publish(self, sources: dict[str, Signature]) -> Rebuild:
         """The first build: every source."""
@@ -425,6 +429,7 @@ class WarmSite:
         """Publish `change` and export what it changed in the site."""
         s3 = self.target.client("s3")
         prefix = self.settings.articles_prefix
+        rebuild = Rebuild(change)
         uploaded, deleted = [], list(change.deleted)
         for name in change.uploads:
             try:
@@ -432,34 +437,37 @@ class WarmSite:
             except FileNotFoundError:
                 deleted.append(name)  # gone again before it could be read
                 continue
+            except OSError as error:
+                rebuild.failures.append(f"cannot read {self.src / name}: {error.strerror}")
+                continue
             s3.put_object(Bucket=self.settings.ingest_bucket, Key=prefix + name, Body=body)
             uploaded.append(name)
         for name in deleted:
             s3.delete_object(Bucket=self.settings.ingest_bucket, Key=prefix + name)
-        rebuild = Rebuild(change)
-        if change.templates and self.templates is not None:
-            rebuild.template_error = template_error(self.templates, change.templates)
-            articles, listings = (
-                (False, False)
-                if rebuild.template_error
-                else pages_using(self.templates, change.templates)
-            )
-            if articles or listings:
-                from pressroom.operations import enqueue_rebuild
-
-                self.runtime.drain()  # the uploads first: the rebuild lists what they made
-                self.runtime.redeploy()
-                enqueue_rebuild(self.target, articles=articles, listings=listings)
         failed_before = self.runtime.failures
-        self._failure_log.take()
-        self.runtime.drain()
+        with failures_in_one_line() as failures:
+            if change.templates and self.templates is not None:
+                rebuild.template_error = template_error(self.templates, change.templates)
+                if not rebuild.template_error:
+                    self._rerender(change.templates)
+            self.runtime.drain()
         rebuild.written, rebuild.deleted = self.mirror.sync()
         self._judge([prefix + name for name in uploaded], rebuild)
         if self.runtime.failures > failed_before:
-            rebuild.failures = self._failure_log.take() or [
-                f"{self.runtime.failures - failed_before} event(s) failed after every retry"
-            ]
+            count = self.runtime.failures - failed_before
+            rebuild.failures += [f"{count} event(s) failed after every retry", *failures.take()]
         return rebuild
+
+    def _rerender(self, templates: tuple[str, ...]) -> None:
+        """Queue a re-render of the pages that use `templates`, on functions redeployed with
+        them (the uploads of the same change published first: the rebuild lists them)."""
+        from pressroom.operations import enqueue_rebuild
+
+        articles, listings = pages_using(self.templates, templates)
+        if articles or listings:
+            self.runtime.drain()
+            self.runtime.redeploy()
+            enqueue_rebuild(self.target, articles=articles, listings=listings)
 
     def _judge(self, keys: list[str], rebuild: Rebuild) -> None:
         for key, state in sorted(self.pipeline.store.get_sources(keys).items()):
@@ -662,11 +670,8 @@ def serve_and_watch(
     server = watch_server(out, reloads, host, port)  # bound first: the pages link to its URL
     watcher = FolderWatcher(src, templates, poll_seconds=poll_seconds, clock=clock)
     try:
-        with (
-            _failures_in_one_line() as failures,
-            site_backend(site_url or server.url, site_title, templates) as runtime,
-        ):
-            site = WarmSite(runtime, src, out, templates, failures)
+        with site_backend(site_url or server.url, site_title, templates) as runtime:
+            site = WarmSite(runtime, src, out, templates)
             started = clock()
             first = site.publish(watcher.published[0])
             settings = Settings.from_env()
