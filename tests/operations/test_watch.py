@@ -401,3 +401,17 @@ def test_given_an_override_including_a_new_partial_then_a_change_to_it_rebuilds_
     (tmp_path / "article.html").write_text("{% include name %}")  # chosen when rendered
     assert pages_using(tmp_path, ("_mine.html",)) == (True, False)
     assert pages_using(tmp_path, ("_other.html",)) == (True, False)
+
+
+@pytest.mark.parametrize("out", ["src/_site", "."])
+def test_given_an_output_folder_overlapping_the_sources_then_a_usage_error(
+    tmp_path: Path, out: str, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src/alpha.md").write_text(ARTICLES["alpha.md"])
+
+    result = CliRunner().invoke(main, ["serve", out, "--watch", "src", "--port", "0"])
+
+    assert result.exit_code == 2 and "overlap" in result.output
+    assert (tmp_path / "src/alpha.md").is_file()

@@ -647,6 +647,11 @@ def watch_server(
 # -- the command --------------------------------------------------------------------------------
 
 
+def _overlap(one: Path, other: Path) -> bool:
+    one, other = one.resolve(), other.resolve()
+    return one.is_relative_to(other) or other.is_relative_to(one)
+
+
 def serve_and_watch(
     src: Path,
     out: Path,
@@ -665,6 +670,12 @@ def serve_and_watch(
     """Build `src` into `out`, serve it with live reload and rebuild what each change touches,
     until `stop` is set. `say` gets one line per rebuild (and per problem); `ready` the URL
     once the site is served. `FileExistsError` if `out` holds something not built by us."""
+    for watched, what in ((src, "the source folder"), (templates, "the templates folder")):
+        if watched is not None and _overlap(watched, out):
+            raise FileExistsError(
+                f"{out} and {what} {watched} overlap: the site would publish itself; "
+                "choose an output folder outside it"
+            )
     prepare_output(out)
     reloads = Reloads()
     server = watch_server(out, reloads, host, port)  # bound first: the pages link to its URL
