@@ -30,6 +30,7 @@ from pressroom.local.watch import (
     WarmSite,
     allowing_live_reload,
     pages_using,
+    scan_sources,
     site_content_security_policy,
     watch_server,
     with_live_reload,
@@ -251,6 +252,17 @@ def test_given_a_burst_of_saves_then_one_change_is_seen_and_a_file_come_and_gone
     assert change is not None and change.changed == ("a.md",)
     assert not change.added and not change.deleted
     assert watcher.next_change(stop, timeout=0.5) is None  # that burst was one change
+
+
+def test_given_a_tree_then_the_watcher_sees_exactly_the_files_build_publishes(tmp_path: Path):
+    from pressroom.operations import files_to_publish
+
+    for name in ("a.md", "sub/b.md", "sub/deeper/c.txt", "img.png", ".hidden/d.md", "sub/.e.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+
+    assert sorted(scan_sources(tmp_path)) == [name for name, _ in files_to_publish([tmp_path])]
+    assert sorted(scan_sources(tmp_path)) == ["a.md", "img.png", "sub/b.md", "sub/deeper/c.txt"]
 
 
 # -- live reload ------------------------------------------------------------------------------

@@ -39,7 +39,6 @@ from urllib.parse import urlsplit
 from pressroom.local.background import BackgroundServer, bind
 from pressroom.local.build import (
     BuiltFor,
-    article_files,
     prepare_output,
     site_backend,
     site_fingerprints,
@@ -83,29 +82,42 @@ Clock = Callable[[], float]
 # -- what changed ---------------------------------------------------------------------------------
 
 
-def _signatures(files: list[tuple[str, Path]]) -> dict[str, Signature]:
-    found = {}
-    for name, path in files:
+def _walk(root: Path) -> dict[str, Signature]:
+    """Every file under `root` that is not hidden (nor in a hidden folder), by its path
+    relative to `root`: the files `pressroom build` publishes (`build.article_files`), listed
+    with `os.scandir` (several times cheaper than `Path.rglob`: this runs on every poll)."""
+    found: dict[str, Signature] = {}
+    folders = [(root, "")]
+    while folders:
+        folder, prefix = folders.pop()
         try:
-            stat = path.stat()
+            entries = list(os.scandir(folder))
         except OSError:
-            continue  # gone since it was listed: the next poll sees it gone
-        found[name] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+            continue  # gone, or not ours to read
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((Path(entry.path), prefix + entry.name + "/"))
+                elif entry.is_file():
+                    stat = entry.stat()
+                    found[prefix + entry.name] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+            except OSError:
+                continue  # gone since it was listed: the next poll sees it gone
     return found
 
 
 def scan_sources(src: Path) -> dict[str, Signature]:
     """The files `pressroom build SRC` publishes, by their name under the articles prefix."""
-    from pressroom.operations import files_to_publish
-
-    return _signatures(files_to_publish([src]))
+    return _walk(src)
 
 
 def scan_templates(templates: Path | None) -> dict[str, Signature]:
     """Every file of the templates folder (not hidden), by its template name."""
     if templates is None or not templates.is_dir():
         return {}
-    return _signatures([(p.relative_to(templates).as_posix(), p) for p in article_files(templates)])
+    return _walk(templates)
 
 
 @dataclass(frozen=True)
@@ -190,6 +202,7 @@ class FolderWatcher:
         moved = 0.0
         give_up = None if timeout is None else self.clock() + timeout
         while not stop.is_set():
+            started = self.clock()
             current = self.scan()
             now = self.clock()
             if current != seen:
@@ -203,7 +216,8 @@ class FolderWatcher:
                 detected = None  # the burst left things as they were (a temp file came and went)
             if give_up is not None and now >= give_up and detected is None:
                 return None
-            stop.wait(self.poll_seconds)
+            # A large tree is polled less often: scanning takes at most a fifth of a core.
+            stop.wait(max(self.poll_seconds, 4 * (now - started)))
         return None
 
 
