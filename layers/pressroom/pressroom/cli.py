@@ -169,12 +169,14 @@ def build(src: Path, out: Path, site_url: str | None, site_title: str | None) ->
 @click.option(
     "--watch",
     "src",
+    metavar="SRC",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Build this source folder into FOLDER, then rebuild what each save changes and "
     "reload the open pages.",
 )
 @click.option(
     "--templates",
+    metavar="THEME",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="With --watch: theme overrides (TEMPLATES_DIR), watched too [default: $TEMPLATES_DIR].",
 )
