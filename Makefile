@@ -9,11 +9,12 @@ SITE ?= _site
 PORT ?= 8000
 UP_PORT ?= 4566
 SAMPLES ?= samples/articles
+THEME ?=
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo site serve up test unit lint typecheck security template clean bench
+.PHONY: help setup demo site serve watch up test unit lint typecheck security template clean bench
 
 # The variables `make help` shows with their values (`make help PORT=9000` shows 9000).
 HELP_VARS := SITE PORT UP_PORT SAMPLES BIN
@@ -39,6 +40,9 @@ site: $(STAMP) ## Build $(SAMPLES) into $(SITE)/ (embedded AWS, real functions)
 
 serve: $(STAMP) ## Serve $(SITE)/ on http://127.0.0.1:$(PORT)/ as the CDN would (Ctrl-C stops)
 	$(BIN)/pressroom serve $(SITE) --port $(PORT)
+
+watch: $(STAMP) ## Serve $(SAMPLES) built into $(SITE)/ on http://127.0.0.1:$(PORT)/, rebuilt and reloaded on each save (THEME=dir: templates too)
+	$(BIN)/pressroom serve $(SITE) --watch $(SAMPLES) --port $(PORT) $(if $(THEME),--templates $(THEME))
 
 up: $(STAMP) ## The local stack: AWS endpoint http://127.0.0.1:$(UP_PORT), site http://127.0.0.1:$(PORT)/ (Ctrl-C stops)
 	$(BIN)/pressroom up --port $(UP_PORT) --cdn-port $(PORT)

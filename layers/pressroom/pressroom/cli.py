@@ -163,24 +163,59 @@ def build(src: Path, out: Path, site_url: str | None, site_title: str | None) ->
 
 
 @main.command()
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=DEFAULT_SITE_PORT, show_default=True, type=int)
+@click.option(
+    "--watch",
+    "src",
+    metavar="SRC",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Build this source folder into FOLDER, then rebuild what each save changes and "
+    "reload the open pages.",
+)
+@click.option(
+    "--templates",
+    metavar="THEME",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="With --watch: theme overrides (TEMPLATES_DIR), watched too [default: $TEMPLATES_DIR].",
+)
 @site_options(
     "The site URL FOLDER should link to [default: the URL it is served on]; a folder built "
     "for another is served with a warning."
 )
-def serve(folder: Path, host: str, port: int, site_url: str | None, site_title: str | None) -> None:
+def serve(
+    folder: Path,
+    host: str,
+    port: int,
+    src: Path | None,
+    templates: Path | None,
+    site_url: str | None,
+    site_title: str | None,
+) -> None:
     """Serve a built site folder as the CDN serves the site bucket (Ctrl-C stops): `/x` →
     301 `/x/`, a path with no page → the site's 404.html with status 404, no directory
     listings.
 
     `pressroom build` renders the site URL and title into the pages; serve says so when the
-    folder was built for other ones."""
+    folder was built for other ones.
+
+    With `--watch SRC`, FOLDER is built from SRC first (as `pressroom build SRC --out FOLDER`)
+    and kept up to date: each save publishes only what it changed, on a backend kept warm,
+    and the open pages reload; one line per rebuild says what changed and the time from the
+    save to the reload."""
     import signal
     import threading
 
     from pressroom.local.serve import folder_server, mismatches
+
+    if src is not None:
+        watch(src, folder, templates, host, port, site_url, site_title)
+        return
+    if templates is not None:
+        raise click.UsageError("--templates goes with --watch")
+    if not folder.is_dir():
+        raise click.BadParameter(f"Directory {str(folder)!r} does not exist.", param_hint="FOLDER")
 
     server = folder_server(folder, host, port)
     for mismatch in mismatches(folder, site_url or server.url, site_title):
@@ -196,6 +231,49 @@ def serve(folder: Path, host: str, port: int, site_url: str | None, site_title: 
         pass
     finally:
         server.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+PROBLEMS = ("rejected:", "failed:", "warning:", "template error:")  # watch's lines for stderr
+
+
+def watch(
+    src: Path,
+    folder: Path,
+    templates: Path | None,
+    host: str,
+    port: int,
+    site_url: str | None,
+    site_title: str | None,
+) -> None:
+    """`pressroom serve FOLDER --watch SRC` (see `local.watch`), until Ctrl-C or SIGTERM."""
+    import os
+    import signal
+    import threading
+
+    from pressroom.local.watch import serve_and_watch
+
+    if templates is None and os.environ.get("TEMPLATES_DIR"):
+        templates = Path(os.environ["TEMPLATES_DIR"])
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        serve_and_watch(
+            src,
+            folder,
+            stop,
+            templates=templates,
+            host=host,
+            port=port,
+            site_url=site_url,
+            site_title=site_title,
+            say=lambda line: click.echo(line, err=line.startswith(PROBLEMS)),
+        )
+    except FileExistsError as error:
+        raise click.UsageError(str(error)) from error
+    except KeyboardInterrupt:
+        pass
+    finally:
         signal.signal(signal.SIGTERM, previous)
 
 

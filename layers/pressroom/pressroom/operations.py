@@ -285,13 +285,16 @@ def queue_depth(sqs: Any, url: str) -> QueueDepth:
 # -- rebuild -----------------------------------------------------------------------------------
 
 
-def enqueue_rebuild(target: Target) -> int:
-    """Queue a re-render of every article and listing; returns the number of messages."""
+def enqueue_rebuild(target: Target, articles: bool = True, listings: bool = True) -> int:
+    """Queue a re-render of every article and listing (or only of the `articles`, only of the
+    `listings`: what a template change touches); returns the number of messages."""
     from pressroom.publishing.rebuild import listing_ids, rebuild_messages, source_keys
 
     p = target.pipeline
+    keys = source_keys(p) if articles else []
+    ids = listing_ids(p) if listings else []
     queue = WorkQueue(target.outputs["RebuildQueueUrl"], target.client("sqs"))
-    return queue.send_all(rebuild_messages(source_keys(p), listing_ids(p)))
+    return queue.send_all(rebuild_messages(keys, ids))
 
 
 def rebuild_backlog(target: Target) -> int:

@@ -51,6 +51,7 @@ class BackgroundServer:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread.is_alive():  # `shutdown` waits for `serve_forever`: never if not started
+            self._server.shutdown()
+            self._thread.join()
         self._server.server_close()
-        self._thread.join()

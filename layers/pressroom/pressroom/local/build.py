@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pressroom.local.embedded import embedded_aws
 from pressroom.local.runtime import LocalRuntime
@@ -60,10 +62,7 @@ def build_site(
     a made-up `*.cloudfront.net` domain)."""
     from pressroom.operations import files_to_publish, upload
 
-    overrides = {"SITE_URL": (site_url or DEFAULT_SITE_URL).rstrip("/")}
-    if site_title:
-        overrides["SITE_TITLE"] = site_title
-    with embedded_aws(overrides) as runtime:
+    with site_backend(site_url, site_title) as runtime:
         upload(runtime.target, files_to_publish([src]), uploaded)
         runtime.drain(
             delivered=lambda function, count: (
@@ -79,6 +78,22 @@ def build_site(
     # counted here rather than by a scan of the table, which moto pages through in O(N²).
     report.published = sum(1 for key in exported if is_article_page(key))
     return report
+
+
+@contextmanager
+def site_backend(
+    site_url: str | None = None, site_title: str | None = None, templates_dir: Path | None = None
+) -> Iterator[LocalRuntime]:
+    """The backend `pressroom build` publishes on, with the functions' site settings replaced
+    (see `build_site`) and, given `templates_dir`, their TEMPLATES_DIR. `pressroom serve
+    --watch` keeps one open while it watches."""
+    overrides = {"SITE_URL": (site_url or DEFAULT_SITE_URL).rstrip("/")}
+    if site_title:
+        overrides["SITE_TITLE"] = site_title
+    if templates_dir is not None:
+        overrides["TEMPLATES_DIR"] = str(templates_dir.resolve())
+    with embedded_aws(overrides) as runtime:
+        yield runtime
 
 
 def _rejections(runtime: LocalRuntime) -> dict[str, str]:
@@ -142,6 +157,34 @@ def export_site(out: Path) -> list[str]:
         target.write_bytes(body)
         exported.append(key)
     return exported
+
+
+def site_fingerprints() -> dict[str, str]:
+    """Each object of the site bucket, by key, with a fingerprint of its bytes (its ETag,
+    which moto computes once per write): comparing two of these tells what a change rewrote
+    or deleted without reading any page (`pressroom serve --watch`)."""
+    from moto.s3.models import FakeKey
+
+    bucket = _embedded_bucket(Settings.from_env().site_bucket)
+    return {
+        key: current.etag
+        for key in list(bucket.keys)
+        if isinstance(current := bucket.keys.get(key), FakeKey)
+    }
+
+
+def site_object(key: str) -> bytes | None:
+    """The bytes of one object of the site bucket, or None if it has none."""
+    from moto.s3.models import FakeKey
+
+    current = _embedded_bucket(Settings.from_env().site_bucket).keys.get(key)
+    return current.value if isinstance(current, FakeKey) else None
+
+
+def _embedded_bucket(bucket_name: str) -> Any:
+    from moto.s3.models import s3_backends
+
+    return s3_backends[LOCAL_ACCOUNT]["aws"].get_bucket(bucket_name)
 
 
 def _bucket_objects(bucket_name: str) -> Iterator[tuple[str, bytes]]:
