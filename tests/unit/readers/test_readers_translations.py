@@ -160,3 +160,15 @@ def test_language_helpers() -> None:
     assert infix_language("pt-br") == "pt-BR" and infix_language("2") is None
     assert autonym("fr") == "Français" and autonym("de") == "Deutsch"
     assert autonym("qaa") == "qaa"  # private use: no name, the code itself
+
+
+def test_given_a_hugo_translation_with_its_own_slug_then_it_pairs_with_its_file_name_twin() -> None:
+    """hugoBasicExample's `migrate-from-jekyll.fr.md` sets `slug = "Migrer vers Hugo depuis
+    Jekyll"`; Hugo still pairs it with `migrate-from-jekyll.md` by their path."""
+    english = read("articles/post/migrate-from-jekyll.md", "---\ntitle: Migrate\n---\nx\n")
+    french = read(
+        "articles/post/migrate-from-jekyll.fr.md",
+        '+++\nslug = "Migrer vers Hugo depuis Jekyll"\ntitle = "Migrer"\n+++\nx\n',
+    )
+    assert french.slug == "migrer-vers-hugo-depuis-jekyll-fr"
+    assert french.translation_key == english.translation_key == "migrate-from-jekyll"

@@ -128,7 +128,7 @@ def build_article(
         authors=_authors(metadata),
         related_stories=tuple(as_list(metadata.get("relatedstories"), "related stories")),
         language=language,
-        translation_key=_translation_key(metadata, base_slug, language),
+        translation_key=_translation_key(metadata, names, base_slug, language),
         status="draft" if names.is_draft_file else _status(metadata),
         reading_minutes=max(1, round(word_count(body_text) / WORDS_PER_MINUTE)),
         date_source=date_source,
@@ -325,11 +325,15 @@ def _translated_slug(slug: str, language: str, site_language: str, translation: 
     return cut.strip("-") + suffix
 
 
-def _translation_key(metadata: Metadata, slug: str, language: str) -> str:
-    """Hugo's `translationKey`, else the slug without a `-<language>` suffix it already has."""
+def _translation_key(metadata: Metadata, names: NameFacts, slug: str, language: str) -> str:
+    """Hugo's `translationKey`; else, for a Hugo translation named `x.fr.md`, its name without
+    the language (`x`: Hugo pairs it with `x.md` whatever their slugs); else the slug without a
+    `-<language>` suffix it already has (Pelican pairs translations by their shared `Slug`)."""
     found = first_present(metadata, "translationkey")
     if found is not None and (key := slug_of(as_text(found[1], found[0]))):
         return key
+    if names.language is not None and names.slug:
+        return names.slug
     return slug.removesuffix("-" + url_name(language)) or slug
 
 
