@@ -172,3 +172,19 @@ def test_given_a_hugo_translation_with_its_own_slug_then_it_pairs_with_its_file_
     )
     assert french.slug == "migrer-vers-hugo-depuis-jekyll-fr"
     assert french.translation_key == english.translation_key == "migrate-from-jekyll"
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        '+++\ntitle = "T"\n[ author ]\n  name = "Hugo Authors"\n+++\n',
+        "---\ntitle: T\nauthor:\n  name: Hugo Authors\n  email: a@example.com\n---\n",
+        "---\ntitle: T\nauthors:\n  - name: Hugo Authors\n  - Ada\n---\n",
+    ],
+)
+def test_given_an_author_written_as_a_table_when_read_then_its_name_is_the_author(
+    front_matter: str,
+) -> None:
+    """hugoBasicExample's French posts write `[ author ] name = "Hugo Authors"`."""
+    article = read("articles/post/x.md", front_matter + "Words.\n")
+    assert article.authors[0] == "Hugo Authors"

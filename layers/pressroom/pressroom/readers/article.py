@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pressroom.languages import in_site_language, normalise, url_name
 from pressroom.model import MAX_SLUG_CHARS, Article, Source, Status, Tag, slug_of, unique_tags
@@ -255,9 +255,11 @@ def _categories(metadata: Metadata) -> tuple[str, ...]:
 
 
 def _authors(metadata: Metadata) -> tuple[str, ...]:
-    """`authors` is a list or a `;`/`,`-separated string; a single `author` is one name."""
-    names = as_list(metadata.get("authors"), "authors", names=True)
-    single = metadata.get("author")
+    """`authors` is a list or a `;`/`,`-separated string; a single `author` is one name. An
+    author written as a table with a `name` (Hugo's `[author] name = "…"`, Jekyll's
+    `author: {name: …, email: …}`) is that name."""
+    names = as_list(_names_of(metadata.get("authors")), "authors", names=True)
+    single = _names_of(metadata.get("author"))
     if isinstance(single, list | tuple):
         names.extend(as_list(single, "author"))
     elif single is not None:
@@ -267,6 +269,15 @@ def _authors(metadata: Metadata) -> tuple[str, ...]:
         short = shorten(name, MAX_NAME_CHARS)
         unique.setdefault(short.casefold(), short)
     return tuple(unique.values())
+
+
+def _names_of(value: Any) -> Any:
+    """Authors given as tables (`{name: …, email: …}`), alone or in a list, as their names."""
+    if isinstance(value, dict) and "name" in value:
+        return value["name"]
+    if isinstance(value, list | tuple):
+        return [_names_of(item) for item in value]
+    return value
 
 
 # --- summary, language, status --------------------------------------------------------------
