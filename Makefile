@@ -7,14 +7,22 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SITE ?= _site
 PORT ?= 8000
+UP_PORT ?= 4566
+SAMPLES ?= samples/articles
+THEME ?=
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo site serve test unit lint typecheck security template clean bench
+.PHONY: help setup demo site serve watch up test unit lint typecheck security template clean bench
 
-help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+# The variables `make help` shows with their values (`make help PORT=9000` shows 9000).
+HELP_VARS := SITE PORT UP_PORT SAMPLES BIN
+
+help: ## List the targets (with this run's values: `make help PORT=9000`)
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
+	  | sed $(foreach v,$(HELP_VARS),-e 's|$$($(v))|$($(v))|g') \
+	  | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
@@ -25,13 +33,19 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## Create .venv and install Pressroom with everything tests and tools need
 
-demo: site serve ## Build the bundled sample articles on the embedded backend and serve them on 127.0.0.1:$(PORT)
+demo: site serve ## Build $(SAMPLES) on the embedded backend and serve them on http://127.0.0.1:$(PORT)/
 
-site: $(STAMP) ## Build samples/articles into $(SITE) (embedded AWS, real functions)
-	$(BIN)/pressroom build samples/articles --out $(SITE) --site-url http://127.0.0.1:$(PORT)
+site: $(STAMP) ## Build $(SAMPLES) into $(SITE)/ (embedded AWS, real functions)
+	$(BIN)/pressroom build $(SAMPLES) --out $(SITE) --site-url http://127.0.0.1:$(PORT)
 
-serve: $(STAMP) ## Serve $(SITE) on http://127.0.0.1:$(PORT)
+serve: $(STAMP) ## Serve $(SITE)/ on http://127.0.0.1:$(PORT)/ as the CDN would (Ctrl-C stops)
 	$(BIN)/pressroom serve $(SITE) --port $(PORT)
+
+watch: $(STAMP) ## Serve $(SAMPLES) built into $(SITE)/ on http://127.0.0.1:$(PORT)/, rebuilt and reloaded on each save (THEME=dir: templates too)
+	$(BIN)/pressroom serve $(SITE) --watch $(SAMPLES) --port $(PORT) $(if $(THEME),--templates $(THEME))
+
+up: $(STAMP) ## The local stack: AWS endpoint http://127.0.0.1:$(UP_PORT), site http://127.0.0.1:$(PORT)/ (Ctrl-C stops)
+	$(BIN)/pressroom up --port $(UP_PORT) --cdn-port $(PORT)
 
 test: browser-deps lint typecheck security template unit ## Everything CI runs: lint, types, bandit, template checks, the test suite
 

@@ -86,7 +86,7 @@ def seed(runtime: Any, settings: Settings, articles: list[GeneratedArticle]) -> 
             uploaded=generated.published,
         )
         article = read_article(source, settings)
-        plan = plan_change(None, article)
+        plan = plan_change(None, article, settings.site_language)
         assert plan.record is not None
         items.append(
             {

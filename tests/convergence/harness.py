@@ -37,7 +37,16 @@ _RELATED_SECTION = re.compile(rb'<section class="related" .*?</section>\n?', re.
 # Attributes that record *how* the table got to its state (revisions, render counts, times, the
 # upload that last wrote an item).
 _VOLATILE = {
-    "SRC": {"rev", "synced_rev", "sequencer", "updated", "retired_slug", "live_uploaded"},
+    "SRC": {
+        "rev",
+        "synced_rev",
+        "sequencer",
+        "updated",
+        "retired_slug",
+        "live_uploaded",
+        "released",  # the redirects a revision let go of: what it held before
+        "retired_intro",
+    },
     "DIR": {"version", "owed"},  # owed: cleared once the index is rendered, unless a race said no
     "LST": {"correlation_id"},
     "ART": set(),

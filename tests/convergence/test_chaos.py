@@ -59,10 +59,14 @@ def rejected(key: str, body: bytes) -> bool:
     return body not in IMAGES if key == PICTURE else body == NOT_UTF8 or body in IMAGES
 
 
-def article(title: str, date: str, tags: tuple[str, ...], author: str, status: str) -> bytes:
+def article(
+    title: str, date: str, tags: tuple[str, ...], author: str, status: str, alias: str = ""
+) -> bytes:
     lines = ["---", f"title: {title}", f"date: {date}", f"tags: [{', '.join(tags)}]"]
     if author:
         lines.append(f"author: {author}")
+    if alias:  # shared by whichever keys ask for it: the lowest key's article holds it
+        lines.append(f"aliases: [{alias}]")
     if status == "draft":
         lines.append("draft: true")
     elif status == "unlisted":
@@ -83,6 +87,7 @@ bodies = st.one_of(
         st.lists(st.sampled_from(TAGS), unique=True, max_size=3).map(tuple),
         st.sampled_from(("", *AUTHORS)),
         st.sampled_from(("published", "published", "published", "draft", "unlisted")),
+        st.sampled_from(("", "", "/old/a/", "/old/b/")),
     ),
     st.just(NOT_UTF8),  # a rejected version: reported, the live one (if any) left alone
     st.sampled_from(IMAGES),

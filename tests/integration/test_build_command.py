@@ -147,3 +147,76 @@ def test_given_files_when_built_then_progress_hears_of_each_upload_and_ingest_ba
     assert len(uploads) == 3
     # the three files' notifications and S3's test event, in the batches the ingest function got
     assert sum(batches) == 4
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "articles"
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_given_the_samples_when_built_twice_then_every_file_is_byte_identical(tmp_path: Path):
+    # WHEN the bundled samples are built twice, with no settings at all
+    first_code, first_output = build(SAMPLES, tmp_path / "one")
+    second_code, second_output = build(SAMPLES, tmp_path / "two")
+
+    # THEN both builds are the same bytes, file for file, and link to where `serve` answers
+    assert first_code == 0, first_output
+    assert second_code == 0, second_output
+    one, two = folder_bytes(tmp_path / "one"), folder_bytes(tmp_path / "two")
+    assert len(one) > 50
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+    sitemap = b"".join(body for name, body in one.items() if name.startswith("sitemap"))
+    assert b"http://127.0.0.1:8000/articles/" in sitemap
+    assert not any(b"cloudfront.net" in body for body in one.values())
+
+
+def test_given_site_title_and_url_in_the_environment_when_built_then_pages_and_feeds_use_them(
+    tmp_path: Path,
+):
+    src = sources(tmp_path / "src", {"post.md": "---\ntitle: Post\ntags: [a]\n---\nFine.\n"})
+
+    result = CliRunner().invoke(
+        main,
+        ["build", str(src), "--out", str(tmp_path / "site")],
+        env={"SITE_TITLE": "The Kettle Gazette", "SITE_URL": "https://news.example/"},
+    )
+
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    assert "The Kettle Gazette" in (site / "index.html").read_text()
+    page = (site / "articles" / "post" / "index.html").read_text()
+    assert 'href="https://news.example/articles/post/"' in page  # the canonical link
+    assert "https://news.example/articles/post/" in (site / "atom.xml").read_text()
+    assert "The Kettle Gazette" in (site / "atom.xml").read_text()
+
+
+def test_given_site_options_when_built_then_they_win_over_the_environment(tmp_path: Path):
+    src = sources(tmp_path / "src", {"post.md": "---\ntitle: Post\n---\nFine.\n"})
+
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(src),
+            "--out",
+            str(tmp_path / "site"),
+            "--site-title",
+            "Option Title",
+            "--site-url",
+            "http://127.0.0.1:9000",
+        ],
+        env={"SITE_TITLE": "Env Title", "SITE_URL": "https://env.example"},
+    )
+
+    assert result.exit_code == 0, result.output
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert "Option Title" in home and "Env Title" not in home
+    page = (tmp_path / "site" / "articles" / "post" / "index.html").read_text()
+    assert "http://127.0.0.1:9000/articles/post/" in page and "env.example" not in page

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from tests.support import Site
 
-POST = '---\ntitle: Liquid post\ndate: 2026-03-01\n---\n\nBefore {% include note.html who="us" %} after.\n'
+POST = (
+    "---\ntitle: Liquid post\ndate: 2026-03-01\n---\n\n"
+    'Before {% include note.html who="us" %} after.\n'
+)
 
 
 def test_given_a_post_before_its_include_then_the_include_arriving_renders_into_it(site: Site):

@@ -25,7 +25,9 @@ def test_given_ten_uploads_in_one_batch_then_their_pages_share_the_batch_writes(
     assert calls["SendMessage"] == 0  # new pages are in no cache: nothing to invalidate
     assert calls["BatchWriteItem"] == 3  # 50 related links (25 to a request), the page hashes
     assert calls["PutObject"] == 10  # the ten pages (the stylesheet and 404 are unchanged)
-    assert calls["Query"] == 11  # related articles: the newest of each of the 11 tags, once
+    # related articles: the newest of each of the 11 tags, once; each article's translations;
+    # the pages made from each new file (a Jekyll include), to re-render them
+    assert calls["Query"] == 11 + 10 + 10
     assert calls["DeleteObject"] == 0  # no report to clear
     for n in range(10):
         page = site.page(f"/articles/story-{n}/")

@@ -53,3 +53,31 @@ def test_given_a_section_without_a_listing_then_the_editor_is_told_it_is_not_sho
     report = site.report("post/_index.md")
     assert report is not None and "has no listing here" in report
     assert not [key for key in site.object_keys() if key.startswith("articles/")]
+
+
+def test_given_a_french_root_introduction_then_the_french_listing_shows_it(site: Site):
+    site.upload("tea.md", STORY)
+    site.upload("tea.fr.md", STORY.replace("Tea in orbit", "Thé en orbite"))
+
+    site.upload("_index.fr.md", "---\ntitle: Bienvenue\n---\n\nNous écrivons sur l'espace.\n")
+
+    french = site.page("/fr/")
+    assert french is not None and "Nous écrivons sur l" in french
+    home = site.page("/")
+    assert home is not None and "Nous écrivons" not in home
+
+
+def test_given_two_introductions_of_one_tag_then_the_lower_key_shows_until_it_goes(site: Site):
+    lower, upper = "tags/Space/_index.md", "tags/space/_index.md"  # "S" sorts before "s"
+    site.upload("tea.md", STORY)
+    site.upload(upper, intro("From the upper key."))
+    site.upload(lower, intro("From the lower key."))
+
+    assert "From the lower key." in (site.page("/tags/space/") or "")
+
+    site.delete(upper)
+    assert "From the lower key." in (site.page("/tags/space/") or "")
+    site.upload(upper, intro("From the upper key."))
+    site.delete(lower)
+
+    assert "From the upper key." in (site.page("/tags/space/") or "")

@@ -58,22 +58,24 @@ def test_given_pressroom_up_when_a_bad_file_is_uploaded_then_status_names_it_wit
     bad.write_text("---\ntitle: [unclosed\n---\nBody\n")
     local_up.aws("s3", "cp", str(bad), f"s3://{local_up.ingest_bucket}/articles/")
 
-    def status() -> dict:
+    def status() -> tuple[int, dict]:
         done = subprocess.run(
             [str(BIN / "pressroom"), "status", "--json", "--endpoint-url", local_up.endpoint],
             env=local_up.env,
             capture_output=True,
             text=True,
             timeout=60,
-            check=True,
+            check=False,
         )
-        return json.loads(done.stdout)
+        assert done.returncode in (0, 1), done.stderr  # 1: a file is rejected
+        return done.returncode, json.loads(done.stdout)
 
-    report = status()
+    code, report = status()
     for _ in range(100):
         if any(item["key"] == "articles/broken.md" for item in report["rejected"]):
             break
-        report = status()
+        code, report = status()
+    assert code == 1, "status exits 1 while a file is rejected"
     [rejected] = [item for item in report["rejected"] if item["key"] == "articles/broken.md"]
     assert "YAML" in rejected["reason"] and rejected["fix"]
     assert report["dead_letters"] == 0

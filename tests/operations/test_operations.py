@@ -64,9 +64,9 @@ def test_given_files_when_publish_dry_run_then_each_outcome_is_said_and_nothing_
 
     assert result.exit_code == 1, result.output
     lines = sorted(result.output.splitlines())
-    assert lines[0].startswith("published articles/copy.md: /articles/good/")
-    assert lines[1].startswith("rejected  articles/broken.md:") and "YAML" in lines[1]
-    assert lines[2].startswith("rejected  articles/good.md:") and "already used" in lines[2]
+    assert lines[0] == "would publish articles/copy.md at /articles/good/"
+    assert lines[1].startswith("would reject articles/broken.md:") and "YAML" in lines[1]
+    assert lines[2].startswith("would reject articles/good.md:") and "already used" in lines[2]
 
 
 def test_given_a_file_when_previewed_then_its_page_renders_without_aws(tmp_path: Path):

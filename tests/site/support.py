@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,9 +16,10 @@ from urllib.request import urlopen
 
 from pressroom.local.build import export_site
 from pressroom.local.embedded import embedded_aws, find_template
-from pressroom.local.serve import _SiteHandler
+from pressroom.local.serve import site_handler
 from pressroom.local.template import Template
 from pressroom.operations import files_to_publish, upload
+from pressroom.paths import export_name, page_key
 
 SITE_URL = "https://news.example"
 
@@ -37,8 +37,9 @@ class BuiltSite:
         return sorted(self.folder.rglob(pattern))
 
     def page(self, path: str) -> str | None:
-        """The exported page at a public path (`/tags/x/` → `tags/x/index.html`), if any."""
-        file = self.folder / path.lstrip("/") / "index.html"
+        """The exported page at a public path (`/tags/x/` → `tags/x/index.html`, `/x.html` →
+        `x.html`), if any."""
+        file = self.folder / export_name(page_key(path))
         return file.read_text("utf-8") if file.is_file() else None
 
     def article_paths(self) -> set[str]:
@@ -60,6 +61,15 @@ def build(src: Path, out: Path, overrides: dict[str, str]) -> BuiltSite:
     return BuiltSite(folder=out, site_url=SITE_URL, sources=len(files))
 
 
+def build_files(root: Path, files: dict[str, str]) -> BuiltSite:
+    """`build` of a folder holding `files` (relative path → text), made under `root`."""
+    for name, text in files.items():
+        file = root / "src" / name
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(text, encoding="utf-8")
+    return build(root / "src", root / "out", {})
+
+
 def content_security_policy() -> str:
     """The policy the CDN sends with every response (template.yaml's response headers)."""
     template = Template(find_template())
@@ -70,28 +80,23 @@ def content_security_policy() -> str:
     )
 
 
-class _CdnLikeHandler(_SiteHandler):
-    """`pressroom serve`'s handler plus the CDN's Content-Security-Policy header, so that a
-    browser test fails on anything the policy would block in production."""
-
-    policy = ""
-
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", self.policy)
-        super().end_headers()
-
-
 @contextmanager
 def serve(folder: Path, with_csp: bool = True) -> Iterator[str]:
-    """Serve `folder` on 127.0.0.1 on a free port; yields the base URL (no trailing slash).
-    `with_csp=False` leaves out the CDN's policy (to test what sanitising alone achieves)."""
-    handler_class = (
-        type("Handler", (_CdnLikeHandler,), {"policy": content_security_policy()})
-        if with_csp
-        else _SiteHandler
-    )
-    handler: Any = functools.partial(handler_class, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    """Serve `folder` on 127.0.0.1 on a free port as `pressroom serve` does; yields the base
+    URL (no trailing slash). With `with_csp` it adds the CDN's Content-Security-Policy, so that
+    a browser test fails on anything the policy would block in production; `with_csp=False`
+    leaves it out (to test what sanitising alone achieves)."""
+    handler_class: Any = site_handler(folder)
+    if with_csp:
+        policy = content_security_policy()
+
+        class WithPolicy(handler_class):  # type: ignore[misc, valid-type]
+            def end_headers(self) -> None:
+                self.send_header("Content-Security-Policy", policy)
+                super().end_headers()
+
+        handler_class = WithPolicy
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -1,7 +1,7 @@
 """Issue 18's Hugo, Jekyll and Pelican idioms on a built site: one folder mixing
-hugoBasicExample-style posts (shortcodes, `ref`, a section `_index.md`), Jekyll posts
-(non-zero-padded dates, `_drafts/`) and Pelican posts (`{filename}`, `{tag}`, `{author}`
-links), published by `pressroom build`'s machinery."""
+hugoBasicExample-style posts (shortcodes, `ref`, `aliases`, a section `_index.md`), Jekyll posts
+(non-zero-padded dates, `_drafts/`, includes, `redirect_from`, `permalink`) and Pelican posts
+(`{filename}`, `{tag}`, `{author}` links), published by `pressroom build`'s machinery."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import re
 
 import pytest
 
-from tests.site.support import BuiltSite, build, links_of
+from tests.site.support import BuiltSite, build_files, links_of
 
 FILES = {
     "content/post/_index.md": "---\ntitle: Posts\n---\nAll the posts.\n",
     "content/post/rich-content.md": """---
 title: Rich Content
 date: 2019-03-10
+aliases: [/post/rich/, old-rich-content]
 ---
 Hugo ships with several built-in shortcodes.
 <!--more-->
@@ -33,10 +34,13 @@ Read [the launch]({{< ref "2017-2-5-launch-day.md" >}}) and
 
 Docs show `{{< youtube id >}}` and {{</* figure src="x.png" */>}} literally.
 """,
+    "content/post/rich-content.fr.md": "---\ntitle: Contenu riche\ndate: 2019-03-10\n---\nSalut.\n",
     "_posts/2017-2-5-launch-day.md": "---\nlayout: post\n---\nThe launch went well.\n",
     "_drafts/half-an-idea.md": "---\ntitle: Half an idea\n---\nNot yet.\n",
     "_posts/2018-03-04-liquid-notes.md": """---
 title: Liquid notes
+redirect_from: /blog/liquid-notes.html
+permalink: /notes/liquid/
 ---
 Back to [the launch]({{ site.baseurl }}{% post_url 2017-2-5-launch-day %}) and
 [the tour]({% link pelican/printing-plant-tour.md %}).
@@ -67,12 +71,7 @@ SYNTAX = ("{{<", "{{%", ">}}", "%}}", "{filename}", "%7Bfilename", "{tag}", "{au
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    root = tmp_path_factory.mktemp("migrated")
-    for name, text in FILES.items():
-        file = root / "src" / name
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(text, encoding="utf-8")
-    return build(root / "src", root / "out", {})
+    return build_files(tmp_path_factory.mktemp("migrated"), FILES)
 
 
 def article_body(html: str) -> str:
@@ -86,6 +85,7 @@ def test_given_a_migrated_folder_then_articles_publish_but_sections_and_drafts_d
 ):
     assert site.article_paths() == {
         "/articles/rich-content/",
+        "/articles/rich-content-fr/",
         "/articles/launch-day/",
         "/articles/printing-plant-tour/",
         "/articles/liquid-notes/",
@@ -133,3 +133,36 @@ def test_given_ref_and_filename_links_then_every_internal_link_resolves(site: Bu
     assert targets <= set(links_of(article_body(tour)))
     for target in targets - {"/"}:
         assert site.page(target) is not None, target
+
+
+@pytest.mark.parametrize(
+    ("alias", "target"),
+    [
+        ("/post/rich/", "/articles/rich-content/"),
+        ("/content/post/old-rich-content/", "/articles/rich-content/"),
+        ("/blog/liquid-notes.html", "/articles/liquid-notes/"),
+        ("/notes/liquid/", "/articles/liquid-notes/"),
+    ],
+)
+def test_given_aliases_and_redirect_from_then_they_lead_to_the_article(
+    site: BuiltSite, alias: str, target: str
+):
+    html = site.page(alias)
+    assert html is not None, alias
+    assert f'http-equiv="refresh" content="0; url={target}"' in html
+    assert site.page(target) is not None
+
+
+def test_given_a_jekyll_include_then_the_uploaded_file_is_rendered_in_place(site: BuiltSite):
+    liquid = site.page("/articles/liquid-notes/")
+    assert liquid is not None and "<aside>A note</aside>" in liquid
+
+
+def test_given_a_hugo_translation_then_each_page_has_its_language_and_names_the_other(
+    site: BuiltSite,
+):
+    french, english = site.page("/articles/rich-content-fr/"), site.page("/articles/rich-content/")
+    assert french is not None and english is not None
+    assert '<html lang="fr"' in french and '<html lang="en"' in english
+    assert re.search(r'hreflang="fr" href="[^"]*/articles/rich-content-fr/"', english)
+    assert re.search(r'hreflang="en" href="[^"]*/articles/rich-content/"', french)

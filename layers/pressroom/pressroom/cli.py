@@ -15,13 +15,95 @@ import click
 if TYPE_CHECKING:
     from pressroom.operations import Target
 
-LOCAL_ENDPOINT = "http://127.0.0.1:4566"
+DEFAULT_PORT = 4566  # `pressroom up`'s AWS endpoint
+DEFAULT_SITE_PORT = 8000  # `pressroom up`'s local CDN and `pressroom serve`
+LOCAL_ENDPOINT = f"http://127.0.0.1:{DEFAULT_PORT}"
+
+# Exit statuses, the same for every command (documented in `--help` and the README).
+EXIT_STATUSES = """Exit status: 0 all is well; 1 something needs you (a file rejected or
+that will be, a message in a dead-letter queue, an event that ran out of retries); 2 a usage
+error; 3 the command could not run (nothing listening at the endpoint, no AWS credentials or
+no such stack, a port already in use): the one line it prints names the fix."""
 
 
-@click.group()
+class CannotRun(click.ClickException):
+    """Something outside the command stops it; the message is one line that names the fix."""
+
+    exit_code = 3
+
+
+class PressroomCommands(click.Group):
+    """The commands, with the usual ways a user's environment stops them (nothing listening at
+    an endpoint, no credentials, a port in use) said in one line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            friendly = _cannot_run(error)
+            if friendly is None:
+                raise
+            raise friendly from error
+
+
+def _cannot_run(error: Exception) -> CannotRun | None:
+    from botocore.exceptions import (
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+    )
+
+    from pressroom.local.background import PortUnavailable
+
+    if isinstance(error, EndpointConnectionError):
+        return unreachable(str(error.kwargs.get("endpoint_url", "the endpoint")))
+    if isinstance(error, NoCredentialsError):
+        return CannotRun(
+            "no AWS credentials found: set a profile (AWS_PROFILE) or run `aws configure`, "
+            "or use --local for `pressroom up`"
+        )
+    if isinstance(error, NoRegionError):
+        return CannotRun("no AWS region: pass --region or set AWS_DEFAULT_REGION")
+    if isinstance(error, ClientError) and "does not exist" in str(error):
+        return CannotRun(f"{error.response['Error'].get('Message', error)}: check --stack-name")
+    if isinstance(error, PortUnavailable):
+        return CannotRun(f"{error}: choose another with --port")
+    return None
+
+
+def unreachable(endpoint_url: str) -> CannotRun:
+    return CannotRun(
+        f"nothing is listening at {endpoint_url}: is `pressroom up` running? "
+        "(start it, or pass the --endpoint-url it printed)"
+    )
+
+
+@click.group(cls=PressroomCommands, epilog=EXIT_STATUSES)
 @click.version_option(package_name="pressroom")
 def main() -> None:
     """Pressroom: publish articles from an S3 bucket to a CloudFront site."""
+
+
+def site_options(url_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--site-url and --site-title (or SITE_URL and SITE_TITLE), as the stack's SITE_URL and
+    SiteTitle on AWS."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--site-title",
+            envvar="SITE_TITLE",
+            show_envvar=True,
+            help="Site name in page titles, headers and feeds [default: the template's "
+            "SiteTitle, Pressroom].",
+        )(command)
+        return click.option("--site-url", envvar="SITE_URL", show_envvar=True, help=url_help)(
+            command
+        )
+
+    return decorate
 
 
 @main.command()
@@ -33,9 +115,13 @@ def main() -> None:
     type=click.Path(path_type=Path),
     help="Folder to write the site to.",
 )
-@click.option("--site-url", default=None, help="Base URL for canonical links and feeds.")
-def build(src: Path, out: Path, site_url: str | None) -> None:
+@site_options(
+    "Base URL for canonical links, feeds and the sitemap [default: "
+    f"http://127.0.0.1:{DEFAULT_SITE_PORT}, where `pressroom serve` answers]."
+)
+def build(src: Path, out: Path, site_url: str | None, site_title: str | None) -> None:
     """Publish every article under SRC on the embedded backend and export the site to OUT.
+    The same sources and settings always give the same bytes.
 
     Exit status: 0 when every file published, 1 when any was rejected (each named on stderr
     with its reason), 2 for usage errors."""
@@ -54,6 +140,7 @@ def build(src: Path, out: Path, site_url: str | None) -> None:
             src,
             out,
             site_url=site_url,
+            site_title=site_title,
             uploaded=uploading.update,
             # S3's test event and redeliveries are notifications too: the bar stops at the total
             ingested=lambda count: publishing.update(min(count, publishing.total - publishing.n)),
@@ -77,22 +164,130 @@ def build(src: Path, out: Path, site_url: str | None) -> None:
 
 
 @main.command()
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-def serve(folder: Path, host: str, port: int) -> None:
-    """Serve a built site folder over HTTP (Ctrl-C stops)."""
-    from pressroom.local.serve import serve_folder
+@click.option("--port", default=DEFAULT_SITE_PORT, show_default=True, type=int)
+@click.option(
+    "--watch",
+    "src",
+    metavar="SRC",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Build this source folder into FOLDER, then rebuild what each save changes and "
+    "reload the open pages.",
+)
+@click.option(
+    "--templates",
+    metavar="THEME",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="With --watch: theme overrides (TEMPLATES_DIR), watched too [default: $TEMPLATES_DIR].",
+)
+@site_options(
+    "The site URL FOLDER should link to [default: the URL it is served on]; a folder built "
+    "for another is served with a warning."
+)
+def serve(
+    folder: Path,
+    host: str,
+    port: int,
+    src: Path | None,
+    templates: Path | None,
+    site_url: str | None,
+    site_title: str | None,
+) -> None:
+    """Serve a built site folder as the CDN serves the site bucket (Ctrl-C stops): `/x` →
+    301 `/x/`, a path with no page → the site's 404.html with status 404, no directory
+    listings.
 
-    serve_folder(folder, host, port)
+    `pressroom build` renders the site URL and title into the pages; serve says so when the
+    folder was built for other ones.
+
+    With `--watch SRC`, FOLDER is built from SRC first (as `pressroom build SRC --out FOLDER`)
+    and kept up to date: each save publishes only what it changed, on a backend kept warm,
+    and the open pages reload; one line per rebuild says what changed and the time from the
+    save to the reload."""
+    import signal
+    import threading
+
+    from pressroom.local.serve import folder_server, mismatches
+
+    if src is not None:
+        watch(src, folder, templates, host, port, site_url, site_title)
+        return
+    if templates is not None:
+        raise click.UsageError("--templates goes with --watch")
+    if not folder.is_dir():
+        raise click.BadParameter(f"Directory {str(folder)!r} does not exist.", param_hint="FOLDER")
+
+    server = folder_server(folder, host, port)
+    for mismatch in mismatches(folder, site_url or server.url, site_title):
+        click.echo(f"warning: {mismatch}", err=True)
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    server.start()
+    click.echo(f"Serving {folder} on {server.url}/ (Ctrl-C stops)")
+    try:
+        while not stop.wait(0.5):  # timed, so that the main thread runs the signal handlers
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+PROBLEMS = ("rejected:", "failed:", "warning:", "template error:")  # watch's lines for stderr
+
+
+def watch(
+    src: Path,
+    folder: Path,
+    templates: Path | None,
+    host: str,
+    port: int,
+    site_url: str | None,
+    site_title: str | None,
+) -> None:
+    """`pressroom serve FOLDER --watch SRC` (see `local.watch`), until Ctrl-C or SIGTERM."""
+    import os
+    import signal
+    import threading
+
+    from pressroom.local.watch import serve_and_watch
+
+    if templates is None and os.environ.get("TEMPLATES_DIR"):
+        templates = Path(os.environ["TEMPLATES_DIR"])
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        serve_and_watch(
+            src,
+            folder,
+            stop,
+            templates=templates,
+            host=host,
+            port=port,
+            site_url=site_url,
+            site_title=site_title,
+            say=lambda line: click.echo(line, err=line.startswith(PROBLEMS)),
+        )
+    except FileExistsError as error:
+        raise click.UsageError(str(error)) from error
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # -- the local stack -----------------------------------------------------------------------------
 
 
 @main.command()
-@click.option("--port", default=4566, show_default=True, type=int, help="AWS endpoint port.")
-@click.option("--cdn-port", default=8000, show_default=True, type=int, help="Local site port.")
+@click.option(
+    "--port", default=DEFAULT_PORT, show_default=True, type=int, help="AWS endpoint port."
+)
+@click.option(
+    "--cdn-port", default=DEFAULT_SITE_PORT, show_default=True, type=int, help="Local site port."
+)
 @click.option(
     "--retry-after",
     type=int,
@@ -108,11 +303,31 @@ def serve(folder: Path, host: str, port: int) -> None:
     "so pages reach the local site as late as on AWS].",
 )
 @click.option("--log-level", default="INFO", show_default=True, help="The functions' log level.")
+@click.option(
+    "--json",
+    "json_logs",
+    is_flag=True,
+    help="The functions' logs as Powertools JSON lines (as in CloudWatch), not one readable "
+    "line per event.",
+)
+@site_options("Base URL for canonical links, feeds and the sitemap [default: the local CDN's].")
 def up(
-    port: int, cdn_port: int, retry_after: int | None, max_window: int | None, log_level: str
+    port: int,
+    cdn_port: int,
+    retry_after: int | None,
+    max_window: int | None,
+    log_level: str,
+    json_logs: bool,
+    site_url: str | None,
+    site_title: str | None,
 ) -> None:
     """Run the stack locally on 127.0.0.1: an AWS endpoint (moto) with the template's
-    resources, the functions fed by its events, and a CDN serving the site. Ctrl-C stops."""
+    resources, the functions fed by its events, and a CDN serving the site. Ctrl-C stops.
+
+    While it runs, its endpoint is recorded in a state file (`$PRESSROOM_STATE_DIR`, else
+    `$XDG_STATE_HOME/pressroom`, else `~/.local/state/pressroom`, file `up.json`) so that
+    `--local` finds it on any --port; the file goes when it stops."""
+    from pressroom.local.state import state_file
     from pressroom.local.up import LocalCloud, run_until_stopped
 
     def announce(cloud: LocalCloud) -> None:
@@ -121,17 +336,30 @@ def up(
         ingest = cloud.summary()["ingest bucket"]
         click.echo(
             f"try:           aws s3 cp post.md s3://{ingest}/articles/ "
-            f"--endpoint-url {cloud.endpoint_url}\nready (Ctrl-C stops)"
+            f"--endpoint-url {cloud.endpoint_url}\n"
+            f"state:         {state_file()} (`--local` finds this stack)\n"
+            "ready (Ctrl-C stops)"
         )
 
-    run_until_stopped(
-        announce,
-        port=port,
-        cdn_port=cdn_port,
-        retry_after=retry_after,
-        max_window=max_window,
-        log_level=log_level,
-    )
+    try:
+        run_until_stopped(
+            announce,
+            port=port,
+            cdn_port=cdn_port,
+            retry_after=retry_after,
+            max_window=max_window,
+            log_level=log_level,
+            json_logs=json_logs,
+            site_url=site_url,
+            site_title=site_title,
+        )
+    except Exception as error:
+        from pressroom.local.background import PortUnavailable
+
+        if not isinstance(error, PortUnavailable):
+            raise
+        option = "--cdn-port" if error.port == cdn_port and error.port != port else "--port"
+        raise CannotRun(f"{error}: choose another with {option}") from error
 
 
 # -- operations on a deployed stack or on `pressroom up` ----------------------------------------
@@ -150,10 +378,35 @@ class StackChoice:
         from pressroom.operations import aws_clients, aws_target, local_target
 
         if self.endpoint_url:
+            if not listening(self.endpoint_url):
+                raise unreachable(self.endpoint_url)
             return local_target(self.endpoint_url)
         if self.stack_name:
             return aws_target(self.stack_name, aws_clients(self.region))
         raise click.UsageError("say which stack: --stack-name NAME (AWS) or --local")
+
+
+def listening(url: str, timeout: float = 3.0) -> bool:
+    """Whether something accepts connections at `url`'s host and port."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=timeout):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
+def local_endpoint() -> str:
+    """The endpoint of the `pressroom up` running on this machine (from its state file), else
+    the default one."""
+    from pressroom.local.state import running_up
+
+    running = running_up()
+    return running.endpoint_url if running else LOCAL_ENDPOINT
 
 
 def stack_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -162,7 +415,12 @@ def stack_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @click.option("--stack-name", envvar="PRESSROOM_STACK_NAME", help="A deployed stack (AWS).")
     @click.option("--region", default=None, help="The deployed stack's region.")
-    @click.option("--local", is_flag=True, help=f"The `pressroom up` at {LOCAL_ENDPOINT}.")
+    @click.option(
+        "--local",
+        is_flag=True,
+        help="The `pressroom up` running on this machine, on whatever port it was started "
+        f"with (its state file says; {LOCAL_ENDPOINT} if there is none).",
+    )
     @click.option(
         "--endpoint-url", envvar="PRESSROOM_ENDPOINT_URL", help="The `pressroom up` at this URL."
     )
@@ -174,7 +432,7 @@ def stack_options(command: Callable[..., Any]) -> Callable[..., Any]:
         endpoint_url: str | None,
         **kwargs: Any,
     ) -> Any:
-        endpoint = endpoint_url or (LOCAL_ENDPOINT if local else None)
+        endpoint = endpoint_url or (local_endpoint() if local else None)
         return command(stack=StackChoice(stack_name, region, endpoint), **kwargs)
 
     return with_stack
@@ -195,33 +453,56 @@ def progress_bar(total: int, desc: str, unit: str) -> Any:
 def publish(stack: StackChoice, paths: tuple[Path, ...], dry_run: bool) -> None:
     """Upload article files, or every file under folders, to the ingest bucket.
 
-    Exit status with --dry-run: 1 when any file would be rejected."""
+    Each file is first read as the ingest function will read it: those it will reject are
+    named with the reason and the fix (and uploaded all the same, so that their error reports
+    show in `pressroom status`), and so are the reader's warnings. With --dry-run, one line per
+    file says what would happen ("would publish ... at /articles/<slug>/", "would reject ...").
+
+    Exit status: 1 when any file is or would be rejected; 3 when the stack cannot be reached."""
     from pressroom.operations import dry_run as judge
     from pressroom.operations import files_to_publish, offline_settings, upload
 
     files = files_to_publish(paths)
+    outcomes = judge(files, offline_settings())
+    rejected = [outcome for outcome in outcomes if outcome.rejected]
     if dry_run:
-        outcomes = judge(files, offline_settings())
         for outcome in outcomes:
-            click.echo(f"{outcome.outcome:<9} {outcome.key}: {outcome.detail}")
-        sys.exit(1 if any(o.outcome == "rejected" for o in outcomes) else 0)
+            click.echo(outcome.sentence())
+        sys.exit(1 if rejected else 0)
+    for outcome in outcomes:
+        if outcome.rejected:
+            click.echo(f"will be rejected: {outcome.key}: {outcome.detail}", err=True)
+        for warning in outcome.warnings:
+            click.echo(f"warning: {outcome.key}: {warning}", err=True)
     target = stack.connect()
     with progress_bar(len(files), "uploading", "file") as bar:
         count = upload(target, files, progress=lambda: bar.update())
     click.echo(f"uploaded {count} file(s) to s3://{target.settings.ingest_bucket}/", err=True)
+    if rejected:
+        click.echo(
+            f"{len(rejected)} of them will be rejected (`pressroom status` shows their reports)",
+            err=True,
+        )
+        sys.exit(1)
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @stack_options
 def status(stack: StackChoice, as_json: bool) -> None:
-    """Articles, tags, queued and dead-letter messages, rejected files with their reasons."""
+    """Articles, tags, queued and dead-letter messages, rejected files with their reasons,
+    files that published with warnings.
+
+    Exit status: 0 when nothing needs you; 1 when files are rejected or messages wait in a
+    dead-letter queue (`pressroom redrive` once the cause is fixed); 3 when the stack cannot
+    be reached."""
     from pressroom.operations import site_status
 
     report = site_status(stack.connect())
+    needs_you = bool(report.rejected or report.dead_letters)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, sort_keys=True))
-        return
+        sys.exit(1 if needs_you else 0)
     by_status = ", ".join(f"{count} {name}" for name, count in sorted(report.sources.items()))
     click.echo(f"articles:  {report.articles} live ({by_status or 'no files yet'})")
     click.echo(f"tags:      {report.tags}")
@@ -231,8 +512,12 @@ def status(stack: StackChoice, as_json: bool) -> None:
         )
     for item in report.rejected:
         click.echo(f"rejected:  {item['key']}: {item['reason']} ({item['fix']})")
+    for item in report.warned:
+        for warning in item["warnings"]:
+            click.echo(f"warning:   {item['key']} ({item['status']}): {warning}")
     if report.dead_letters:
         click.echo(f"{report.dead_letters} dead letter(s): see `pressroom redrive`", err=True)
+    sys.exit(1 if needs_you else 0)
 
 
 @main.command()

@@ -111,7 +111,10 @@ class Article:
     categories: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     related_stories: tuple[str, ...] = ()  # titles only ("You May Also Like")
-    language: str = "en"
+    language: str = "en"  # a BCP 47 tag in canonical form (`fr`, `pt-BR`)
+    # The articles that are translations of each other share this key (Hugo's `translationKey`,
+    # else the slug without its language suffix); "" for an article in no translation group.
+    translation_key: str = ""
     status: Status = "published"
     reading_minutes: int = 1
     # Where `published` came from; the pipeline keeps the first-publish date for "upload".

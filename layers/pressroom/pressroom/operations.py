@@ -124,7 +124,24 @@ def upload(target: Target, files: Iterable[tuple[str, Path]], progress: Callable
 class DryRunOutcome:
     key: str
     outcome: str  # published | unlisted | draft | rejected
-    detail: str  # the page path, or the reason and the fix
+    detail: str  # the page path and any warnings, or the reason and the fix
+    page: str = ""  # the page path (not for a rejected file)
+    warnings: tuple[str, ...] = ()  # what the reader would tell the editor of a good file
+
+    @property
+    def rejected(self) -> bool:
+        return self.outcome == "rejected"
+
+    def sentence(self) -> str:
+        """What publishing the file would do, in one line."""
+        if self.rejected:
+            return f"would reject {self.key}: {self.detail}"
+        if self.outcome == "draft":
+            text = f"would not publish {self.key}: a draft (its page would be {self.page})"
+        else:
+            shown = " (unlisted)" if self.outcome == "unlisted" else ""
+            text = f"would publish {self.key} at {self.page}{shown}"
+        return text + "".join(f"; warning: {warning}" for warning in self.warnings)
 
 
 def dry_run(files: Iterable[tuple[str, Path]], settings: Settings) -> list[DryRunOutcome]:
@@ -151,9 +168,11 @@ def dry_run(files: Iterable[tuple[str, Path]], settings: Settings) -> list[DryRu
             continue
         if article.is_live:
             slugs[article.slug] = key
+        page = article_path(article.slug)
         notes = "".join(f"; warning: {warning}" for warning in article.warnings)
-        detail = article_path(article.slug) + notes
-        outcomes.append(DryRunOutcome(key, article.status, detail))
+        outcomes.append(
+            DryRunOutcome(key, article.status, page + notes, page, tuple(article.warnings))
+        )
     return outcomes
 
 
@@ -285,13 +304,16 @@ def queue_depth(sqs: Any, url: str) -> QueueDepth:
 # -- rebuild -----------------------------------------------------------------------------------
 
 
-def enqueue_rebuild(target: Target) -> int:
-    """Queue a re-render of every article and listing; returns the number of messages."""
+def enqueue_rebuild(target: Target, articles: bool = True, listings: bool = True) -> int:
+    """Queue a re-render of every article and listing (or only of the `articles`, only of the
+    `listings`: what a template change touches); returns the number of messages."""
     from pressroom.publishing.rebuild import listing_ids, rebuild_messages, source_keys
 
     p = target.pipeline
+    keys = source_keys(p) if articles else []
+    ids = listing_ids(p) if listings else []
     queue = WorkQueue(target.outputs["RebuildQueueUrl"], target.client("sqs"))
-    return queue.send_all(rebuild_messages(source_keys(p), listing_ids(p)))
+    return queue.send_all(rebuild_messages(keys, ids))
 
 
 def rebuild_backlog(target: Target) -> int:

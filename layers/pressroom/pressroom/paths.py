@@ -58,12 +58,20 @@ def is_article_page(key: str) -> bool:
 
 
 def listing_path(kind: str, name: str) -> str:
-    """A listing's root page: `/`, `/tags/x/`, `/authors/x/` (its archive pages are below it,
-    see `publishing.archive`)."""
-    return "/" if kind == "home" else f"/{_LISTING_DIRS[kind]}/{name}/"
+    """A listing's root page: `/`, `/tags/x/`, `/authors/x/`, a language's `/fr/` (its archive
+    pages are below it, see `publishing.archive`)."""
+    if kind == "home":
+        return "/"
+    if kind == "language" and TOP_LEVEL_LANGUAGE.fullmatch(name):
+        return f"/{name}/"
+    return f"/{_LISTING_DIRS[kind]}/{name}/"
 
 
-_LISTING_DIRS = {"tag": "tags", "author": "authors"}
+_LISTING_DIRS = {"tag": "tags", "author": "authors", "language": "languages"}
+# A language with a two-letter code (ISO 639-1: every widely written one) is listed at the top
+# (`/fr/`, `/pt-br/`); one with only a three-letter code at `/languages/haw/`: ISO 639-3 makes
+# words such as `old` and `new` languages, and `/old/` is more likely an old URL (an alias).
+TOP_LEVEL_LANGUAGE = re.compile(r"[a-z]{2}(?:-[a-z0-9]{2,8})*")
 
 # Feed file names, the same under every listing: `/atom.xml`, `/tags/x/atom.xml`, ...
 FEED_FILES = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}

@@ -28,6 +28,10 @@ replaces an article-page key, which is invalidated as any article page is.
 **Safety.** An alias never overwrites a page the site generates: the home page, tag, author,
 archive (`/2024/`, `/2024/03/`, `/2024/03/05/`, `/page/2/`) pages, feeds, sitemaps, `robots.txt`,
 `404.html` and `assets/` are refused here (`refusal`), another article's page at publish time.
+So is a language listing's root (`/fr/`, for any language with a two-letter code, whether or
+not articles in it exist yet; `paths.listing_path`) and its archive pages (`/fr/2024/`); other
+paths below it stay allowed, since they are what a multilingual Hugo site's old URLs look like
+(`/fr/posts/x/`). Other languages are listed under `/languages/`, refused as a whole.
 Paths are decoded once, NFC-normalised and refused with `..`/`.` segments, a scheme or host,
 control characters, quotes or angle brackets, left-over `%` (double encoding) or more than
 `MAX_ALIAS_LENGTH` characters; an article keeps at most `MAX_ALIASES` redirects.
@@ -43,13 +47,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from pressroom.paths import FEED_FILES, INDEX, is_article_page, is_content_hashed
+from pressroom.languages import normalise
+from pressroom.paths import (
+    FEED_FILES,
+    INDEX,
+    TOP_LEVEL_LANGUAGE,
+    is_article_page,
+    is_content_hashed,
+)
 
 MAX_ALIASES = 20
 MAX_ALIAS_LENGTH = 300
 
 # Keys the site generates, other than article pages (`archive.py`, `listings.py`, `paths.py`).
-_GENERATED_DIRS = ("tags/", "authors/", "page/", "sitemaps/", "assets/")
+_GENERATED_DIRS = ("tags/", "authors/", "languages/", "page/", "sitemaps/", "assets/")
 _GENERATED_FILES = {INDEX, "sitemap.xml", "robots.txt", "404.html", *FEED_FILES.values()}
 _ARCHIVE = re.compile(r"\d{4}/(?:\d{2}/(?:\d{2}/)?)?(?:page/\d+/)?")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\"'<>\\`%\s]")
@@ -121,6 +132,13 @@ def refusal(key: str) -> str | None:
         return f"`/{key}` is under a folder of pages the site generates"
     if _ARCHIVE.fullmatch(key):
         return f"`/{key}` is an archive page"
+    root, _, below = key.partition("/")
+    if (
+        TOP_LEVEL_LANGUAGE.fullmatch(root)
+        and normalise(root)
+        and (not below or _ARCHIVE.fullmatch(below) or below.startswith("page/"))
+    ):
+        return f"`/{key}` is a page of the listing of articles in `{root}`"
     if is_content_hashed(key):
         return f"`/{key}` looks like a content-hashed asset, which is cached for a year"
     return None

@@ -100,7 +100,7 @@ EXPECTED: dict[str, Shown] = {
     "pelican/archive-digitisation.md": Shown(
         "Numérisation des archives",
         datetime(2026, 2, 15, tzinfo=UTC),
-        "numerisation-des-archives",
+        "numerisation-des-archives-fr",  # `Lang: fr` on an English site: Pelican's {slug}-{lang}
         ("archives", "local history"),
         status="unlisted",
     ),

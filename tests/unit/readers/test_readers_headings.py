@@ -200,3 +200,16 @@ def test_given_hugo_papermods_showtoc_then_the_article_has_a_table_of_contents_t
     article = read("articles/t.md", "---\ntitle: T\nShowToc: true\n---\n## One\n")
 
     assert article.toc == (TocEntry(1, "one", "One"),)
+
+
+def test_given_an_html_article_when_read_then_its_headings_get_ids_and_anchors() -> None:
+    article = read(
+        "articles/page.html",
+        '<title>Page</title><body><h2>Über uns</h2><p>x</p><h2 id="kept">Kept</h2>'
+        "<h3>Über uns</h3></body>",
+    )
+    assert '<h2 id="über-uns">Über uns<a class="heading-anchor" href="#über-uns"' in (
+        article.body_html
+    )
+    assert '<h2 id="kept">Kept</h2>' in article.body_html
+    assert '<h3 id="über-uns-2">' in article.body_html

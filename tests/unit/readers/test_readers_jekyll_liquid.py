@@ -188,3 +188,18 @@ def test_given_a_fetch_when_read_then_includes_render_and_the_article_depends_on
     assert article.warnings == (
         "`{% include gone.html %}`: `_includes/gone.html` was not uploaded: left out.",
     )
+
+
+def test_given_an_html_post_with_front_matter_when_read_then_its_liquid_is_rendered() -> None:
+    article = read(
+        "articles/_posts/2016-07-26-page.html",
+        "---\ntitle: Page\n---\n<p>{{ page.title }} in {% if true %}HTML{% endif %}"
+        " {% mystery %}</p>\n",
+    )
+    assert article.body_html.strip() == "<p>Page in HTML </p>"
+    assert any("mystery" in warning for warning in article.warnings)
+
+
+def test_given_an_html_page_without_front_matter_when_read_then_braces_stay_text() -> None:
+    article = read("articles/page.html", "<title>T</title><p>{{ not liquid }}</p>\n")
+    assert "{{ not liquid }}" in article.body_html

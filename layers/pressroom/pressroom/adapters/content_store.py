@@ -11,7 +11,7 @@ One DynamoDB table (single-table design), keys:
 | render request | `RRQ#<listing>`   | `<YYYY-MM>` or `-`       | rebuild (a counter)          |
 | render version | `VER#<name>`      | `VER`                    | listing fn (tags index, ...) |
 | page hash      | `PAGE#<site key>` | `PAGE`                   | site writer (sha256)         |
-| related link   | `REL#<slug>`      | `<slug listing it>`      | ingest (who shows whom)      |
+| referrer       | `REL#<slug>`      | `[translation#]<slug>`   | ingest (a page showing it)   |
 | redirect claim | `RDR#<site key>`  | `RDR`                    | ingest (whose redirect)      |
 | introduction   | `INT#<listing>`   | `INT`                    | ingest (a Hugo `_index.md`)  |
 
@@ -20,7 +20,8 @@ the files published for it (`publishing.assets`), which articles read to resolve
 
 Ingest writes only an article's own items (its source, article and entries), so two workers
 conflict only over the same article; the one thing articles compete for, a redirect's key, is
-claimed outside that transaction (first claim wins; the loser waits on a related link).
+claimed outside that transaction (the lowest source key wins, see `Claim`; the others wait on a
+related link).
 The table's stream carries entry and render-request changes to the listing function; heads are its
 own record of what it rendered, so a listing's pages are always a function of its entries. Heads of
 one kind share a partition, so "all tags" is one query.
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
 from typing import Any
@@ -88,6 +89,18 @@ class SourceState:
         return self.rev > 0
 
 
+@dataclass(frozen=True)
+class Claim:
+    """The outcome of asking for an item several sources may ask for (a redirect's key, a
+    listing's introduction). The source with the lowest key holds it, whoever asked first, so
+    the site stays a function of the sources: a lower key takes it over from a higher one
+    (`displaced`), a higher one does not get it (`won` False) and waits for it."""
+
+    won: bool
+    previous: dict[str, Any] = field(default_factory=dict)  # the item it replaced, if any
+    displaced: str = ""  # the source key that held it before, if another
+
+
 def head_key(listing: ListingId) -> dict[str, str]:
     return {"pk": f"DIR#{listing.kind}", "sk": listing.name or "-"}
 
@@ -97,6 +110,8 @@ def listing_of_head_key(pk: str, sk: str) -> ListingId:
 
 
 ENTRY_PREFIX = "LST#"
+# A referrer's sort key when its page names the article as a translation (no slug has a `#`).
+TRANSLATION_LINK = "translation#"
 RENDER_REQUEST_PREFIX = "RRQ#"
 WHOLE_LISTING = "-"  # a render request's part for a listing's root page, feeds and indexes
 
@@ -279,21 +294,10 @@ class ContentStore:
 
     # -- redirects (a key redirects to one article: the first source to claim it) ---------------
 
-    def claim_redirect(self, key: str, source_key: str, slug: str) -> bool:
-        """Claim a redirect's key for a source's article: False if another source holds it."""
-        try:
-            with domain_errors():
-                self._client.put_item(
-                    TableName=self.table,
-                    Item=_dump(
-                        {"pk": f"RDR#{key}", "sk": "RDR", "source_key": source_key, "slug": slug}
-                    ),
-                    ConditionExpression="attribute_not_exists(pk) OR source_key = :key",
-                    ExpressionAttributeValues=_dump({":key": source_key}),
-                )
-        except ConcurrentUpdate:
-            return False
-        return True
+    def claim_redirect(self, key: str, source_key: str, slug: str) -> Claim:
+        """Claim a redirect's key for a source's article (see `Claim`)."""
+        item = {"pk": f"RDR#{key}", "sk": "RDR", "source_key": source_key, "slug": slug}
+        return self._claim(item, source_key)
 
     def redirect_claimant(self, key: str) -> str | None:
         """The source whose article a redirect's key leads to, if any."""
@@ -315,22 +319,14 @@ class ContentStore:
 
     # -- listing introductions (Hugo's `_index.md`) ------------------------------------------------
 
-    def put_introduction(self, listing: ListingId, source_key: str, title: str, body: str) -> str:
-        """Store a listing's introduction: "changed", "same", or "taken" (another source's)."""
+    def put_introduction(
+        self, listing: ListingId, source_key: str, title: str, body: str
+    ) -> tuple[Claim, bool]:
+        """Store a listing's introduction (see `Claim`), and whether it changed."""
         item = {"pk": f"INT#{listing}", "sk": "INT", "source_key": source_key}
         item |= {"title": title, "body": body}
-        try:
-            with domain_errors():
-                response = self._client.put_item(
-                    TableName=self.table,
-                    Item=_dump(item),
-                    ConditionExpression="attribute_not_exists(pk) OR source_key = :key",
-                    ExpressionAttributeValues=_dump({":key": source_key}),
-                    ReturnValues="ALL_OLD",
-                )
-        except ConcurrentUpdate:
-            return "taken"
-        return "same" if _load(response.get("Attributes") or {}) == item else "changed"
+        claim = self._claim(item, source_key)
+        return claim, claim.won and claim.previous != item
 
     def remove_introduction(self, listing: ListingId, source_key: str) -> bool:
         """Remove a listing's introduction if it is this source's: whether one was removed."""
@@ -369,8 +365,25 @@ class ContentStore:
             ]
         )
 
+    def add_translation_links(self, links: Iterable[tuple[str, str, str]]) -> None:
+        """Record that article `slug`'s page (from `source_key`) names `target` as one of its
+        translations, for each (target, slug, source_key): a referrer like a related link (so a
+        change of `target` re-renders that page), told apart by its sort key."""
+        self.add_referrers(
+            (target, f"{TRANSLATION_LINK}{slug}", source) for target, slug, source in links
+        )
+
+    def translation_referrers(self, slug: str) -> set[str]:
+        """The articles whose page names `slug` as a translation: their slugs."""
+        items = self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :link)",
+            ExpressionAttributeValues={":pk": f"REL#{slug}", ":link": TRANSLATION_LINK},
+        )
+        return {str(item["sk"]).removeprefix(TRANSLATION_LINK) for item in items}
+
     def referrers(self, slug: str) -> dict[str, str]:
-        """The articles that list `slug` as related: their slug → their source key."""
+        """The articles that list `slug` as related or as a translation: their slug (for a
+        translation, `TRANSLATION_LINK` + slug) → their source key."""
         items = self._query(
             KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": f"REL#{slug}"}
         )
@@ -406,6 +419,23 @@ class ContentStore:
         self._batch_write(requests)
 
     # -- plumbing ------------------------------------------------------------------------------
+
+    def _claim(self, item: dict[str, Any], source_key: str) -> Claim:
+        """Put an item several sources may ask for, unless a source with a lower key holds it."""
+        try:
+            with domain_errors():
+                response = self._client.put_item(
+                    TableName=self.table,
+                    Item=_dump(item),
+                    ConditionExpression="attribute_not_exists(pk) OR source_key >= :key",
+                    ExpressionAttributeValues=_dump({":key": source_key}),
+                    ReturnValues="ALL_OLD",
+                )
+        except ConcurrentUpdate:
+            return Claim(won=False)
+        previous = _load(response.get("Attributes") or {})
+        displaced = previous.get("source_key", source_key)
+        return Claim(True, previous, "" if displaced == source_key else str(displaced))
 
     def _put_if_version(self, item: dict[str, Any], read_version: int) -> bool:
         """Put `item` as version `read_version + 1` if it is still at `read_version`."""
@@ -629,6 +659,8 @@ def _card_item(card: Card) -> dict[str, Any]:
         item["modified"] = card.modified.isoformat()
     if card.thumbnail:
         item["thumbnail"] = card.thumbnail
+    if card.language:
+        item["language"] = card.language
     return item
 
 
@@ -643,6 +675,7 @@ def card_from_item(item: dict[str, Any]) -> Card:
         tags=tuple(Tag(name=name, slug=slug) for name, slug in item["tags"]),
         authors=tuple(item["authors"]),
         thumbnail=item.get("thumbnail", ""),
+        language=item.get("language", ""),
     )
 
 

@@ -2,8 +2,36 @@
 
 from __future__ import annotations
 
+import errno
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class PortUnavailable(OSError):
+    """The port a local server was asked to listen on is taken (or not ours to take)."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(f"{host}:{port} is {reason}")
+        self.host = host
+        self.port = port
+        self.reason = reason
+
+
+def bind(host: str, port: int, make: Callable[[], T]) -> T:
+    """`make()` (a server listening on host:port); `PortUnavailable` when it cannot listen."""
+    try:
+        return make()
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise PortUnavailable(host, port, "already in use") from error
+        if error.errno == errno.EACCES:
+            raise PortUnavailable(host, port, "a privileged port") from error
+        if error.errno == errno.EADDRNOTAVAIL:
+            raise PortUnavailable(host, port, "not an address of this machine") from error
+        raise
 
 
 class BackgroundServer:
@@ -23,6 +51,7 @@ class BackgroundServer:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread.is_alive():  # `shutdown` waits for `serve_forever`: never if not started
+            self._server.shutdown()
+            self._thread.join()
         self._server.server_close()
-        self._thread.join()

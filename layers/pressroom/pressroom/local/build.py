@@ -3,10 +3,13 @@ backend, then export the site bucket to a folder."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pressroom.local.embedded import embedded_aws
 from pressroom.local.runtime import LocalRuntime
@@ -14,7 +17,10 @@ from pressroom.local.template import LOCAL_ACCOUNT
 from pressroom.paths import export_name, is_article_page
 from pressroom.settings import Settings
 
-BUILD_MARKER = ".pressroom-build"
+BUILD_MARKER = ".pressroom-build"  # in every folder `pressroom build` made: what it was built for
+# Where `pressroom serve` answers by default, and so the site URL a build links to unless told
+# otherwise: a fixed value, so that two builds of the same sources are byte-identical.
+DEFAULT_SITE_URL = Settings.site_url
 INGEST_FUNCTION = "IngestFunction"  # the template's function that reads the uploads
 
 
@@ -46,15 +52,19 @@ def build_site(
     src: Path,
     out: Path,
     site_url: str | None = None,
+    site_title: str | None = None,
     uploaded: Callable[[], None] = lambda: None,
     ingested: Callable[[int], None] = lambda count: None,
 ) -> BuildReport:
     """`uploaded` is told of each file uploaded, `ingested` of each batch of upload
-    notifications the ingest function has handled (the files, and S3's test event)."""
+    notifications the ingest function has handled (the files, and S3's test event).
+
+    `site_url` (default `DEFAULT_SITE_URL`) and `site_title` (default the template's SiteTitle)
+    replace what the template's environment would give the functions (on the embedded backend,
+    a made-up `*.cloudfront.net` domain)."""
     from pressroom.operations import files_to_publish, upload
 
-    overrides = {"SITE_URL": site_url} if site_url else {}
-    with embedded_aws(overrides) as runtime:
+    with site_backend(site_url, site_title) as runtime:
         upload(runtime.target, files_to_publish([src]), uploaded)
         runtime.drain(
             delivered=lambda function, count: (
@@ -68,11 +78,29 @@ def build_site(
             rejected = states.get(source) in ("rejected", None)
             (report.rejected if rejected else report.warned)[source] = text
         exported = export_site(out)
+        settings = Settings.from_env()  # what the functions ran with
+    BuiltFor(settings.site_url, settings.site_title).record(out)
     report.pages = len(exported)
     # Published and unlisted articles are those with a page (drafts and rejections have none);
     # counted here rather than by a scan of the table, which moto pages through in O(N²).
     report.published = sum(1 for key in exported if is_article_page(key))
     return report
+
+
+@contextmanager
+def site_backend(
+    site_url: str | None = None, site_title: str | None = None, templates_dir: Path | None = None
+) -> Iterator[LocalRuntime]:
+    """The backend `pressroom build` publishes on, with the functions' site settings replaced
+    (see `build_site`) and, given `templates_dir`, their TEMPLATES_DIR. `pressroom serve
+    --watch` keeps one open while it watches."""
+    overrides = {"SITE_URL": (site_url or DEFAULT_SITE_URL).rstrip("/")}
+    if site_title:
+        overrides["SITE_TITLE"] = site_title
+    if templates_dir is not None:
+        overrides["TEMPLATES_DIR"] = str(templates_dir.resolve())
+    with embedded_aws(overrides) as runtime:
+        yield runtime
 
 
 def _source_states(runtime: LocalRuntime, reports: dict[str, str]) -> dict[str, str]:
@@ -112,6 +140,29 @@ def prepare_output(out: Path) -> None:
     (out / BUILD_MARKER).write_text("made by pressroom build; safe to delete\n")
 
 
+@dataclass(frozen=True)
+class BuiltFor:
+    """The settings a folder was built with, kept in its marker file so that `pressroom serve`
+    can tell when it serves the folder somewhere its links do not point."""
+
+    site_url: str
+    site_title: str
+
+    def record(self, out: Path) -> None:
+        fields = {"site_url": self.site_url, "site_title": self.site_title}
+        note = {"made by": "pressroom build; safe to delete", **fields}
+        (out / BUILD_MARKER).write_text(json.dumps(note, indent=1, sort_keys=True) + "\n")
+
+    @classmethod
+    def of(cls, folder: Path) -> BuiltFor | None:
+        """What `folder` was built for; None if not recorded (not a build, or an older one)."""
+        try:
+            note = json.loads((folder / BUILD_MARKER).read_text(encoding="utf-8"))
+            return cls(str(note["site_url"]), str(note["site_title"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
 def export_site(out: Path) -> list[str]:
     """Copy the site bucket to `out`, one file per object; returns the keys copied."""
     settings = Settings.from_env()
@@ -124,6 +175,34 @@ def export_site(out: Path) -> list[str]:
         target.write_bytes(body)
         exported.append(key)
     return exported
+
+
+def site_fingerprints() -> dict[str, str]:
+    """Each object of the site bucket, by key, with a fingerprint of its bytes (its ETag,
+    which moto computes once per write): comparing two of these tells what a change rewrote
+    or deleted without reading any page (`pressroom serve --watch`)."""
+    from moto.s3.models import FakeKey
+
+    bucket = _embedded_bucket(Settings.from_env().site_bucket)
+    return {
+        key: current.etag
+        for key in list(bucket.keys)
+        if isinstance(current := bucket.keys.get(key), FakeKey)
+    }
+
+
+def site_object(key: str) -> bytes | None:
+    """The bytes of one object of the site bucket, or None if it has none."""
+    from moto.s3.models import FakeKey
+
+    current = _embedded_bucket(Settings.from_env().site_bucket).keys.get(key)
+    return current.value if isinstance(current, FakeKey) else None
+
+
+def _embedded_bucket(bucket_name: str) -> Any:
+    from moto.s3.models import s3_backends
+
+    return s3_backends[LOCAL_ACCOUNT]["aws"].get_bucket(bucket_name)
 
 
 def _bucket_objects(bucket_name: str) -> Iterator[tuple[str, bytes]]:

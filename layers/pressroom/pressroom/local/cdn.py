@@ -50,12 +50,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from botocore.exceptions import ClientError
 
-from pressroom.local.background import BackgroundServer
+from pressroom.local.background import BackgroundServer, bind
 from pressroom.local.embedded import find_template
 from pressroom.local.template import Template
 from pressroom.paths import page_key
@@ -463,6 +463,12 @@ class InvalidationWatcher:
         return len(fresh)
 
 
+class ObjectSource(Protocol):
+    """What the distribution fetches from: `fetch(path)` → (status, body, headers)."""
+
+    def fetch(self, path: str) -> tuple[int, bytes, dict[str, str]]: ...
+
+
 class Origin:
     """The site bucket, read the way CloudFront's S3 origin reads it: (status, body, headers),
     the headers those S3 keeps with the object (`Content-Type`, `Cache-Control`, `Expires`,
@@ -510,7 +516,7 @@ class LocalDistribution:
 
     def __init__(
         self,
-        origin: Origin,
+        origin: ObjectSource,
         cache: EdgeCache,
         *,
         edge: EdgeConfig | None = None,
@@ -643,7 +649,7 @@ class LocalDistribution:
         self._background(refresh)
 
 
-def _handler_for(distribution: LocalDistribution) -> type[http.server.BaseHTTPRequestHandler]:
+def handler_for(distribution: LocalDistribution) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -684,6 +690,7 @@ class CdnServer(BackgroundServer):
     """The HTTP front of a `LocalDistribution`, on its own thread."""
 
     def __init__(self, distribution: LocalDistribution, host: str, port: int) -> None:
-        server = http.server.ThreadingHTTPServer((host, port), _handler_for(distribution))
+        handler = handler_for(distribution)
+        server = bind(host, port, lambda: http.server.ThreadingHTTPServer((host, port), handler))
         server.daemon_threads = True
         super().__init__(server, "local-cdn")

@@ -646,6 +646,18 @@ class LocalRuntime:
             for pump, original in zip(self.pumps, saved, strict=True):
                 pump.clock = original
 
+    def redeploy(self) -> None:
+        """New code for every function, as a deployment gives Lambda: the next invocations
+        start cold, in fresh imports of the handler modules, which read their settings and
+        templates anew (`pressroom serve --watch` after a theme change: a template added to
+        TEMPLATES_DIR shadows the default theme's only in a new Jinja2 environment)."""
+        self.invocations.wait_until_idle()
+        forget_handlers()
+        fresh: dict[str, Environments] = {}
+        for pump in self.pumps:
+            spec = pump.function
+            pump._handler = fresh.setdefault(spec.logical_id, Environments(spec)).invoke
+
     def _close_next_window(self, clock: _SimulatedClock) -> int:
         gathering = [pump for pump in self.pumps if pump.window_closes is not None]
         if not gathering:

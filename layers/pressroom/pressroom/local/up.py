@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pressroom.local.background import BackgroundServer
+from pressroom.local.background import BackgroundServer, bind
 from pressroom.local.cdn import (
     CdnServer,
     EdgeCache,
@@ -28,6 +29,7 @@ from pressroom.local.cdn import (
 from pressroom.local.embedded import LOCAL_ENV, find_template, local_client, serialised
 from pressroom.local.runtime import LocalRuntime, QueuePump
 from pressroom.local.stack import LocalStack
+from pressroom.local.state import UpState
 from pressroom.local.template import Template
 
 logger = logging.getLogger(__name__)
@@ -85,7 +87,18 @@ class MotoServer(BackgroundServer):
         from werkzeug.serving import make_server
 
         app = serialised(DomainDispatcherApplication(create_backend_app))
-        server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+        # Listening here, not in werkzeug: on a port in use it prints and exits the process.
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = bind(host, port, lambda: socket.create_server((host, port), family=family))
+        with listener:  # werkzeug serves a duplicate of its descriptor
+            server = make_server(
+                host,
+                port,
+                app,
+                threaded=True,
+                request_handler=MotoRequestHandler,
+                fd=listener.fileno(),
+            )
         super().__init__(server, "moto-server")
 
     @property
@@ -137,13 +150,19 @@ def local_cloud(
     retry_after: int | None = None,
     max_window: int | None = None,
     log_level: str = "INFO",
+    site_url: str | None = None,
+    site_title: str | None = None,
+    json_logs: bool = True,
 ) -> Iterator[LocalCloud]:
     """Start everything; stop it all (and restore the environment) on exit.
 
     `retry_after` is how long a failed queue message stays invisible; None keeps each queue's
     VisibilityTimeout from the template, as on AWS. `max_window` caps the event sources'
-    batching windows; None keeps the template's."""
+    batching windows; None keeps the template's. `site_url` (default: the local CDN's URL) and
+    `site_title` (default: the template's SiteTitle) are the functions' SITE_URL and
+    SITE_TITLE. `json_logs=False` writes the functions' logs as one readable line each."""
     from pressroom.local import moto_gaps
+    from pressroom.local.logs import readable_function_logs, restore
 
     moto_gaps.apply()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
@@ -154,6 +173,7 @@ def local_cloud(
     moto.start()
     cdn: CdnServer | None = None
     pumps: EventPumps | None = None
+    readable_logs = None
     try:
         endpoint_url = moto.endpoint_url
         os.environ.update({**LOCAL_ENV, "AWS_ENDPOINT_URL": endpoint_url})
@@ -168,9 +188,14 @@ def local_cloud(
             edge=EdgeConfig.from_template(template),
         )
         cdn = CdnServer(distribution, host, cdn_port)
+        site = {"SITE_URL": (site_url or cdn.url).rstrip("/")}
+        if site_title:
+            site["SITE_TITLE"] = site_title
         runtime = LocalRuntime.start(
-            stack, {**_FUNCTIONS_ENV, "POWERTOOLS_LOG_LEVEL": log_level, "SITE_URL": cdn.url}
+            stack, {**_FUNCTIONS_ENV, "POWERTOOLS_LOG_LEVEL": log_level, **site}
         )
+        if not json_logs:
+            readable_logs = readable_function_logs()
         for pump in runtime.pumps:
             if isinstance(pump, QueuePump):
                 pump.retry_after = retry_after
@@ -188,21 +213,28 @@ def local_cloud(
         if cdn is not None:
             cdn.stop()
         moto.stop()
+        restore(readable_logs)
         os.environ.clear()
         os.environ.update(saved)
 
 
 def run_until_stopped(announce: Callable[[LocalCloud], None], **options: Any) -> None:
-    """`local_cloud(**options)` until SIGINT (Ctrl-C) or SIGTERM, then a clean stop."""
+    """`local_cloud(**options)` until SIGINT (Ctrl-C) or SIGTERM, then a clean stop. While it
+    runs, the state file (`local.state`) says where it is, for `--local`."""
     stop = threading.Event()
     handled = (signal.SIGINT, signal.SIGTERM)
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in handled}
     try:
         with local_cloud(**options) as cloud:
-            announce(cloud)
-            # A timed wait, so the main thread returns to the interpreter to run the handlers.
-            while not stop.wait(0.5):
-                pass
+            state = UpState(cloud.endpoint_url, cloud.site_url, os.getpid())
+            state.write()
+            try:
+                announce(cloud)
+                # A timed wait, so the main thread returns to the interpreter to run the handlers.
+                while not stop.wait(0.5):
+                    pass
+            finally:
+                state.remove()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

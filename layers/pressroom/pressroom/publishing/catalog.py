@@ -1,8 +1,11 @@
 """The published catalogue as values, and the pure plan that moves it from one state to the next.
 
 Every article belongs to a set of *listings* (the home page, one per tag, one per author, one
-sitemap shard per month). Each membership is an *entry*: the article's card (what a listing shows)
-keyed by its publish time, so a listing reads in date order whatever order articles arrived in.
+sitemap shard per month; an article in another language than the site's is on its language's
+listing instead of the home page; and every article is in its translation group, a listing that
+is never published: its entries are how an article page finds its translations). Each
+membership is an *entry*: the article's card (what a listing shows) keyed by its publish time,
+so a listing reads in date order whatever order articles arrived in.
 An article's change writes only its own entries: no item is shared by every publish, so workers
 publishing different articles never conflict. How a listing is cut into pages is worked out by
 the listing function from the entries (`publishing.archive`).
@@ -13,16 +16,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from pressroom.languages import autonym, in_site_language, normalise, url_name
 from pressroom.model import Article, Tag, slug_of
 from pressroom.paths import article_path
 
 HOME = "home"
+LANGUAGE = "language"  # a language's own listing (`/fr/`), for articles not in the site's
+TRANSLATION = "translation"  # a translation group: read by article pages, never rendered
 
 
 @dataclass(frozen=True, order=True)
 class ListingId:
-    kind: str  # "home" | "tag" | "author" | "month"
-    name: str = ""  # the slug for tags and authors, "YYYY-MM" for months, "" for home
+    kind: str  # "home" | "tag" | "author" | "month" | "language" | "translation"
+    # the slug for tags and authors, "YYYY-MM" for months, "" for home, the URL form of a
+    # language tag (`pt-br`), a translation group's key
+    name: str = ""
 
     def __str__(self) -> str:
         return self.kind if not self.name else f"{self.kind}:{self.name}"
@@ -45,6 +53,7 @@ class Card:
     tags: tuple[Tag, ...] = ()
     authors: tuple[str, ...] = ()
     thumbnail: str = ""  # the path of a small rendition of its cover image, if it has one
+    language: str = ""  # "" on cards written before articles had one
 
     @property
     def path(self) -> str:
@@ -110,15 +119,27 @@ def card_of(article: Article) -> Card:
         tags=article.tags,
         authors=article.authors,
         thumbnail=article.cover.thumbnail if article.cover else "",
+        language=article.language,
     )
 
 
-def listings_of(article: Article) -> set[ListingId]:
-    """The listings an article belongs to."""
+def language_listing(language: str) -> ListingId:
+    """The listing of the articles in a language other than the site's (`/fr/`)."""
+    return ListingId(LANGUAGE, url_name(language))
+
+
+def listings_of(article: Article, site_language: str) -> set[ListingId]:
+    """The listings an article belongs to. The home page is the site language's listing."""
     if not article.is_listed:
         return set()
     card = card_of(article)
-    found = {ListingId(HOME), ListingId("month", card.sort_key[:7])}
+    found = {ListingId("month", card.sort_key[:7])}
+    if in_site_language(article.language, site_language):
+        found.add(ListingId(HOME))
+    else:
+        found.add(language_listing(article.language))
+    if article.translation_key:
+        found.add(ListingId(TRANSLATION, article.translation_key))
     found.update(ListingId("tag", tag.slug) for tag in article.tags)
     found.update(ListingId("author", slug_of(name)) for name in article.authors if slug_of(name))
     return found
@@ -133,6 +154,8 @@ def display_of(listing: ListingId, card: Card) -> str:
         return next((name for name in card.authors if slug_of(name) == listing.name), "")
     if listing.kind == "month":
         return datetime.strptime(listing.name, "%Y-%m").strftime("%B %Y")
+    if listing.kind == LANGUAGE:
+        return autonym(normalise(listing.name) or listing.name)
     return ""
 
 
@@ -146,10 +169,10 @@ class Plan:
     delete_entries: tuple[Entry, ...] = ()
 
 
-def plan_change(old: ArticleRecord | None, new: Article | None) -> Plan:
+def plan_change(old: ArticleRecord | None, new: Article | None, site_language: str) -> Plan:
     """Plan the move from `old` (what the table holds) to `new` (what the source says now)."""
     new_card = card_of(new) if new is not None else None
-    wanted = listings_of(new) if new is not None else set()
+    wanted = listings_of(new, site_language) if new is not None else set()
     deletes: list[Entry] = []
     puts: list[Entry] = []
     if old is not None:

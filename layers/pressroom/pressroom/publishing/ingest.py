@@ -35,18 +35,27 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from aws_lambda_powertools.utilities.data_classes import S3Event
 
-from pressroom.adapters.content_store import WHOLE_LISTING, SourceState
+from pressroom.adapters.content_store import WHOLE_LISTING, Claim, SourceState
 from pressroom.errors import ConcurrentUpdate, ItemTooLarge, RejectedFile, TransientError
 from pressroom.model import Article, Rejection, Source
 from pressroom.paths import article_path, is_article_page, page_key, source_key_from_event
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.asset_refs import AssetRecord, is_asset_key, resolve_article
-from pressroom.publishing.catalog import ArticleRecord, Card, Entry, ListingId, Plan, plan_change
+from pressroom.publishing.catalog import (
+    TRANSLATION,
+    ArticleRecord,
+    Card,
+    Entry,
+    ListingId,
+    Plan,
+    plan_change,
+)
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.readers import read_article
 from pressroom.redirects import redirect_page
@@ -56,9 +65,10 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 # One article change is one DynamoDB transaction (at most 100 actions). The worst change moves an
 # article out of all its listings and into as many new ones: one entry delete per listing left
-# and one put per listing joined, plus source, article put and delete: with home + month + tags
-# + authors listings, 3 + 2 * (2 + tags + authors) <= 100, so tags + authors <= 46.
-MAX_LISTED_TAGS = 36
+# and one put per listing joined, plus source, article put and delete: with home (or its
+# language's) + month + translation group + tags + authors listings,
+# 3 + 2 * (3 + tags + authors) <= 100, so tags + authors <= 45.
+MAX_LISTED_TAGS = 35
 MAX_LISTED_AUTHORS = 10
 RELATED_LIMIT = 5
 MAX_MOVES = 10  # old slugs whose pages redirect to an article's current page
@@ -67,6 +77,7 @@ MAX_WARNING_CHARS = 500
 # Time an ingest invocation keeps for the asset it starts last and the batch's articles: several
 # times the slowest image measured (bench/results/media-only.md), plus a full batch of articles.
 ASSET_RESERVE_MS = 15_000
+MAX_TRANSLATIONS = 50  # members of a translation group an article page reads: bounded work
 _RELATED_TAGS = 8  # bounded work: related articles come from at most this many tags
 
 
@@ -368,7 +379,7 @@ def _commit(
         plan = None
         # A rejection leaves the catalogue alone, unless it takes a deleted article down.
         if not isinstance(desired, Rejection) or (live is not None and not new_state.slug):
-            plan = plan_change(live, article)
+            plan = plan_change(live, article, p.settings.site_language)
         try:
             p.store.commit(state, new_state, plan, request.correlation_id)
         except ItemTooLarge as error:
@@ -632,26 +643,31 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
     deletions: list[str] = []
     owner: dict[str, int] = {}  # page key → the committed key it belongs to
     links: list[tuple[str, str, str]] = []
+    shown: list[tuple[Article, list[Card]]] = []  # articles rendered, with their translations
     # No entry changes while the batch is projected: articles sharing a tag share its read.
     newest = functools.cache(lambda tag: p.store.newest_entries(tag, RELATED_LIMIT * 2))
     released: list[tuple[str, str]] = []  # (redirect key, source key) to let go of
     freed: list[tuple[str, str]] = []  # (page key, source key) others may wait for
+    redirected: list[tuple[str, str]] = []  # (redirect key, source key) written
     for index, done in enumerate(committed):
         state, desired = done.state, done.desired
         if isinstance(desired, Article) and desired.is_live and state.slug == desired.slug:
-            related = related_cards(desired, newest)
+            group = translations_of(desired, p)
+            related = related_cards(desired, newest, exclude={card.slug for card in group})
             links += [(card.slug, desired.slug, desired.source_key) for card in related]
-            html = p.renderer.article_page(desired, related)
+            html = p.renderer.article_page(desired, related, group)
+            shown.append((desired, group))
             key = page_key(article_path(desired.slug))
             outputs.append(Output(key, html.encode("utf-8"), done.request.invalidate))
             owner.setdefault(outputs[-1].key, index)
-            won, lost = _claim_redirects(state, p)
-            links += [("/" + key, desired.slug, desired.source_key) for key in lost]
+            won, waiting = _claim_redirects(state, p)
+            links += waiting
             links += [("@" + key, desired.slug, desired.source_key) for key in desired.depends_on]
             page = redirect_page(desired.path, p.settings.site_url + desired.path)
             for key in won:
                 outputs.append(Output(key, page, done.request.invalidate))
                 owner.setdefault(key, index)
+                redirected.append((key, state.key))
         retired = page_key(article_path(state.retired_slug)) if state.retired_slug else ""
         if retired not in ("", *state.redirects) and not p.store.slug_owner(state.retired_slug):
             deletions.append(retired)
@@ -666,10 +682,12 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
     if outputs:
         outputs += site_furniture(p)
     p.store.add_referrers(links)
+    _link_translations(shown, p)
     correlation_id = ",".join(sorted({d.request.correlation_id for d in committed} - {""}))
     changes = p.site.apply(
         outputs, deletions, announce=lambda paths: p.invalidations.send(paths, correlation_id)
     )
+    _check_redirects(redirected, p)
     for key, source_key in released:
         p.store.release_redirect(key, source_key)
     _wake_redirect_waiters(released + freed, p)
@@ -693,32 +711,59 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
 
 def _project_introduction(done: _Committed, p: Pipeline) -> None:
     """Store or remove the listing introduction a Hugo `_index.md` gives, and have the listing
-    re-rendered (through the stream, in order with its entries) when it changed."""
+    re-rendered (through the stream, in order with its entries) when it changed. Two files
+    introducing one listing: the lower key's shows (`Claim`), the other waits for it."""
     state, desired = done.state, done.desired
     if state.introduces and isinstance(desired, Article):
         listing = ListingId.parse(state.introduces)
-        stored = p.store.put_introduction(listing, state.key, desired.title, desired.body_html)
-        if stored == "taken":
-            logger.warning("%s: %s already has an introduction", state.key, listing)
-        elif stored == "changed" or done.new_content:
+        body = desired.body_html
+        claim, changed = p.store.put_introduction(listing, state.key, desired.title, body)
+        waiting = [] if claim.won else [state.key]
+        if claim.displaced:
+            waiting.append(claim.displaced)
+        p.store.add_referrers((f"#{listing}", key, key) for key in waiting)
+        if not claim.won:
+            logger.warning("%s: %s has another introduction", state.key, listing)
+        elif changed or done.new_content:
             p.store.request_render(listing, WHOLE_LISTING)
     if state.retired_intro:
         listing = ListingId.parse(state.retired_intro)
-        if p.store.remove_introduction(listing, state.key) or done.new_content:
+        if p.store.remove_introduction(listing, state.key):
+            _rerender_referrers(f"#{listing}", state.key, p)
+            p.store.request_render(listing, WHOLE_LISTING)
+        elif done.new_content:
             p.store.request_render(listing, WHOLE_LISTING)
 
 
-def _claim_redirects(state: SourceState, p: Pipeline) -> tuple[list[str], list[str]]:
-    """The source's redirect keys it holds (claimed now or before) and those it cannot have: a
-    live article's page, or a key another source's article claimed first."""
+def _claim_redirects(
+    state: SourceState, p: Pipeline
+) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """The source's redirect keys it holds (claimed now or before), and the links of the
+    sources waiting for one: this one, for a key it cannot have (a live article's page, or a key
+    a source with a lower key holds: `Claim`), and the source it took a key over from."""
     won: list[str] = []
-    lost: list[str] = []
+    waiting: list[tuple[str, str, str]] = []
     for key in state.redirects:
-        free = not _live_article_page(key, p) and p.store.claim_redirect(key, state.key, state.slug)
-        (won if free else lost).append(key)
-        if not free:
+        claim = Claim(won=False)
+        if not _live_article_page(key, p):
+            claim = p.store.claim_redirect(key, state.key, state.slug)
+        if claim.won:
+            won.append(key)
+        else:
+            waiting.append(("/" + key, state.slug, state.key))
             logger.warning("%s: `/%s` already leads elsewhere; no redirect from it", state.key, key)
-    return won, lost
+        if claim.displaced:
+            waiting.append(("/" + key, str(claim.previous.get("slug", "")), claim.displaced))
+    return won, waiting
+
+
+def _check_redirects(written: list[tuple[str, str]], p: Pipeline) -> None:
+    """After writing redirect pages: a key another source took over meanwhile may now show
+    this one's page, so that source writes its own again."""
+    for key, source_key in written:
+        holder = p.store.redirect_claimant(key)
+        if holder is not None and holder != source_key:
+            _rerender_referrers("/" + key, source_key, p, also=holder)
 
 
 def _live_article_page(key: str, p: Pipeline) -> bool:
@@ -740,12 +785,53 @@ def warnings_report(state: SourceState) -> str:
 
 
 def _cards_gone_or_changed(plan: Plan | None) -> set[str]:
-    """Slugs whose card (title, summary, dates, path) other pages may show out of date."""
+    """Slugs whose card (title, summary, dates, path, language) other pages may show out of
+    date, or that left the translation group whose members' pages name them."""
     if plan is None or plan.old_record is None:
         return set()
-    if plan.record is not None and plan.record.card == plan.old_record.card:
+    new, old = plan.record, plan.old_record
+    if new is not None and new.card == old.card and _group(new) == _group(old):
         return set()
-    return {plan.old_record.slug}
+    return {old.slug}
+
+
+def _group(record: ArticleRecord) -> set[ListingId]:
+    return {listing for listing in record.memberships if listing.kind == TRANSLATION}
+
+
+def translations_of(article: Article, p: Pipeline) -> list[Card]:
+    """The cards of the article's translation group, itself included (one bounded read)."""
+    if not article.is_listed or not article.translation_key:
+        return []
+    group = ListingId(TRANSLATION, article.translation_key)
+    return [entry.card for entry in p.store.newest_entries(group, MAX_TRANSLATIONS)]
+
+
+def _link_translations(shown: list[tuple[Article, list[Card]]], p: Pipeline) -> None:
+    """Record which translations each rendered page names (so that their changes and leaving
+    re-render it, through `_refresh_referrers`), then queue a re-render of every translation
+    whose page does not name the article yet: one published before it, or rendered before its
+    entry was committed. Checked on every render, not only when an article joins its group,
+    so that a worker stopping after its commit leaves nothing behind: the retry checks again.
+    Converges: a page re-rendered here names the article, and is not queued again."""
+    links = [
+        (card.slug, article.slug, article.source_key)
+        for article, group in shown
+        for card in group
+        if card.slug != article.slug
+    ]
+    p.store.add_translation_links(links)
+    stale: set[str] = set()
+    for article, group in shown:
+        others = {card.slug for card in group} - {article.slug}
+        if others:
+            named_by = p.store.translation_referrers(article.slug)
+            owners = (p.store.slug_owner(slug) for slug in sorted(others - named_by))
+            stale.update(owner for owner in owners if owner and owner != article.source_key)
+    if stale:
+        from pressroom.publishing.rebuild import rebuild_messages
+
+        p.rebuilds.send_all(rebuild_messages(sorted(stale), [], invalidate=False))
 
 
 def _refresh_referrers(slugs: set[str], own_key: str, p: Pipeline) -> None:
@@ -761,7 +847,8 @@ def _rerender_referrers(
     target: str, own_key: str, p: Pipeline, invalidate: bool = True, also: str | None = None
 ) -> None:
     """Queue a re-render of the sources linked to `target` (a slug they list as related,
-    `/<key>` of a redirect they wait for, `@<key>` of a file they include), and of `also`;
+    `/<key>` of a redirect they wait for, `@<key>` of a file they include, `#<listing>` of an
+    introduction they wait to give), and of `also`;
     the links are recorded again by the re-render where they still hold."""
     from pressroom.publishing.rebuild import rebuild_messages
 
@@ -782,15 +869,20 @@ def site_furniture(p: Pipeline) -> list[Output]:
     ]
 
 
-def related_cards(article: Article, newest: Callable[[ListingId], list[Entry]]) -> list[Card]:
-    """Articles sharing the most tags with this one, newest first among equals.
+def related_cards(
+    article: Article,
+    newest: Callable[[ListingId], list[Entry]],
+    exclude: AbstractSet[str] = frozenset(),
+) -> list[Card]:
+    """Articles sharing the most tags with this one, newest first among equals; not those in
+    `exclude` (its translations, which the page links to already).
 
     Reads (`newest`: a tag's newest `RELATED_LIMIT * 2` entries) at most `_RELATED_TAGS` tags:
     bounded work per publish."""
     scores: dict[str, tuple[int, Card]] = {}
     for tag in article.tags[:_RELATED_TAGS]:
         for entry in newest(ListingId("tag", tag.slug)):
-            if entry.card.slug == article.slug:
+            if entry.card.slug == article.slug or entry.card.slug in exclude:
                 continue
             shared, _ = scores.get(entry.card.slug, (0, entry.card))
             scores[entry.card.slug] = (shared + 1, entry.card)

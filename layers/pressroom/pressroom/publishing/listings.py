@@ -36,7 +36,15 @@ from pressroom.parallel import map_all
 from pressroom.paths import FEED_FILES, feed_path, listing_path, page_key
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.archive import FEED_SIZE, Layout, Spec, day_of, rerender
-from pressroom.publishing.catalog import HOME, Card, Head, ListingId, display_of
+from pressroom.publishing.catalog import (
+    HOME,
+    LANGUAGE,
+    TRANSLATION,
+    Card,
+    Head,
+    ListingId,
+    display_of,
+)
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.render import ListingPage
 
@@ -45,7 +53,7 @@ MAX_RENDERS = 5  # renders of one listing in one batch before a conflict fails t
 # less left than twice its slowest listing so far): the rest goes back to the stream.
 TIME_BUDGET_SHARE = 0.5
 _RECORD_PREFIXES = (ENTRY_PREFIX, RENDER_REQUEST_PREFIX)
-_INTRODUCED = frozenset({HOME, "tag", "author"})  # listings a Hugo `_index.md` can introduce
+_INTRODUCED = frozenset({HOME, LANGUAGE, "tag", "author"})  # listings an `_index.md` introduces
 
 
 @dataclass
@@ -73,6 +81,13 @@ class ListingBatch:
         return ",".join(sorted(self.correlation_ids))
 
 
+def is_published(listing: ListingId) -> bool:
+    """Whether a listing has pages. A translation group's entries are read by its articles'
+    pages (their `hreflang` links); the group itself has no page, feed or sitemap entry, and
+    no head: its records are dropped here, before anything is rendered or recorded."""
+    return listing.kind != TRANSLATION
+
+
 def fold(records: Iterable[DynamoDBRecord]) -> ListingBatch:
     """Fold a stream batch into the listings to re-render and what changed in each."""
     batch = ListingBatch()
@@ -84,6 +99,8 @@ def fold(records: Iterable[DynamoDBRecord]) -> ListingBatch:
         if change is None or not pk.startswith(_RECORD_PREFIXES):
             continue  # not an entry or a request (the event filter already drops these on AWS)
         listing = listing_of_stream_key(pk)
+        if not is_published(listing):
+            continue
         found = batch.listings.setdefault(listing, ListingChange(first=position))
         if pk.startswith(RENDER_REQUEST_PREFIX):
             found.whole |= sk == WHOLE_LISTING

@@ -16,13 +16,14 @@ from typing import Any
 
 from pressroom.adapters.content_store import WHOLE_LISTING
 from pressroom.pipeline import Pipeline
-from pressroom.publishing.catalog import HOME, ListingId
+from pressroom.publishing.catalog import HOME, LANGUAGE, ListingId
 from pressroom.publishing.ingest import SyncRequest, sync_sources
 from pressroom.publishing.site_writer import Changes
 
 KEYS_PER_MESSAGE = 10  # one worker renders ~10 articles: seconds, well inside the timeout
 LISTINGS_PER_MESSAGE = 50  # a request is one small write a month; rendering is downstream
-LISTING_KINDS = (HOME, "tag", "author", "month")
+# Every kind the listing function renders (not translation groups: they have no pages).
+LISTING_KINDS = (HOME, "tag", "author", "month", LANGUAGE)
 
 
 @dataclass

@@ -7,7 +7,17 @@ to ~70 characters. A leading `<h1>` that repeats the title is dropped too.
 
 Slug (stable across re-uploads of the same file): the `slug` field; else the slug part of a
 Jekyll `YYYY-MM-DD-slug` name; else the file name when it means something (not a digest, UUID,
-number, random token or `untitled-2`); else the title. All through `slug_of`.
+number, random token or `untitled-2`); else the title. All through `slug_of`. An article in
+another language than the site's gets `-<language>` after it (Pelican's `{slug}-{lang}`), so
+that `x.fr.md` is `/articles/x-fr/` beside `x.md`'s `/articles/x/`.
+
+Language: `lang` / `language` / `locale` (Jekyll-polyglot, Pelican's `Lang`, generic); else
+Hugo's file-name infix (`x.fr.md`, `x/index.fr.md`); else the site's. Normalised to a BCP 47
+tag (`pt_br` → `pt-BR`, see `pressroom.languages`); a value that is no language tag is a
+warning, and the site's language is used. Translation group (`Article.translation_key`): Hugo's
+`translationKey`, else the slug without its language suffix, so `x.md` and `x.fr.md`, or two
+Pelican posts with one `Slug` and different `Lang`, are translations of each other. Pelican's
+`Translation: true` gives the suffix even in the site's language.
 
 Published: `date` / `publishDate` / `pubdate` (or a date-valued `published`); else the Jekyll
 file-name date; else the upload time. `date_source` records which. Naive times and bare dates
@@ -32,9 +42,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pressroom.model import Article, Source, Status, Tag, slug_of, unique_tags
+from pressroom.languages import in_site_language, normalise, url_name
+from pressroom.model import MAX_SLUG_CHARS, Article, Source, Status, Tag, slug_of, unique_tags
 from pressroom.paths import article_path, page_key
 from pressroom.readers.base import Metadata, Unreadable
 from pressroom.readers.filenames import NameFacts, facts_from_name, title_from_slug
@@ -76,7 +87,6 @@ REDIRECT_KEYS = ("aliases", "redirect_from", "permalink", "url")
 _LEADING_H1 = re.compile(r"\A\s*<h1(?:\s[^>]*)?>(?P<inner>.*?)</h1>\s*", re.DOTALL)
 _PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(?P<inner>.*?)</p>", re.DOTALL)
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.DOTALL)
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 DateSource = Literal["metadata", "filename", "upload"]
 _STATUS_WORDS: dict[str, Status] = {
     "published": "published",
@@ -91,13 +101,19 @@ def build_article(
 ) -> Article:
     names = facts_from_name(source.key)
     if names.is_section:
-        return section_introduction(source, metadata, body_html, settings.articles_prefix)
+        language = _language(metadata, names, settings.site_language)[0]
+        in_site = in_site_language(language, settings.site_language)
+        return section_introduction(
+            source, metadata, body_html, settings.articles_prefix, "" if in_site else language
+        )
     if names.is_include_file:
         return include_file(source)
     title, body_html = _title_and_body(metadata, body_html, names)
     published, date_source = _published(metadata, names, source)
     body_text = text_of(body_html)
-    slug = _slug(metadata, names, title)
+    language, language_warnings = _language(metadata, names, settings.site_language)
+    base_slug = _slug(metadata, names, title)
+    slug = _translated_slug(base_slug, language, settings.site_language, _is_translation(metadata))
     redirects = _redirects(metadata, source.key, settings.articles_prefix, slug)
     return Article(
         source_key=source.key,
@@ -111,11 +127,12 @@ def build_article(
         categories=_categories(metadata),
         authors=_authors(metadata),
         related_stories=tuple(as_list(metadata.get("relatedstories"), "related stories")),
-        language=_language(metadata, settings.site_language),
+        language=language,
+        translation_key=_translation_key(metadata, names, base_slug, language),
         status="draft" if names.is_draft_file else _status(metadata),
         reading_minutes=max(1, round(word_count(body_text) / WORDS_PER_MINUTE)),
         date_source=date_source,
-        warnings=file_warnings(metadata, names) + redirects.warnings,
+        warnings=file_warnings(metadata, names) + language_warnings + redirects.warnings,
         toc=table_of_contents(body_html) if _wants_toc(metadata) else (),
         redirects=redirects.keys,
         cover_ref=_cover_ref(metadata),
@@ -256,9 +273,11 @@ def _categories(metadata: Metadata) -> tuple[str, ...]:
 
 
 def _authors(metadata: Metadata) -> tuple[str, ...]:
-    """`authors` is a list or a `;`/`,`-separated string; a single `author` is one name."""
-    names = as_list(metadata.get("authors"), "authors", names=True)
-    single = metadata.get("author")
+    """`authors` is a list or a `;`/`,`-separated string; a single `author` is one name. An
+    author written as a table with a `name` (Hugo's `[author] name = "…"`, Jekyll's
+    `author: {name: …, email: …}`) is that name."""
+    names = as_list(_names_of(metadata.get("authors")), "authors", names=True)
+    single = _names_of(metadata.get("author"))
     if isinstance(single, list | tuple):
         names.extend(as_list(single, "author"))
     elif single is not None:
@@ -268,6 +287,15 @@ def _authors(metadata: Metadata) -> tuple[str, ...]:
         short = shorten(name, MAX_NAME_CHARS)
         unique.setdefault(short.casefold(), short)
     return tuple(unique.values())
+
+
+def _names_of(value: Any) -> Any:
+    """Authors given as tables (`{name: …, email: …}`), alone or in a list, as their names."""
+    if isinstance(value, dict) and "name" in value:
+        return value["name"]
+    if isinstance(value, list | tuple):
+        return [_names_of(item) for item in value]
+    return value
 
 
 # --- summary, language, status --------------------------------------------------------------
@@ -287,17 +315,55 @@ def _first_paragraph_text(body_html: str) -> str:
     return ""
 
 
-def _language(metadata: Metadata, default: str) -> str:
+def _language(
+    metadata: Metadata, names: NameFacts, site_language: str
+) -> tuple[str, tuple[str, ...]]:
+    """The article's language tag, and a warning when the one given is not a language tag."""
+    default = normalise(site_language) or site_language
     found = first_present(metadata, *LANGUAGE_KEYS)
     if found is None:
-        return default
-    language = as_text(found[1], found[0]).replace("_", "-")
-    if not _LANGUAGE_TAG.fullmatch(language):
-        raise Unreadable(
-            f"The language {found[1]!r} is not a language code.",
-            f"Write a code such as `{found[0]}: en`, `{found[0]}: fr` or `{found[0]}: pt-BR`.",
+        return names.language or default, ()
+    language = normalise(as_text(found[1], found[0]))
+    if language is None:
+        return names.language or default, (
+            f"The `{found[0]}` {shorten(str(found[1]), 40)!r} is not a language code such as "
+            f"`fr` or `pt-BR`, so the article is taken to be in "
+            f"`{names.language or default}`.",
         )
-    return language
+    return language, ()
+
+
+def _is_translation(metadata: Metadata) -> bool:
+    """Pelican's `Translation: true`; a value that is not a yes/no is read as no."""
+    value = metadata.get("translation")
+    try:
+        return value is not None and as_flag(value, "translation")
+    except Unreadable:
+        return False
+
+
+def _translated_slug(slug: str, language: str, site_language: str, translation: bool) -> str:
+    """`slug-<language>` for an article in another language than the site's (or one marked as a
+    translation), still at most `MAX_SLUG_CHARS` long: the slug is cut at a hyphen to fit."""
+    if in_site_language(language, site_language) and not translation:
+        return slug
+    suffix = "-" + url_name(language)
+    base = slug.removesuffix(suffix)
+    room = MAX_SLUG_CHARS - len(suffix)
+    cut = base if len(base) <= room else base[:room].rsplit("-", 1)[0] or base[:room]
+    return cut.strip("-") + suffix
+
+
+def _translation_key(metadata: Metadata, names: NameFacts, slug: str, language: str) -> str:
+    """Hugo's `translationKey`; else, for a Hugo translation named `x.fr.md`, its name without
+    the language (`x`: Hugo pairs it with `x.md` whatever their slugs); else the slug without a
+    `-<language>` suffix it already has (Pelican pairs translations by their shared `Slug`)."""
+    found = first_present(metadata, "translationkey")
+    if found is not None and (key := slug_of(as_text(found[1], found[0]))):
+        return key
+    if names.language is not None and names.slug:
+        return names.slug
+    return slug.removesuffix("-" + url_name(language)) or slug
 
 
 def _status(metadata: Metadata) -> Status:

@@ -1,4 +1,5 @@
-"""What an uploaded file's name says about the article: a Jekyll date and slug, or a usable slug.
+"""What an uploaded file's name says about the article: a Jekyll date and slug, or a usable slug,
+and a Hugo language infix (`post.fr.md`, `bundle/index.fr.md`).
 
 S3 keys are URL-decoded but never trusted as paths: only the last segment (and, for Hugo page
 bundles, the folder above an `index.md`) is looked at, and only through `slug_of`.
@@ -7,9 +8,10 @@ bundles, the folder above an `index.md`) is looked at, and only through `slug_of
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from pressroom.languages import infix_language
 from pressroom.model import slug_of
 from pressroom.readers.base import Unreadable
 
@@ -33,31 +35,45 @@ class NameFacts:
     is_section: bool = False  # Hugo's `_index.md`: a section's introduction, not an article
     is_draft_file: bool = False  # under a Jekyll `_drafts/` folder: never published
     is_include_file: bool = False  # under a Jekyll `_includes/` folder: Liquid's, not an article
+    language: str | None = None  # Hugo's language infix (`x.fr.md`), normalised (`fr`)
 
 
 def stem_of(key: str) -> str:
-    """`articles/2026/hello.world.md` → `hello.world`; a page bundle's `x/index.md` → `x`."""
+    """`articles/2026/hello.world.md` → `hello.world`; a page bundle's `x/index.md` → `x`;
+    a language infix is not part of it: `x.fr.md` → `x`, `x/index.fr.md` → `x`."""
+    return _stem_and_language(key)[0]
+
+
+def _stem_and_language(key: str) -> tuple[str, str | None]:
     parts = [part for part in key.split("/") if part]
     filename = parts[-1] if parts else ""
     stem = filename.rsplit(".", 1)[0] if "." in filename.lstrip(".") else filename
+    base, dot, infix = stem.rpartition(".")
+    language = infix_language(infix) if dot and base else None
+    if language is not None:
+        stem = base
     if stem.lower() in _BUNDLE_INDEX and len(parts) > 1:
-        return parts[-2]
-    return stem
+        return parts[-2], language
+    return stem, language
 
 
 def facts_from_name(key: str) -> NameFacts:
-    stem = stem_of(key)
+    stem, language = _stem_and_language(key)
     parts = key.split("/")
-    where = {
-        "is_section": parts[-1].lower().rsplit(".", 1)[0] == "_index",
-        "is_draft_file": "_drafts" in parts[:-1],
-        "is_include_file": "_includes" in parts[:-1],
-    }
+    facts = NameFacts(
+        slug=None,
+        date=None,
+        is_jekyll=False,
+        is_section=_stem_and_language(parts[-1])[0].lower() == "_index",  # `_index.fr.md` too
+        is_draft_file="_drafts" in parts[:-1],
+        is_include_file="_includes" in parts[:-1],
+        language=language,
+    )
     jekyll = _JEKYLL_NAME.fullmatch(stem)
     if jekyll is None:
-        return NameFacts(slug=_meaningful_slug(stem), date=None, is_jekyll=False, **where)
-    return NameFacts(
-        slug=_meaningful_slug(jekyll["slug"]), date=_jekyll_date(jekyll), is_jekyll=True, **where
+        return replace(facts, slug=_meaningful_slug(stem))
+    return replace(
+        facts, slug=_meaningful_slug(jekyll["slug"]), date=_jekyll_date(jekyll), is_jekyll=True
     )
 
 

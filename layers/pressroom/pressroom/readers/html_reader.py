@@ -3,7 +3,8 @@
 Title: `<title>`, else `og:title`, else the first `<h1>`. Metadata: `description`, `author`,
 `keywords` (comma-separated tags), OpenGraph `article:published_time`, `article:modified_time`,
 `article:tag` (one per tag) and `article:section`, and `<html lang>`. The body is the inside of
-`<body>` (the whole document after `</head>` when there is no `<body>` tag), sanitised.
+`<body>` (the whole document after `</head>` when there is no `<body>` tag), sanitised; its
+headings get ids and anchors as Markdown headings do.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from html.parser import HTMLParser
 
 from pressroom.readers.base import Metadata, Parsed
 from pressroom.readers.front_matter import split_front_matter
+from pressroom.readers.markdown_extensions import heading_ids_in_html
 from pressroom.readers.metadata import split_names
-from pressroom.readers.migration import after_render
+from pressroom.readers.migration import after_render, liquid_in_html
 from pressroom.readers.prose import collapse_whitespace
 from pressroom.readers.sanitize import clean_html
 
@@ -97,11 +99,13 @@ def _line_starts(text: str) -> list[int]:
 
 def read_html(text: str) -> Parsed:
     front, text = split_front_matter(text)  # static-site HTML pages may carry YAML too
+    text = liquid_in_html(text, front)
     scanner = _PageScanner(text)
     scanner.feed(text)
     scanner.close()
     metadata = {**_page_metadata(scanner), **front}
-    return clean_html(after_render(_body_of(text, scanner), metadata)), metadata
+    body_html = clean_html(after_render(_body_of(text, scanner), metadata))
+    return heading_ids_in_html(body_html), metadata
 
 
 def _page_metadata(scanner: _PageScanner) -> Metadata:

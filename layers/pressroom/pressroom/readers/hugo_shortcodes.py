@@ -664,4 +664,6 @@ def ref_url(target: str) -> str | None:
     if facts.is_section:  # a Hugo section has no page here
         return None
     slug = facts.slug or slug_of(stem_of(key))
+    if slug and facts.language:  # a translation (`x.fr.md`) is at `x-fr` (`readers.article`)
+        slug = slug_of(f"{slug}-{facts.language}")
     return article_path(slug) + suffix if slug else None

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 from pressroom.readers.base import Unreadable
 from pressroom.readers.metadata import as_flag
+from pressroom.readers.prose import text_of
 from pressroom.readers.sanitize import (
     FOOTNOTE_ID,
     MAX_ID_CHARS,
@@ -123,6 +124,31 @@ def _assign_heading_ids(state: StateCore) -> None:
         anchor.attrSet("href", f"#{identifier}")
         anchor.attrSet("aria-label", HEADING_ANCHOR_LABEL)
         inline.children = [*(inline.children or []), anchor, Token("link_close", "a", -1)]
+
+
+_HTML_HEADING = re.compile(
+    r"<h(?P<level>[1-6])(?P<attributes>(?:\s[^>]*)?)>(?P<inner>.*?)</h(?P=level)>", re.DOTALL
+)
+_ANY_ID = re.compile(r'\sid="([^"]*)"')
+
+
+def heading_ids_in_html(body_html: str) -> str:
+    """Ids and `#` anchors for the headings of a (sanitised) HTML article, as Markdown headings
+    get them; a heading that has an id keeps it."""
+    ids = _Ids(html.unescape(found[1]) for found in _ANY_ID.finditer(body_html))
+
+    def with_id(heading: re.Match[str]) -> str:
+        if _ANY_ID.search(heading["attributes"]):
+            return heading[0]
+        level, attributes, inner = heading["level"], heading["attributes"], heading["inner"]
+        identifier = html.escape(ids.claim(heading_id(text_of(inner))))
+        anchor = (
+            f'<a class="{HEADING_ANCHOR_CLASS}" href="#{identifier}" '
+            f'aria-label="{HEADING_ANCHOR_LABEL}"></a>'
+        )
+        return f'<h{level} id="{identifier}"{attributes}>{inner}{anchor}</h{level}>'
+
+    return _HTML_HEADING.sub(with_id, body_html)
 
 
 def _take_explicit_id(inline: Token) -> str:

@@ -1,7 +1,8 @@
 """Idioms of the tools people migrate from, applied around a reader's own rendering.
 
 * `before_markdown`: Jekyll's Liquid (`jekyll_liquid`, sandboxed) or else Hugo shortcodes
-  (`hugo_shortcodes`) in a Markdown body;
+  (`hugo_shortcodes`) in a Markdown body; `liquid_in_html`: the Liquid of an HTML post with
+  front matter;
 * `section_introduction`, `file_warnings`: Hugo's `_index.md` (a listing's introduction, never
   an article) and Jekyll's `_drafts/` (drafts, with a note);
 * `after_render`: Pelican's `{filename}`-style links (`pelican_links`) in the rendered HTML, and
@@ -19,6 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape
 
+from pressroom.languages import url_name
 from pressroom.model import Article, Source, slug_of
 from pressroom.readers.base import WARNINGS, Metadata, Unreadable
 from pressroom.readers.filenames import NameFacts, stem_of
@@ -41,6 +43,15 @@ def before_markdown(body: str, metadata: Metadata) -> str:
     return "".join(
         piece if is_code else bracket_spaced_links(piece) for is_code, piece in segments(expanded)
     )
+
+
+def liquid_in_html(body: str, front_matter: Metadata) -> str:
+    """Jekyll renders the Liquid of every file with front matter, HTML posts included."""
+    if not front_matter or not uses_liquid(body):
+        return body
+    expanded, warnings = render_liquid(body, front_matter, page_url=_page_url(front_matter))
+    _warn(front_matter, warnings)
+    return expanded
 
 
 def _page_url(metadata: Metadata) -> str:
@@ -96,11 +107,13 @@ def include_file(source: Source) -> Article:
 
 
 def section_introduction(
-    source: Source, metadata: Metadata, body_html: str, prefix: str
+    source: Source, metadata: Metadata, body_html: str, prefix: str, translation: str = ""
 ) -> Article:
     """Hugo's `_index.md` introduces a listing, it is not an article: the one at the root
-    introduces the home page, `tags/<x>/_index.md` and `authors/<x>/_index.md` their tag and
-    author pages. Other sections have no listing here; their introduction is kept with a note."""
+    introduces the home page (`_index.fr.md`, or one in another language than the site's, that
+    language's listing: `translation`), `tags/<x>/_index.md` and `authors/<x>/_index.md` their
+    tag and author pages. Other sections have no listing here; their introduction is kept with a
+    note."""
     title = metadata.get("title")
     folders = source.key.removeprefix(prefix).split("/")[:-1]
     folder = stem_of(source.key)
@@ -111,7 +124,7 @@ def section_introduction(
         f"`{source.filename}` introduces the `{folder}` section, which has no listing here "
         "(home, tags and authors have one): it is not shown.",
     )
-    introduces = _introduced_listing(folders)
+    introduces = _introduced_listing(folders, translation)
     if not introduces:
         return article
     if len(body_html) > MAX_INTRODUCTION_CHARS:
@@ -123,10 +136,11 @@ def section_introduction(
     return replace(article, body_html=body_html, introduces=introduces, warnings=())
 
 
-def _introduced_listing(folders: list[str]) -> str:
-    """`home`, `tag:<slug>`, `author:<slug>` (as `publishing.catalog.ListingId` spells them)."""
+def _introduced_listing(folders: list[str], translation: str) -> str:
+    """`home`, `language:<tag>`, `tag:<slug>`, `author:<slug>` (as
+    `publishing.catalog.ListingId` spells them)."""
     if not folders:
-        return "home"
+        return f"language:{url_name(translation)}" if translation else "home"
     kinds = {"tags": "tag", "authors": "author"}
     if len(folders) == 2 and folders[0] in kinds and slug_of(folders[1]):
         return f"{kinds[folders[0]]}:{slug_of(folders[1])}"

@@ -1,13 +1,15 @@
 """Rendering: models in, strings out. One Jinja2 environment per process, autoescaping on,
 `StrictUndefined`, and article content only ever passed in as data (never compiled).
 
-Every page template gets a `meta` (`PageMeta`): title, description, canonical URL, feeds and
-structured data, so that an operator's template override sees one stable interface."""
+Every page template gets a `meta` (`PageMeta`): title, description, canonical URL, feeds,
+structured data, the page's language and its translations (`hreflang` alternates), so that an
+operator's template override sees one stable interface."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
@@ -23,10 +25,11 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
+from pressroom.languages import autonym, in_site_language, normalise
 from pressroom.model import Article, Picture, Tag, slug_of
-from pressroom.paths import FEED_FILES, feed_path, listing_path
+from pressroom.paths import FEED_FILES, article_path, feed_path, listing_path
 from pressroom.publishing.archive import period_label
-from pressroom.publishing.catalog import HOME, Card, ListingId
+from pressroom.publishing.catalog import HOME, LANGUAGE, Card, ListingId, language_listing
 from pressroom.settings import Settings
 
 FEED_TYPES = {
@@ -61,6 +64,17 @@ class FeedLink:
 
 
 @dataclass(frozen=True)
+class Alternate:
+    """One translation of a page: `<link rel="alternate" hreflang=…>` and the switcher's link."""
+
+    hreflang: str  # a language tag, or "x-default"
+    url: str  # absolute
+    path: str
+    name: str  # the language's name in itself ("Français"), "" for x-default
+    current: bool = False  # the page itself
+
+
+@dataclass(frozen=True)
 class PageMeta:
     """What the <head> of a page says about it."""
 
@@ -73,6 +87,8 @@ class PageMeta:
     structured_data: tuple[dict[str, Any], ...] = ()
     breadcrumbs: tuple[tuple[str, str], ...] = ()  # (name, path), the last one is this page
     image: Picture | None = None  # the page's cover: `og:image` and a large Twitter card
+    language: str = ""  # the page's `<html lang>`; "" for the site's language
+    alternates: tuple[Alternate, ...] = ()  # the page's translations, itself included
 
 
 @dataclass(frozen=True)
@@ -194,9 +210,16 @@ class Renderer:
 
     # -- pages ---------------------------------------------------------------------------------
 
-    def article_page(self, article: Article, related: list[Card]) -> str:
+    def article_page(
+        self, article: Article, related: list[Card], translations: Sequence[Card] = ()
+    ) -> str:
+        """`translations`: the cards of the article's translation group (itself included)."""
         url = self._url(article.path)
         trail: list[tuple[str, str]] = [(self.settings.site_title, "/")]
+        own_language = in_site_language(article.language, self.settings.site_language)
+        listing = ListingId(HOME) if own_language else language_listing(article.language)
+        if not own_language:
+            trail.append((autonym(article.language), listing_path(listing.kind, listing.name)))
         if article.tags:
             trail.append((article.tags[0].name, tag_path(article.tags[0])))
         trail.append((article.title, article.path))
@@ -207,10 +230,12 @@ class Renderer:
             description=description,
             canonical_url=url,
             og_type="article",
-            feeds=self.feed_links(ListingId(HOME), self.settings.site_title),
+            feeds=self.feed_links(listing, autonym(article.language)),
             structured_data=(self._article_data(article, url, description), self._trail(trail)),
             breadcrumbs=tuple(trail),
             image=article.cover if article.cover and article.cover.og_image else None,
+            language=article.language,
+            alternates=self._alternates(article, translations),
         )
         return self._render(
             "article.html",
@@ -220,6 +245,29 @@ class Renderer:
             body=Markup(article.body_html),  # noqa: S704  # nosec B704 # nh3-sanitised
             related=related,
         )
+
+    def _alternates(self, article: Article, group: Sequence[Card]) -> tuple[Alternate, ...]:
+        """One link per language of the group (the page's own first, then the oldest), sorted
+        by language, and `x-default` for the one in the site's language; none for an article
+        without translations."""
+        chosen: dict[str, tuple[str, str]] = {article.language.lower(): (article.language, "")}
+        for card in sorted(group, key=lambda card: card.sort_key):
+            if card.language and card.slug != article.slug:
+                chosen.setdefault(card.language.lower(), (card.language, card.slug))
+        if len(chosen) < 2:
+            return ()
+        found: list[Alternate] = []
+        for language, slug in sorted(chosen.values()):
+            path = article_path(slug) if slug else article.path
+            found.append(
+                Alternate(language, self._url(path), path, autonym(language), current=not slug)
+            )
+        default = next(
+            (a for a in found if in_site_language(a.hreflang, self.settings.site_language)), None
+        )
+        if default is not None:
+            found.append(replace(default, hreflang="x-default", name=""))
+        return tuple(found)
 
     def listing_page(self, page: ListingPage) -> str:
         trail = self._listing_trail(page.listing, page.title)
@@ -279,6 +327,7 @@ class Renderer:
             feeds=self.feed_links(listing, title),
             structured_data=(self._trail(trail),) if len(trail) > 1 else (),
             breadcrumbs=tuple(trail),
+            language=self._listing_language(listing),
         )
 
     def tags_index(self, tags: list[tuple[str, str]]) -> str:
@@ -289,7 +338,7 @@ class Renderer:
         meta = PageMeta(
             title="Tags",
             document_title=f"Tags · {site}",
-            description=f"Every tag on {site}, with the number of articles under each.",
+            description=f"Every tag on {site}; each tag's page lists its articles.",
             canonical_url=self._url("/tags/"),
             feeds=self.feed_links(ListingId(HOME), site),
             structured_data=(self._trail(trail),),
@@ -338,7 +387,7 @@ class Renderer:
             site_url=self.settings.site_url,
             home_path=listing_path(listing.kind, listing.name),
             self_paths={fmt: feed_path(listing.kind, listing.name, fmt) for fmt in FEED_FILES},
-            language=self.settings.site_language,
+            language=self._listing_language(listing) or self.settings.site_language,
             publisher=site,
             cards=tuple(cards),
         )
@@ -369,7 +418,14 @@ class Renderer:
             return f"Articles tagged “{title}” on {site}, newest first."
         if listing.kind == "author":
             return f"Articles by {title} on {site}, newest first."
+        if listing.kind == LANGUAGE:
+            return f"Articles in {title} on {site}, newest first."
         return f"The latest articles from {site}."
+
+    @staticmethod
+    def _listing_language(listing: ListingId) -> str:
+        """A language listing's own language tag; "" (the site's) for every other listing."""
+        return (normalise(listing.name) or listing.name) if listing.kind == LANGUAGE else ""
 
     def _website_data(self) -> dict[str, Any]:
         return {
