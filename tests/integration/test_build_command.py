@@ -145,5 +145,5 @@ def test_given_files_when_built_then_progress_hears_of_each_upload_and_ingest_ba
 
     assert report.published == 3
     assert len(uploads) == 3
-    # the three files' notifications and S3's test event, in the batches the ingest function got
-    assert sum(batches) == 4
+    # the three files' notifications, in the batches the ingest function got
+    assert sum(batches) == 3

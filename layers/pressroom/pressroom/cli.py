@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    from pressroom.local.build import Backend
     from pressroom.operations import Target
 
 LOCAL_ENDPOINT = "http://127.0.0.1:4566"
@@ -34,8 +35,16 @@ def main() -> None:
     help="Folder to write the site to.",
 )
 @click.option("--site-url", default=None, help="Base URL for canonical links and feeds.")
-def build(src: Path, out: Path, site_url: str | None) -> None:
-    """Publish every article under SRC on the embedded backend and export the site to OUT.
+@click.option(
+    "--backend",
+    type=click.Choice(["in-process", "moto"]),
+    default="in-process",
+    show_default=True,
+    help="in-process: the functions' work on memory adapters (fast); moto: the real handlers "
+    "on embedded AWS emulation, as `pressroom up` runs them (slower; for comparison).",
+)
+def build(src: Path, out: Path, site_url: str | None, backend: Backend) -> None:
+    """Publish every article under SRC on the in-process backend and export the site to OUT.
 
     Exit status: 0 when every file published, 1 when any was rejected (each named on stderr
     with its reason), 2 for usage errors."""
@@ -55,6 +64,7 @@ def build(src: Path, out: Path, site_url: str | None) -> None:
             src,
             out,
             site_url=site_url,
+            backend=backend,
             uploaded=uploading.update,
             # S3's test event and redeliveries are notifications too: the bar stops at the total
             ingested=lambda count: publishing.update(min(count, publishing.total - publishing.n)),

@@ -1,19 +1,26 @@
-"""`pressroom build`: publish a folder of articles through the real functions on the embedded
-backend, then export the site bucket to a folder."""
+"""`pressroom build`: publish a folder of articles through the functions' domain work on the
+in-process backend (`pressroom.local.inprocess`), then export the site bucket to a folder.
+
+The previous path, the real handlers on embedded moto (`backend="moto"`), stays for comparison:
+the bench measures both, and a test holds their exports byte for byte equal."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
-from pressroom.local.embedded import embedded_aws
-from pressroom.local.runtime import LocalRuntime
 from pressroom.local.template import LOCAL_ACCOUNT
 from pressroom.paths import export_name, is_article_page
 from pressroom.settings import Settings
 
+if TYPE_CHECKING:
+    from pressroom.local.inprocess import Engine
+    from pressroom.local.runtime import LocalRuntime
+
+Backend = Literal["in-process", "moto"]
 BUILD_MARKER = ".pressroom-build"
 INGEST_FUNCTION = "IngestFunction"  # the template's function that reads the uploads
 
@@ -46,12 +53,62 @@ def build_site(
     site_url: str | None = None,
     uploaded: Callable[[], None] = lambda: None,
     ingested: Callable[[int], None] = lambda count: None,
+    backend: Backend = "in-process",
+    overrides: dict[str, str] | None = None,
 ) -> BuildReport:
     """`uploaded` is told of each file uploaded, `ingested` of each batch of upload
-    notifications the ingest function has handled (the files, and S3's test event)."""
+    notifications the ingest function has handled. `overrides` replaces values of the
+    functions' environment (as `site_url` does SITE_URL)."""
+    settings = {**(overrides or {}), **({"SITE_URL": site_url} if site_url else {})}
+    if backend == "moto":
+        return _build_on_moto(src, out, settings, uploaded, ingested)
+    return _build_in_process(src, out, settings, uploaded, ingested)
+
+
+def _build_in_process(
+    src: Path,
+    out: Path,
+    overrides: dict[str, str],
+    uploaded: Callable[[], None],
+    ingested: Callable[[int], None],
+) -> BuildReport:
+    from pressroom.local.inprocess import INGEST, Engine, default_template
+    from pressroom.operations import files_to_publish
+
+    engine = Engine.for_template(default_template(), overrides)
+    sources, prefix = engine.backend.sources, engine.backend.settings.articles_prefix
+    for name, path in files_to_publish([src]):
+        sources.put_object(prefix + name, path.read_bytes())
+        uploaded()
+    engine.run(lambda function, count: ingested(count) if function == INGEST else None)
+    report = BuildReport(undelivered=engine.report.undelivered, rejected=_reports(engine))
+    exported = write_site(out, engine.backend.site_bucket.objects())
+    report.pages = len(exported)
+    report.published = sum(1 for key in exported if is_article_page(key))
+    return report
+
+
+def _reports(engine: Engine) -> dict[str, str]:
+    """The error reports in the in-process ingest bucket, by the source key they reject."""
+    sources, prefix = engine.backend.sources, engine.backend.settings.reports_prefix
+    return {
+        key.removeprefix(prefix).removesuffix(".txt"): (sources.get(key) or b"").decode("utf-8")
+        for key in sources.keys(prefix)
+    }
+
+
+def _build_on_moto(
+    src: Path,
+    out: Path,
+    overrides: dict[str, str],
+    uploaded: Callable[[], None],
+    ingested: Callable[[int], None],
+) -> BuildReport:
+    """The handlers on embedded moto, fed by the local runtime's pumps (what `pressroom build`
+    did before the in-process backend)."""
+    from pressroom.local.embedded import embedded_aws
     from pressroom.operations import files_to_publish, upload
 
-    overrides = {"SITE_URL": site_url} if site_url else {}
     with embedded_aws(overrides) as runtime:
         upload(runtime.target, files_to_publish([src]), uploaded)
         runtime.drain(
@@ -95,10 +152,15 @@ def prepare_output(out: Path) -> None:
 
 
 def export_site(out: Path) -> list[str]:
-    """Copy the site bucket to `out`, one file per object; returns the keys copied."""
+    """Copy the embedded (moto) site bucket to `out`, one file per object; returns the keys."""
     settings = Settings.from_env()
+    return write_site(out, _bucket_objects(settings.site_bucket))
+
+
+def write_site(out: Path, objects: Iterable[tuple[str, bytes]]) -> list[str]:
+    """Write each (key, body) of a site bucket to `out`, one file per object; the keys."""
     exported = []
-    for key, body in _bucket_objects(settings.site_bucket):
+    for key, body in objects:
         target = (out / export_name(key)).resolve()
         if not target.is_relative_to(out.resolve()):
             raise ValueError(f"refusing to export {key!r} outside {out}")
