@@ -36,6 +36,7 @@ from pressroom.local.memory import (
 )
 from pressroom.local.memory.store import StreamChange
 from pressroom.local.template import StreamSource, Template
+from pressroom.parallel import one_at_a_time
 from pressroom.pipeline import Pipeline
 from pressroom.settings import Settings
 
@@ -184,6 +185,14 @@ class Engine:
             (REBUILD, self._rebuild_batch),
             (INVALIDATION, self._invalidation_batch),
         )
+        with one_at_a_time():
+            self._run(steps, delivered)
+
+    def _run(
+        self,
+        steps: tuple[tuple[str, Callable[[], int]], ...],
+        delivered: Callable[[str, int], None],
+    ) -> None:
         while True:
             for function, step in steps:
                 began = time.perf_counter()
