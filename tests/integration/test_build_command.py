@@ -147,3 +147,28 @@ def test_given_files_when_built_then_progress_hears_of_each_upload_and_ingest_ba
     assert len(uploads) == 3
     # the three files' notifications, in the batches the ingest function got
     assert sum(batches) == 3
+
+
+@pytest.mark.parametrize("backend", ["in-process", "moto"])
+def test_given_files_with_warnings_when_built_then_each_warning_is_printed_once(
+    tmp_path: Path, backend: str
+):
+    src = sources(
+        tmp_path / "src",
+        {
+            "hello.md": "---\ntitle: Hello\n---\n{{< notice >}}Careful{{< /notice >}}\n",
+            "plain.md": "---\ntitle: Plain\n---\nNothing to say.\n",
+        },
+    )
+
+    result = CliRunner().invoke(
+        main, ["build", str(src), "--out", str(tmp_path / "site"), "--backend", backend]
+    )
+
+    # (The exit status is 1 on both backends: the file's warnings report, in the reports
+    # folder, is counted as a rejection; see BuildReport.rejected.)
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning: ")]
+    assert warnings == [
+        "warning: articles/hello.md: The shortcode `notice` is not one Pressroom knows: its tags "
+        "were removed and its inner content kept."
+    ]

@@ -71,7 +71,10 @@ def build(src: Path, out: Path, site_url: str | None, backend: Backend) -> None:
         )
     for _source, text in sorted(report.rejected.items()):
         click.echo(f"rejected: {text.strip()}", err=True)
-    for warning in reader_warnings(files_to_publish([src]), offline_settings()):
+    warnings = report.warnings
+    if warnings is None:  # the moto path: read the files again to find them
+        warnings = reader_warnings(files_to_publish([src]), offline_settings())
+    for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if report.undelivered:
         click.echo(

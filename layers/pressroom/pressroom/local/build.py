@@ -36,6 +36,9 @@ class BuildReport:
     undelivered: int = 0  # messages or records that ran out of retries
     # Where the time went (in-process builds): "upload", each function's work, "export".
     seconds: dict[str, float] = field(default_factory=dict, compare=False)
+    # `key: warning` for files that published or stayed drafts with warnings, as the table keeps
+    # them (in-process builds; None: not known, read the files again to find them).
+    warnings: list[str] | None = field(default=None, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -89,6 +92,12 @@ def _build_in_process(
     uploaded_at = time.perf_counter()
     engine.run(lambda function, count: ingested(count) if function == INGEST else None)
     report = BuildReport(undelivered=engine.report.undelivered, rejected=_reports(engine))
+    report.warnings = [
+        f"{state.key}: {warning}"
+        for state in engine.backend.store.sources()
+        if state.status != "rejected"
+        for warning in state.warnings
+    ]
     ran = time.perf_counter()
     exported = write_site(out, engine.backend.site_bucket.objects())
     report.seconds = {
