@@ -149,3 +149,25 @@ def test_given_keys_when_exported_then_one_file_each_and_folders_get_index(tmp_p
     assert (out / "tags/x/index.html").read_bytes() == b"<p>x</p>"
     assert (out / "a/b.xml").read_bytes() == b"<b/>"
     assert (out / "x").read_bytes() == b"x"
+
+
+def test_given_a_build_engine_then_the_whole_stream_is_one_batch_without_a_budget(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from pressroom.publishing import listings
+
+    engine = Engine.for_template(default_template(), whole_stream=True)
+    for n in range(3500):  # more than the template's BatchSize of 3,000
+        engine.backend.store.request_render(ListingId("tag", f"t{n:04d}"), "-")
+    batches: list[tuple[int, int]] = []
+
+    def recorded(batch: listings.ListingBatch, p: Any, remaining_ms: Any) -> BatchOutcome:
+        batches.append((len(batch.listings), remaining_ms()))
+        return BatchOutcome()
+
+    monkeypatch.setattr(listings, "render_batch", recorded)
+
+    engine.run()
+
+    [(count, remaining)] = batches
+    assert count == 3500 and remaining > 10**12

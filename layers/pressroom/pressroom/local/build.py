@@ -84,7 +84,7 @@ def _build_in_process(
     from pressroom.operations import files_to_publish
 
     began = time.perf_counter()
-    engine = Engine.for_template(default_template(), overrides)
+    engine = Engine.for_template(default_template(), overrides, whole_stream=True)
     sources, prefix = engine.backend.sources, engine.backend.settings.articles_prefix
     for name, path in files_to_publish([src]):
         sources.put_object(prefix + name, path.read_bytes())

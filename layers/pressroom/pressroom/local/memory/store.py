@@ -123,6 +123,11 @@ class MemoryTable:
             stop += 1
         return order[start:stop]
 
+    def newest(self, pk: str, limit: int) -> list[Item]:
+        """The partition's last `limit` items by sort key, last first."""
+        part, order = self._parts.get(pk, {}), self._order.get(pk, [])
+        return [part[sk] for sk in reversed(order[-limit:])] if limit > 0 else []
+
     def items_of(self, pk: str, prefix: str = "") -> list[Item]:
         part = self._parts.get(pk, {})
         return [part[sk] for sk in self.sort_keys(pk, prefix)]
@@ -249,7 +254,7 @@ class MemoryContentStore:
     def newest_entries(self, listing: ListingId, limit: int) -> list[Entry]:
         pk = f"{ENTRY_PREFIX}{listing}"
         with self.table.lock:
-            items = self.table.items_of(pk)[::-1][:limit]
+            items = self.table.newest(pk, limit)
         return [_entry_from_item(listing, item) for item in items]
 
     def period_entries(self, listing: ListingId, period: str) -> list[Entry]:
