@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    from pressroom.local.build import Backend
     from pressroom.operations import Target
 
 DEFAULT_PORT = 4566  # `pressroom up`'s AWS endpoint
@@ -119,8 +120,18 @@ def site_options(url_help: str) -> Callable[[Callable[..., Any]], Callable[..., 
     "Base URL for canonical links, feeds and the sitemap [default: "
     f"http://127.0.0.1:{DEFAULT_SITE_PORT}, where `pressroom serve` answers]."
 )
-def build(src: Path, out: Path, site_url: str | None, site_title: str | None) -> None:
-    """Publish every article under SRC on the embedded backend and export the site to OUT.
+@click.option(
+    "--backend",
+    type=click.Choice(["in-process", "moto"]),
+    default="in-process",
+    show_default=True,
+    help="in-process: the functions' work on memory adapters (fast); moto: the real handlers "
+    "on embedded AWS emulation, as `pressroom up` runs them (slower; for comparison).",
+)
+def build(
+    src: Path, out: Path, site_url: str | None, site_title: str | None, backend: Backend
+) -> None:
+    """Publish every article under SRC on the in-process backend and export the site to OUT.
     The same sources and settings always give the same bytes.
 
     Exit status: 0 when every file published, 1 when any was rejected (each named on stderr
@@ -142,13 +153,17 @@ def build(src: Path, out: Path, site_url: str | None, site_title: str | None) ->
             out,
             site_url=site_url,
             site_title=site_title,
+            backend=backend,
             uploaded=uploading.update,
             # S3's test event and redeliveries are notifications too: the bar stops at the total
             ingested=lambda count: publishing.update(min(count, publishing.total - publishing.n)),
         )
     for _source, text in sorted(report.rejected.items()):
         click.echo(f"rejected: {text.strip()}", err=True)
-    for warning in reader_warnings(files_to_publish([src]), offline_settings()):
+    warnings = report.warnings
+    if warnings is None:  # the moto path: read the files again to find them
+        warnings = reader_warnings(files_to_publish([src]), offline_settings())
+    for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if report.undelivered:
         click.echo(
