@@ -1,5 +1,6 @@
-"""Bulk build: the same corpus through `pressroom build`, Pelican and (when installed) Hugo,
-each as the command a user would run, in a fresh process, timed wall-clock."""
+"""Bulk build: the same corpus through `pressroom build` (on the in-process backend, and on
+embedded moto as it ran before, up to `MOTO_UP_TO` articles), Pelican and (when installed)
+Hugo, each as the command a user would run, in a fresh process, timed wall-clock."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from typing import Any
 from bench.corpus import PAGE_SIZE, Corpus, write_corpus
 
 HUGO = "/usr/bin/hugo"
+PRESSROOM = "pressroom build"
+PRESSROOM_ON_MOTO = "pressroom build --backend moto"
+MOTO_UP_TO = 1_000  # the moto path is ~5x slower: larger corpora build in-process only
 
 PELICAN_CONF = f"""\
 SITENAME = "Bench"
@@ -98,13 +102,14 @@ def _run(command: list[str], cwd: Path | None = None) -> float:
     return elapsed
 
 
-def build_pressroom(src: Path, out: Path, articles: int) -> BuildTime:
-    """`pressroom build`, with its runtime instrumented to say where the time goes."""
+def build_pressroom(src: Path, out: Path, articles: int, backend: str = "in-process") -> BuildTime:
+    """`pressroom build`, instrumented to say where the time goes."""
     figures = out.with_suffix(".json")
     command = [sys.executable, "-m", "bench.build_probe", str(src), str(out), str(figures)]
-    seconds = _run(command, cwd=Path(__file__).resolve().parents[1])
+    seconds = _run([*command, backend], cwd=Path(__file__).resolve().parents[1])
     breakdown = json.loads(figures.read_text())
-    return BuildTime("pressroom build", articles, seconds, _count_files(out), breakdown)
+    tool = PRESSROOM if backend == "in-process" else PRESSROOM_ON_MOTO
+    return BuildTime(tool, articles, seconds, _count_files(out), breakdown)
 
 
 def build_pelican(content: Path, out: Path, articles: int) -> BuildTime:
@@ -136,6 +141,8 @@ def bulk_builds(sizes: list[int], work: Path, seed: int, pressroom: bool = True)
         if pressroom:
             src = write_corpus(articles, root / "pressroom-src", "pressroom")
             results.append(build_pressroom(src, root / "pressroom-out", size))
+            if size <= MOTO_UP_TO:
+                results.append(build_pressroom(src, root / "pressroom-moto-out", size, "moto"))
         content = write_corpus(articles, root / "pelican" / "content", "pelican")
         results.append(build_pelican(content, root / "pelican-out", size))
         if hugo_available():

@@ -145,8 +145,8 @@ def test_given_files_when_built_then_progress_hears_of_each_upload_and_ingest_ba
 
     assert report.published == 3
     assert len(uploads) == 3
-    # the three files' notifications and S3's test event, in the batches the ingest function got
-    assert sum(batches) == 4
+    # the three files' notifications, in the batches the ingest function got
+    assert sum(batches) == 3
 
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "articles"
@@ -220,3 +220,27 @@ def test_given_site_options_when_built_then_they_win_over_the_environment(tmp_pa
     assert "Option Title" in home and "Env Title" not in home
     page = (tmp_path / "site" / "articles" / "post" / "index.html").read_text()
     assert "http://127.0.0.1:9000/articles/post/" in page and "env.example" not in page
+
+
+@pytest.mark.parametrize("backend", ["in-process", "moto"])
+def test_given_files_with_warnings_when_built_then_each_warning_is_printed_once(
+    tmp_path: Path, backend: str
+):
+    src = sources(
+        tmp_path / "src",
+        {
+            "hello.md": "---\ntitle: Hello\n---\n{{< notice >}}Careful{{< /notice >}}\n",
+            "plain.md": "---\ntitle: Plain\n---\nNothing to say.\n",
+        },
+    )
+
+    result = CliRunner().invoke(
+        main, ["build", str(src), "--out", str(tmp_path / "site"), "--backend", backend]
+    )
+
+    assert result.exit_code == 0, result.output  # a warning is no rejection
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning: ")]
+    assert warnings == [
+        "warning: articles/hello.md: The shortcode `notice` is not one Pressroom knows: its tags "
+        "were removed and its inner content kept."
+    ]

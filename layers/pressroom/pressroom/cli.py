@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    from pressroom.local.build import Backend
     from pressroom.operations import Target
 
 DEFAULT_PORT = 4566  # `pressroom up`'s AWS endpoint
@@ -119,8 +120,18 @@ def site_options(url_help: str) -> Callable[[Callable[..., Any]], Callable[..., 
     "Base URL for canonical links, feeds and the sitemap [default: "
     f"http://127.0.0.1:{DEFAULT_SITE_PORT}, where `pressroom serve` answers]."
 )
-def build(src: Path, out: Path, site_url: str | None, site_title: str | None) -> None:
-    """Publish every article under SRC on the embedded backend and export the site to OUT.
+@click.option(
+    "--backend",
+    type=click.Choice(["in-process", "moto"]),
+    default="in-process",
+    show_default=True,
+    help="in-process: the functions' work on memory adapters (fast); moto: the real handlers "
+    "on embedded AWS emulation, as `pressroom up` runs them (slower; for comparison).",
+)
+def build(
+    src: Path, out: Path, site_url: str | None, site_title: str | None, backend: Backend
+) -> None:
+    """Publish every article under SRC on the in-process backend and export the site to OUT.
     The same sources and settings always give the same bytes.
 
     Exit status: 0 when every file published, 1 when any was rejected (each named on stderr
@@ -128,6 +139,7 @@ def build(src: Path, out: Path, site_url: str | None, site_title: str | None) ->
     from tqdm import tqdm
 
     from pressroom.local.build import article_files, build_site, prepare_output
+    from pressroom.operations import files_to_publish, offline_settings, reader_warnings
 
     try:
         prepare_output(out)
@@ -141,16 +153,18 @@ def build(src: Path, out: Path, site_url: str | None, site_title: str | None) ->
             out,
             site_url=site_url,
             site_title=site_title,
+            backend=backend,
             uploaded=uploading.update,
             # S3's test event and redeliveries are notifications too: the bar stops at the total
             ingested=lambda count: publishing.update(min(count, publishing.total - publishing.n)),
         )
     for _source, text in sorted(report.rejected.items()):
         click.echo(f"rejected: {text.strip()}", err=True)
-    # The pipeline's own warnings (the readers', and references to assets not uploaded).
-    for source, text in sorted(report.warned.items()):
-        for line in text.splitlines()[1:]:
-            click.echo(f"warning: {source}: {line.removeprefix('- ')}", err=True)
+    warnings = report.warnings
+    if warnings is None:  # the moto path: read the files again to find them
+        warnings = reader_warnings(files_to_publish([src]), offline_settings())
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     if report.undelivered:
         click.echo(
             f"{report.undelivered} event(s) failed after every retry; see the log above", err=True

@@ -69,6 +69,20 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Inspected:
+    """An uploaded object read as a stream and not kept (a large video): its SHA-256
+    (`etag:<ETag>` when it was too large to read), first bytes, size and version (None in a
+    bucket without versioning)."""
+
+    key: str
+    digest: str
+    head: bytes
+    size: int
+    version_id: str | None
+    uploaded: datetime
+
+
+@dataclass(frozen=True)
 class TocEntry:
     """One heading of an article's table of contents: its nesting depth (1 for the top level,
     at most one deeper than the entry before), its id and its text."""

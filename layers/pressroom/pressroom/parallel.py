@@ -4,8 +4,9 @@ pools hold 32; botocore clients are thread-safe)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 IN_FLIGHT = 16  # calls at once from one invocation
@@ -18,8 +19,20 @@ def map_all(call: Callable[[Item], Result], items: Iterable[Item]) -> list[Resul
     """`[call(item) for item in items]`, up to `IN_FLIGHT` at once. The first failure is raised
     once every call has finished (a retry redoes the lot: each call is idempotent)."""
     todo = list(items)
-    if len(todo) <= 1:
+    if len(todo) <= 1 or IN_FLIGHT <= 1:
         return [call(item) for item in todo]
     with ThreadPoolExecutor(max_workers=min(IN_FLIGHT, len(todo))) as pool:
         futures = [pool.submit(call, item) for item in todo]
         return [future.result() for future in futures]
+
+
+@contextmanager
+def one_at_a_time() -> Iterator[None]:
+    """Make `map_all` call one item after another while inside: for adapters that answer from
+    memory (the in-process backend), where a thread pool costs more than the calls it overlaps."""
+    global IN_FLIGHT
+    saved, IN_FLIGHT = IN_FLIGHT, 1
+    try:
+        yield
+    finally:
+        IN_FLIGHT = saved

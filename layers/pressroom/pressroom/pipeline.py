@@ -17,10 +17,14 @@ from pressroom.settings import Settings
 # only ever uses the CDN, loads neither the content store (and the models behind it) nor the
 # site writer.
 if TYPE_CHECKING:
-    from pressroom.adapters.buckets import IngestBucket, SiteBucket
-    from pressroom.adapters.cdn import Distribution
-    from pressroom.adapters.content_store import ContentStore
-    from pressroom.adapters.queues import InvalidationQueue, WorkQueue
+    from pressroom.ports import (
+        ContentStorePort,
+        DistributionPort,
+        IngestBucketPort,
+        InvalidationQueuePort,
+        SiteBucketPort,
+        WorkQueuePort,
+    )
     from pressroom.publishing.site_writer import SiteWriter
     from pressroom.render import Renderer
 
@@ -30,24 +34,54 @@ class Pipeline:
         self.settings = settings
         self._client = client
 
+    @classmethod
+    def of(
+        cls,
+        settings: Settings,
+        *,
+        store: ContentStorePort,
+        sources: IngestBucketPort,
+        site_bucket: SiteBucketPort,
+        invalidations: InvalidationQueuePort,
+        rebuilds: WorkQueuePort,
+        distribution: DistributionPort,
+    ) -> Pipeline:
+        """A pipeline on ready adapters (the in-process backend's, a test's): no clients are
+        made, nothing is read from the environment."""
+
+        def no_clients(service: str) -> Any:
+            raise RuntimeError(f"a pipeline given its adapters makes no {service} client")
+
+        pipeline = cls(settings, no_clients)
+        # Each property caches its adapter in the instance's dict: fill it in advance.
+        pipeline.__dict__.update(
+            store=store,
+            sources=sources,
+            site_bucket=site_bucket,
+            invalidations=invalidations,
+            rebuilds=rebuilds,
+            distribution=distribution,
+        )
+        return pipeline
+
     @cached_property
     def _s3(self) -> Any:
         return self._client("s3")
 
     @cached_property
-    def store(self) -> ContentStore:
+    def store(self) -> ContentStorePort:
         from pressroom.adapters.content_store import ContentStore
 
         return ContentStore(self.settings.content_table, self._client("dynamodb"))
 
     @cached_property
-    def sources(self) -> IngestBucket:
+    def sources(self) -> IngestBucketPort:
         from pressroom.adapters.buckets import IngestBucket
 
         return IngestBucket(self.settings.ingest_bucket, self._s3, self.settings.reports_prefix)
 
     @cached_property
-    def site_bucket(self) -> SiteBucket:
+    def site_bucket(self) -> SiteBucketPort:
         from pressroom.adapters.buckets import SiteBucket
 
         return SiteBucket(self.settings.site_bucket, self._s3)
@@ -67,19 +101,19 @@ class Pipeline:
         return Renderer(self.settings)
 
     @cached_property
-    def invalidations(self) -> InvalidationQueue:
+    def invalidations(self) -> InvalidationQueuePort:
         from pressroom.adapters.queues import InvalidationQueue
 
         return InvalidationQueue(self.settings.invalidation_queue_url, self._client("sqs"))
 
     @cached_property
-    def rebuilds(self) -> WorkQueue:
+    def rebuilds(self) -> WorkQueuePort:
         from pressroom.adapters.queues import WorkQueue
 
         return WorkQueue(self.settings.rebuild_queue_url, self._client("sqs"))
 
     @cached_property
-    def distribution(self) -> Distribution:
+    def distribution(self) -> DistributionPort:
         from pressroom.adapters.cdn import Distribution
 
         return Distribution(self.settings.distribution_id, self._client("cloudfront"))

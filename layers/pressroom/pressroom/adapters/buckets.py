@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pressroom.adapters.aws import domain_errors, error_code
-from pressroom.model import Source
+from pressroom.model import Inspected, Source
 
 _MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
 
@@ -28,19 +27,6 @@ def _unless_missing(call: Any, **kwargs: Any) -> Any:
 
 
 _CHUNK = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Inspected:
-    """An object read as a stream and not kept: its SHA-256 (`etag:<ETag>` when it was too
-    large to read), first bytes, size and version (None in a bucket without versioning)."""
-
-    key: str
-    digest: str
-    head: bytes
-    size: int
-    version_id: str | None
-    uploaded: datetime
 
 
 class IngestBucket:

@@ -39,7 +39,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from pressroom.adapters.buckets import Inspected
 from pressroom.adapters.content_store import SourceState
 from pressroom.errors import ConcurrentUpdate, TransientError
 from pressroom.media import (
@@ -55,7 +54,7 @@ from pressroom.media import (
     sanitize_svg,
 )
 from pressroom.media.names import HASH_DIGITS, stem_of
-from pressroom.model import Rejection
+from pressroom.model import Inspected, Rejection
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.asset_refs import AssetRecord, StoredFile, media_key
 from pressroom.publishing.cache_policy import CachePolicy

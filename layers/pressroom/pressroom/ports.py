@@ -1,0 +1,201 @@
+"""The interfaces the core needs from the outside world: a content table, the ingest and site
+buckets, the two queues and the CDN.
+
+The domain functions (`publishing.*`) are written against these; `pressroom.adapters` implements
+them on AWS (DynamoDB, S3, SQS, CloudFront) and `pressroom.local.memory` in memory, for local
+builds. `tests/contract/` holds both to the same semantics. A method's docstring here is its
+contract: what a caller may rely on, whichever implementation it is handed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    # The source state's value type still lives beside the DynamoDB adapter (where ingest and
+    # the listing function import it from); a type-only import, no runtime dependency.
+    from pressroom.adapters.content_store import Claim, SourceState
+    from pressroom.model import Inspected, Source
+    from pressroom.publishing.catalog import ArticleRecord, Entry, Head, ListingId, Plan
+
+
+class ContentStorePort(Protocol):
+    """The source of truth for what is published (see `adapters.content_store` for the items).
+
+    Reads are consistent (they see every write that returned). Conditional writes that lose
+    raise `ConcurrentUpdate` (or return False where documented); a write whose item would exceed
+    400 KB raises `ItemTooLarge`. Changes to listing entries and render requests reach the
+    listing function in order per listing, as DynamoDB stream records."""
+
+    # sources
+    def get_sources(self, keys: Iterable[str]) -> dict[str, SourceState]:
+        """Every key asked for, absent ones as `SourceState(key)` (rev 0)."""
+        ...
+
+    def sources(self) -> Iterator[SourceState]: ...
+
+    def mark_synced(self, state: SourceState) -> bool:
+        """Set synced_rev = state.rev if the stored rev is still state.rev; else False."""
+        ...
+
+    # articles and listings
+    def get_article(self, slug: str) -> ArticleRecord | None: ...
+
+    def slug_owner(self, slug: str) -> str | None: ...
+
+    def get_head(self, listing: ListingId) -> Head:
+        """The stored head, or an empty `Head(listing)` (version 0)."""
+        ...
+
+    def heads_of_kind(self, kind: str) -> list[Head]:
+        """Every head of a kind, by listing name."""
+        ...
+
+    def save_head(self, head: Head, read_version: int) -> bool:
+        """Store `head` as version read_version + 1 unless another was saved since; else False."""
+        ...
+
+    def settle_head(self, head: Head) -> None:
+        """Clear the head's owed indexes if it is still at `head.version`; else nothing."""
+        ...
+
+    def render_version(self, name: str) -> int: ...
+
+    def claim_render(self, name: str, read_version: int) -> bool: ...
+
+    def request_render(self, listing: ListingId, part: str) -> None:
+        """Bump the render request (listing, part): one stream record per call."""
+        ...
+
+    def newest_entries(self, listing: ListingId, limit: int) -> list[Entry]:
+        """At most `limit` entries, newest (highest sort key) first."""
+        ...
+
+    def period_entries(self, listing: ListingId, period: str) -> list[Entry]:
+        """The entries whose sort key starts with `period` ("" for all), oldest first."""
+        ...
+
+    def count_day(self, listing: ListingId, day: str) -> int: ...
+
+    # the one write path
+    def commit(
+        self,
+        source: SourceState,
+        new_source: SourceState,
+        plan: Plan | None,
+        correlation_id: str = "",
+    ) -> None:
+        """All or nothing: the source state (if still at `source.rev`, or absent when `source`
+        does not exist), the article (if its slug is free or already this source's) and the
+        plan's entries; `ConcurrentUpdate` and nothing written otherwise."""
+        ...
+
+    # redirects
+    def claim_redirect(self, key: str, source_key: str, slug: str) -> Claim:
+        """The lowest source key asking holds it (`Claim`); the holder may claim again."""
+        ...
+
+    def redirect_claimant(self, key: str) -> str | None: ...
+
+    def release_redirect(self, key: str, source_key: str) -> None:
+        """Let go of the key only if `source_key` holds it."""
+        ...
+
+    # listing introductions
+    def put_introduction(
+        self, listing: ListingId, source_key: str, title: str, body: str
+    ) -> tuple[Claim, bool]:
+        """As `claim_redirect`; and whether the stored introduction changed."""
+        ...
+
+    def remove_introduction(self, listing: ListingId, source_key: str) -> bool: ...
+
+    def introduction(self, listing: ListingId) -> str: ...
+
+    # related-article links
+    def add_referrers(self, links: Iterable[tuple[str, str, str]]) -> None: ...
+
+    def referrers(self, slug: str) -> dict[str, str]: ...
+
+    def forget_referrers(self, slug: str, referrers: Iterable[str]) -> None: ...
+
+    def add_translation_links(self, links: Iterable[tuple[str, str, str]]) -> None:
+        """Referrers (target, slug, source key) told apart as translation links."""
+        ...
+
+    def translation_referrers(self, slug: str) -> set[str]:
+        """The slugs of the articles whose page names `slug` as a translation."""
+        ...
+
+    # page hashes
+    def page_hashes(self, keys: Iterable[str]) -> dict[str, str]: ...
+
+    def record_pages(self, written: dict[str, str], deleted: Iterable[str]) -> None: ...
+
+
+class IngestBucketPort(Protocol):
+    """Where editors' files arrive (versioned: a delete leaves a marker) and reports go."""
+
+    name: str  # the bucket's name (what `SiteBucketPort.copy_from` copies from)
+
+    def read(self, key: str, max_bytes: int) -> Source | None:
+        """The current object (at most max_bytes + 1 bytes of it), or None if absent/deleted."""
+        ...
+
+    def deleted_since(self, key: str, since: datetime) -> bool:
+        """Whether a delete marker of exactly `key` is dated at or after `since`."""
+        ...
+
+    def inspect(self, key: str, head_bytes: int, max_bytes: int) -> Inspected | None:
+        """The current object streamed, not kept: its SHA-256 (one larger than `max_bytes` is
+        not read past its first `head_bytes`: `etag:<ETag>`), first bytes, size, version."""
+        ...
+
+    def report_key(self, source_key: str) -> str: ...
+
+    def put_report(self, source_key: str, text: str) -> None: ...
+
+    def delete_report(self, source_key: str) -> None: ...
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        """The current objects' keys under `prefix`, in key (UTF-8 byte) order."""
+        ...
+
+
+class SiteBucketPort(Protocol):
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None: ...
+
+    def delete(self, key: str) -> None:
+        """Idempotent: deleting a missing key is no error."""
+        ...
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def keys(self, prefix: str = "") -> Iterator[str]: ...
+
+    def copy_from(
+        self, source: Inspected, bucket: str, key: str, content_type: str, cache_control: str
+    ) -> None:
+        """Copy the inspected version of an upload (from the ingest bucket `bucket`) to `key`."""
+        ...
+
+
+class InvalidationQueuePort(Protocol):
+    def send(self, paths: list[str], correlation_id: str = "") -> None:
+        """Queue the paths (sorted, unique, chunked); nothing for no paths or no queue."""
+        ...
+
+
+class WorkQueuePort(Protocol):
+    def send_all(self, bodies: Iterable[str]) -> int:
+        """Queue every body; how many were sent (0 when there is no queue)."""
+        ...
+
+
+class DistributionPort(Protocol):
+    def invalidate(self, paths: list[str], caller_reference: str) -> str:
+        """Create an invalidation and return its id; the same caller reference with the same
+        paths returns the earlier one's id."""
+        ...
