@@ -78,7 +78,11 @@ def build_site(
     functions' environment; `site_url` (default `DEFAULT_SITE_URL`) and `site_title` (default
     the template's SiteTitle) replace SITE_URL and SITE_TITLE (on the embedded backend, the
     template would give a made-up `*.cloudfront.net` domain)."""
-    settings = {**(overrides or {}), **_site_overrides(site_url, site_title)}
+    settings = {"SITE_URL": DEFAULT_SITE_URL, **(overrides or {})}
+    if site_url:
+        settings["SITE_URL"] = site_url.rstrip("/")
+    if site_title:
+        settings["SITE_TITLE"] = site_title
     if backend == "moto":
         report, used = _build_on_moto(src, out, settings, uploaded, ingested)
     else:
