@@ -171,16 +171,7 @@ class ContentStore:
         if not slug:
             return None
         item = self._get({"pk": f"ART#{slug}", "sk": "ART"})
-        if item is None:
-            return None
-        return ArticleRecord(
-            source_key=item["source_key"],
-            card=card_from_item(item["card"]),
-            status=item["status"],
-            # A list of listing ids (a map of listing id → seq in tables written before the
-            # listings were kept in date order: its keys are the listings).
-            memberships=frozenset(ListingId.parse(str(k)) for k in item["memberships"]),
-        )
+        return None if item is None else record_from_item(item)
 
     def slug_owner(self, slug: str) -> str | None:
         item = self._get({"pk": f"ART#{slug}", "sk": "ART"})
@@ -296,8 +287,7 @@ class ContentStore:
 
     def claim_redirect(self, key: str, source_key: str, slug: str) -> Claim:
         """Claim a redirect's key for a source's article (see `Claim`)."""
-        item = {"pk": f"RDR#{key}", "sk": "RDR", "source_key": source_key, "slug": slug}
-        return self._claim(item, source_key)
+        return self._claim(redirect_item(key, source_key, slug), source_key)
 
     def redirect_claimant(self, key: str) -> str | None:
         """The source whose article a redirect's key leads to, if any."""
@@ -323,8 +313,7 @@ class ContentStore:
         self, listing: ListingId, source_key: str, title: str, body: str
     ) -> tuple[Claim, bool]:
         """Store a listing's introduction (see `Claim`), and whether it changed."""
-        item = {"pk": f"INT#{listing}", "sk": "INT", "source_key": source_key}
-        item |= {"title": title, "body": body}
+        item = introduction_item(listing, source_key, title, body)
         claim = self._claim(item, source_key)
         return claim, claim.won and claim.previous != item
 
@@ -611,6 +600,31 @@ def _plan_actions(plan: Plan, correlation_id: str = "") -> list[dict[str, Any]]:
         item = _entry_item(entry) | ({"correlation_id": correlation_id} if correlation_id else {})
         actions.append({"Put": {"Item": _dump(item)}})
     return actions
+
+
+def record_from_item(item: dict[str, Any]) -> ArticleRecord:
+    return ArticleRecord(
+        source_key=item["source_key"],
+        card=card_from_item(item["card"]),
+        status=item["status"],
+        # A list of listing ids (a map of listing id → seq in tables written before the
+        # listings were kept in date order: its keys are the listings).
+        memberships=frozenset(ListingId.parse(str(k)) for k in item["memberships"]),
+    )
+
+
+def redirect_item(key: str, source_key: str, slug: str) -> dict[str, Any]:
+    return {"pk": f"RDR#{key}", "sk": "RDR", "source_key": source_key, "slug": slug}
+
+
+def introduction_item(listing: ListingId, source_key: str, title: str, body: str) -> dict[str, Any]:
+    return {
+        "pk": f"INT#{listing}",
+        "sk": "INT",
+        "source_key": source_key,
+        "title": title,
+        "body": body,
+    }
 
 
 def _article_item(record: ArticleRecord) -> dict[str, Any]:

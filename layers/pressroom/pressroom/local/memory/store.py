@@ -30,8 +30,10 @@ from pressroom.adapters.content_store import (
     _entry_key,
     _head_from_item,
     _source_from_item,
-    card_from_item,
     head_key,
+    introduction_item,
+    record_from_item,
+    redirect_item,
 )
 from pressroom.errors import ConcurrentUpdate, ItemTooLarge
 from pressroom.publishing.catalog import ArticleRecord, Entry, Head, ListingId, Plan
@@ -202,14 +204,7 @@ class MemoryContentStore:
             return None
         with self.table.lock:
             item = self.table.get(f"ART#{slug}", "ART")
-        if item is None:
-            return None
-        return ArticleRecord(
-            source_key=item["source_key"],
-            card=card_from_item(item["card"]),
-            status=item["status"],
-            memberships=frozenset(ListingId.parse(str(k)) for k in item["memberships"]),
-        )
+        return None if item is None else record_from_item(item)
 
     def slug_owner(self, slug: str) -> str | None:
         with self.table.lock:
@@ -319,8 +314,7 @@ class MemoryContentStore:
     # -- redirects -----------------------------------------------------------------------------
 
     def claim_redirect(self, key: str, source_key: str, slug: str) -> Claim:
-        item = {"pk": f"RDR#{key}", "sk": "RDR", "source_key": source_key, "slug": slug}
-        return self._claim(item, source_key)
+        return self._claim(redirect_item(key, source_key, slug), source_key)
 
     def redirect_claimant(self, key: str) -> str | None:
         with self.table.lock:
@@ -338,8 +332,7 @@ class MemoryContentStore:
     def put_introduction(
         self, listing: ListingId, source_key: str, title: str, body: str
     ) -> tuple[Claim, bool]:
-        item = {"pk": f"INT#{listing}", "sk": "INT", "source_key": source_key}
-        item |= {"title": title, "body": body}
+        item = introduction_item(listing, source_key, title, body)
         claim = self._claim(item, source_key)
         return claim, claim.won and claim.previous != item
 
