@@ -50,8 +50,11 @@ def _phases(build: BuildTime) -> str:
         "RebuildFunction": "rebuilds",
         "export": "export (write files)",
     }
+    always = ("upload", "IngestFunction", "ListingFunction", "export")  # the rest when they cost
     shown = [
-        (names.get(name, name), seconds) for name, seconds in phases.items() if seconds >= 0.05
+        (names.get(name, name), seconds)
+        for name, seconds in phases.items()
+        if name in always or seconds >= 0.05
     ]
     rest = build.seconds - sum(phases.values())
     return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in shown) + (
