@@ -52,7 +52,6 @@ from pressroom.paths import (
     FEED_FILES,
     INDEX,
     TOP_LEVEL_LANGUAGE,
-    is_article_page,
     is_content_hashed,
 )
 
@@ -168,11 +167,6 @@ def collect(values: Iterable[tuple[str, object]], section: str, own_key: str) ->
                 continue
             keys.append(key)
     return Aliases(tuple(keys), tuple(warnings))
-
-
-def is_redirectable_article_key(key: str) -> bool:
-    """An alias at `articles/<x>/` is only kept while no article owns slug `<x>`."""
-    return is_article_page(key)
 
 
 def redirect_page(target: str, canonical: str) -> bytes:

@@ -203,3 +203,12 @@ def test_given_an_html_post_with_front_matter_when_read_then_its_liquid_is_rende
 def test_given_an_html_page_without_front_matter_when_read_then_braces_stay_text() -> None:
     article = read("articles/page.html", "<title>T</title><p>{{ not liquid }}</p>\n")
     assert "{{ not liquid }}" in article.body_html
+
+
+def test_given_the_include_limit_reached_when_a_read_file_is_included_again_then_it_still_shows():
+    files = {f"articles/_includes/{n}.html": f"<b>{n}</b>" for n in range(25)}
+    includes = UploadIncludes("articles/_posts/a.md", "articles/", files.get)
+    texts = [includes.get(f"{n}.html") for n in range(25)]
+    assert texts[:20] == [f"<b>{n}</b>" for n in range(20)] and texts[20:] == [None] * 5
+    assert includes.get("3.html") == "<b>3</b>"  # one of the 20 it read: no new file
+    assert len(includes.read_keys) == 20

@@ -89,10 +89,11 @@ class UploadIncludes:
 
     def get(self, name: str, relative: bool = False) -> str | None:
         key = posixpath.normpath((self._folder if relative else self._root + "_includes/") + name)
+        if key in self._found:  # included again (a loop): read once
+            return self._found[key]
         if not key.startswith(self._prefix) or len(self._found) >= MAX_INCLUDE_FILES:
             return None
-        if key not in self._found:
-            self._found[key] = self._fetch(key)
+        self._found[key] = self._fetch(key)
         return self._found[key]
 
 
