@@ -1,0 +1,208 @@
+"""Scheduled publishing and expiry (issue 20), on the in-process backend with a controllable
+clock: an article dated ahead is stored but on no page, feed, sitemap or related list, and its
+URL answers 404, until the clock reaches its time; then the scheduled wake-up, not an upload,
+publishes it through the same projection as any publish. Re-dating moves the wake-up, deleting
+cancels it, an expiry takes the article down the same way."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pressroom.clock import ManualClock
+from pressroom.local.inprocess import Engine, default_template
+
+T = datetime(2026, 3, 14, 18, 0, tzinfo=UTC)  # the evening the story is uploaded
+HOUR = timedelta(hours=1)
+EMBARGO_PATH = "/articles/embargoed/"
+LISTINGS = (
+    "index.html",
+    "tags/space/",
+    "atom.xml",
+    "rss.xml",
+    "feed.json",
+    "tags/space/atom.xml",
+)
+
+
+def story(when: datetime, extra: str = "") -> bytes:
+    return (
+        f"---\ntitle: Embargoed story\nslug: embargoed\ndate: {when.isoformat()}\n"
+        f"tags: [space]\n{extra}---\n\nThe launch went well.\n"
+    ).encode()
+
+
+OLDER = b"---\ntitle: Older story\ndate: 2026-03-01\ntags: [space]\n---\n\nEarlier news.\n"
+
+
+@pytest.fixture
+def engine() -> Engine:
+    return Engine.for_template(
+        default_template(), {"SITE_URL": "https://news.example"}, clock=ManualClock(T)
+    )
+
+
+def put(engine: Engine, name: str, body: bytes) -> None:
+    engine.backend.sources.put_object("articles/" + name, body)
+    engine.run()
+
+
+def mentions(engine: Engine) -> list[str]:
+    """Every site object that names the embargoed article."""
+    site = engine.backend.site_bucket
+    return sorted(
+        key
+        for key, body in site.objects()
+        if EMBARGO_PATH.encode() in body or key == "articles/embargoed/"
+    )
+
+
+def armed(engine: Engine) -> dict[str, datetime]:
+    return engine.backend.scheduler.armed()
+
+
+def state(engine: Engine):
+    return engine.backend.store.get_sources(["articles/embargoed.md"])["articles/embargoed.md"]
+
+
+def test_given_an_article_dated_an_hour_ahead_then_absent_until_its_time_then_present_everywhere(
+    engine: Engine,
+):
+    put(engine, "older.md", OLDER)
+
+    # GIVEN at 18:00 a story dated 19:00
+    put(engine, "embargoed.md", story(T + HOUR))
+
+    # THEN it is stored, armed for 19:00, and on no page, feed, sitemap or related list
+    assert state(engine).status == "scheduled"
+    assert state(engine).due == (T + HOUR).isoformat()
+    assert armed(engine) == {"articles/embargoed.md": T + HOUR}
+    assert mentions(engine) == []
+    assert engine.backend.site_bucket.get("articles/embargoed/") is None  # its URL is a 404
+
+    # WHEN a minute before its time the clock moves on: still nothing
+    engine.backend.clock.set(T + HOUR - timedelta(minutes=1))
+    engine.run()
+    assert mentions(engine) == []
+
+    # WHEN the clock reaches 19:00, with no upload in between
+    engine.backend.clock.set(T + HOUR)
+    engine.run()
+
+    # THEN the wake-up published it: its page, every listing, feed and sitemap, its related list
+    assert state(engine).status == "published"
+    assert armed(engine) == {}
+    site = engine.backend.site_bucket
+    page = site.get("articles/embargoed/")
+    assert page is not None and b"/articles/older/" in page  # its related list
+    missing = [key for key in LISTINGS if EMBARGO_PATH.encode() not in (site.get(key) or b"")]
+    assert missing == []
+    shards = [key for key in site.keys("sitemaps/") if EMBARGO_PATH.encode() in site.get(key)]
+    assert shards == ["sitemaps/2026-03.xml"]
+    assert engine.report.undelivered == 0
+
+
+def test_given_a_scheduled_article_when_redated_then_its_wake_up_moves(engine: Engine):
+    put(engine, "embargoed.md", story(T + HOUR))
+
+    # WHEN it is uploaded again for two hours ahead
+    put(engine, "embargoed.md", story(T + 2 * HOUR))
+
+    # THEN one wake-up, at the new time; the old time publishes nothing
+    assert armed(engine) == {"articles/embargoed.md": T + 2 * HOUR}
+    engine.backend.clock.set(T + HOUR)
+    engine.run()
+    assert mentions(engine) == []
+    engine.backend.clock.set(T + 2 * HOUR)
+    engine.run()
+    assert engine.backend.site_bucket.get("articles/embargoed/") is not None
+
+    # AND re-dated into the past, a scheduled article goes at once, its wake-up cancelled
+    put(engine, "late.md", story(T + 5 * HOUR).replace(b"embargoed", b"late"))
+    assert "articles/late.md" in armed(engine)
+    put(engine, "late.md", story(T - HOUR).replace(b"embargoed", b"late"))
+    assert "articles/late.md" not in armed(engine)
+    assert engine.backend.site_bucket.get("articles/late/") is not None
+
+
+def test_given_a_scheduled_article_when_deleted_then_its_wake_up_is_cancelled(engine: Engine):
+    put(engine, "embargoed.md", story(T + HOUR))
+
+    engine.backend.sources.delete_object("articles/embargoed.md")
+    engine.run()
+
+    assert armed(engine) == {}
+    assert state(engine).status == "deleted"
+    engine.backend.clock.set(T + 2 * HOUR)
+    engine.run()
+    assert mentions(engine) == []
+
+
+def test_given_a_live_article_with_an_expiry_then_it_comes_down_at_that_time(engine: Engine):
+    put(engine, "older.md", OLDER)
+    put(engine, "embargoed.md", story(T - HOUR, f"expiryDate: {(T + HOUR).isoformat()}\n"))
+    assert engine.backend.site_bucket.get("articles/embargoed/") is not None
+    assert armed(engine) == {"articles/embargoed.md": T + HOUR}
+    older = engine.backend.site_bucket.get("articles/older/") or b""
+    assert EMBARGO_PATH.encode() not in older  # (rendered before; refreshed when it goes)
+
+    # WHEN the clock passes its expiry
+    engine.backend.clock.set(T + HOUR)
+    engine.run()
+
+    # THEN its page is gone (404) and nothing lists or links to it
+    assert state(engine).status == "expired"
+    assert mentions(engine) == []
+    assert armed(engine) == {}
+
+
+def test_given_a_scheduled_article_with_an_expiry_then_it_is_live_only_in_between(
+    engine: Engine,
+):
+    put(engine, "embargoed.md", story(T + HOUR, f"expirydate: {(T + 3 * HOUR).isoformat()}\n"))
+
+    seen = []
+    for hours in (0, 1, 2, 3, 4):
+        engine.backend.clock.set(T + hours * HOUR)
+        engine.run()
+        seen.append(engine.backend.site_bucket.get("articles/embargoed/") is not None)
+
+    assert seen == [False, True, True, False, False]
+
+
+def test_given_a_rejected_reupload_of_a_live_article_then_its_expiry_still_takes_it_down(
+    engine: Engine,
+):
+    put(engine, "embargoed.md", story(T - HOUR, f"expiryDate: {(T + HOUR).isoformat()}\n"))
+    put(engine, "embargoed.md", b"---\ntitle: [unclosed\n---\nBody\n")
+    assert engine.backend.site_bucket.get("articles/embargoed/") is not None  # the live one stays
+
+    engine.backend.clock.set(T + HOUR)
+    engine.run()
+
+    assert engine.backend.site_bucket.get("articles/embargoed/") is None
+    assert state(engine).status == "rejected"
+
+
+def test_given_a_draft_dated_ahead_then_no_wake_up_and_never_published(engine: Engine):
+    put(engine, "embargoed.md", story(T + HOUR, "draft: true\n"))
+
+    engine.backend.clock.set(T + 2 * HOUR)
+    engine.run()
+
+    assert state(engine).status == "draft"
+    assert armed(engine) == {} and mentions(engine) == []
+
+
+def test_given_a_hidden_article_dated_ahead_then_its_page_comes_at_its_time_unlisted(
+    engine: Engine,
+):
+    put(engine, "embargoed.md", story(T + HOUR, "status: hidden\n"))
+    assert engine.backend.site_bucket.get("articles/embargoed/") is None
+
+    engine.backend.clock.set(T + HOUR)
+    engine.run()
+
+    assert engine.backend.site_bucket.get("articles/embargoed/") is not None
+    assert mentions(engine) == ["articles/embargoed/"]  # a page, in no listing
