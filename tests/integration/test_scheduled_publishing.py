@@ -6,12 +6,14 @@ cancels it, an expiry takes the article down the same way."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from pressroom.clock import ManualClock
 from pressroom.local.inprocess import Engine, default_template
+from tests.support import Site
 
 T = datetime(2026, 3, 14, 18, 0, tzinfo=UTC)  # the evening the story is uploaded
 HOUR = timedelta(hours=1)
@@ -206,3 +208,30 @@ def test_given_a_hidden_article_dated_ahead_then_its_page_comes_at_its_time_unli
 
     assert engine.backend.site_bucket.get("articles/embargoed/") is not None
     assert mentions(engine) == ["articles/embargoed/"]  # a page, in no listing
+
+
+# --- the real handlers on the embedded AWS, as `pressroom up` runs them ---------------------
+
+
+def test_given_the_embedded_stack_when_an_article_is_due_then_the_scheduler_pump_publishes_it(
+    site: Site,
+):
+    """GIVEN the real ingest handler on moto, its wake-up an EventBridge one-time schedule that
+    the local runtime's scheduler pump fires by the wall clock (to the second)."""
+    site.upload("warm.md", "---\ntitle: Warm\ndate: 2026-01-01\n---\n\nWarm-up.\n")
+    # Seconds ahead, the handlers warm: enough for the upload to be handled well before.
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=6)
+    site.upload("soon.md", f"---\ntitle: Soon\ndate: {due.isoformat()}\ntags: [x]\n---\n\nNews.\n")
+    scheduler = site.runtime.stack.client("scheduler")
+    group = site.pipeline.settings.schedule_group
+    assert len(scheduler.list_schedules(GroupName=group)["Schedules"]) == 1
+    assert site.page("/articles/soon/") is None
+
+    while datetime.now(UTC) < due:
+        time.sleep(0.2)
+    site.runtime.drain()
+
+    assert site.page("/articles/soon/") is not None
+    assert "/articles/soon/" in (site.page("/tags/x/") or "")
+    assert scheduler.list_schedules(GroupName=group)["Schedules"] == []  # it deleted itself
+    assert site.runtime.failures == 0

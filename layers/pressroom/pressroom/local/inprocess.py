@@ -26,6 +26,7 @@ from aws_lambda_powertools.utilities.data_classes import S3Event
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from pressroom.clock import ManualClock
 from pressroom.local.memory import (
     MemoryContentStore,
     MemoryDistribution,
@@ -36,7 +37,6 @@ from pressroom.local.memory import (
     MemoryWorkQueue,
     Message,
 )
-from pressroom.clock import ManualClock
 from pressroom.local.memory.scheduler import MemoryScheduler
 from pressroom.local.memory.store import StreamChange
 from pressroom.local.template import StreamSource, Template

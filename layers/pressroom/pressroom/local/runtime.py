@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
+from pressroom.local.schedules import SchedulePump
 from pressroom.local.stack import LocalStack
 from pressroom.local.template import (
     LOCAL_ACCOUNT,
@@ -586,11 +587,13 @@ class LocalRuntime:
     stack: LocalStack
     pumps: list[Pump]
     invocations: Invocations
+    wake_ups: SchedulePump | None = None  # fires the scheduler's due one-time schedules
 
     @classmethod
     def start(cls, stack: LocalStack, overrides: dict[str, str]) -> LocalRuntime:
         """Set the functions' environment and attach a pump to each event source."""
-        os.environ.update({**stack.environment(), **overrides})
+        # The local scheduler fires to the second (`SchedulePump`): no rounding to a minute.
+        os.environ.update({**stack.environment(), "SCHEDULE_PRECISION_SECONDS": "1", **overrides})
         forget_handlers()  # a new stack is a cold start: modules read settings at import
         invocations = Invocations()
         pumps: list[Pump] = []
@@ -601,7 +604,7 @@ class LocalRuntime:
                     pumps.append(QueuePump(stack, function, source, environments, invocations))
                 else:
                     pumps.append(StreamPump(stack, function, source, environments, invocations))
-        return cls(stack, pumps, invocations)
+        return cls(stack, pumps, invocations, SchedulePump(stack))
 
     def drain(
         self,
@@ -629,7 +632,7 @@ class LocalRuntime:
                 # messages back that they missed, so only a round that began with none
                 # running can find the sources settled.
                 running = self.invocations.running()
-                started = sum(pump.poll() for pump in self.pumps)
+                started = sum(pump.poll() for pump in self.pumps) + self._fire_due()
                 idle = not started and not running
                 if idle:
                     started = self._close_next_window(clock)
@@ -657,6 +660,10 @@ class LocalRuntime:
         for pump in self.pumps:
             spec = pump.function
             pump._handler = fresh.setdefault(spec.logical_id, Environments(spec)).invoke
+
+    def _fire_due(self) -> int:
+        """Due wake-ups onto their queue (by the wall clock the functions decide by)."""
+        return self.wake_ups.poll() if self.wake_ups is not None else 0
 
     def _close_next_window(self, clock: _SimulatedClock) -> int:
         gathering = [pump for pump in self.pumps if pump.window_closes is not None]
