@@ -245,6 +245,8 @@ class Status:
     rejected: list[dict[str, str]] = field(default_factory=list)  # key, reason, fix, updated
     # Files that published (or stayed drafts) with something their editor should hear about.
     warned: list[dict[str, Any]] = field(default_factory=list)  # key, status, warnings
+    # What the site will do by itself, soonest first: key, change (goes live | expires), at.
+    scheduled: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def articles(self) -> int:
@@ -263,9 +265,13 @@ class Status:
 
 
 def site_status(target: Target) -> Status:
+    from pressroom.publishing.schedule import upcoming
+
     p = target.pipeline
     status = Status()
-    for state in p.store.sources():
+    states = list(p.store.sources())
+    status.scheduled = [item.as_dict() for item in upcoming(states)]
+    for state in states:
         # Assets (images, documents, media) are counted apart from articles.
         counted = f"asset {state.status}" if is_asset_key(state.key) else state.status
         status.sources[counted] = status.sources.get(counted, 0) + 1

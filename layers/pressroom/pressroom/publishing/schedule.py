@@ -15,11 +15,15 @@ finds the state already right and cancels itself.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pressroom.model import Article
+
+if TYPE_CHECKING:
+    from pressroom.adapters.content_store import SourceState
 
 SCHEDULED = "scheduled"  # stored, not yet on the site
 EXPIRED = "expired"  # stored, taken off the site at its expiry
@@ -76,3 +80,25 @@ def woken_key(body: dict[str, Any], articles_prefix: str) -> str:
     if not isinstance(key, str) or not key.startswith(articles_prefix) or "\x00" in key:
         raise ValueError(f"a wake-up message names no source key: {str(body)[:200]!r}")
     return key
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """A change the site will make by itself (`pressroom status`, `pressroom build`)."""
+
+    key: str
+    change: str  # "goes live" | "expires"
+    at: str  # ISO 8601, UTC
+
+    def as_dict(self) -> dict[str, str]:
+        return {"key": self.key, "change": self.change, "at": self.at}
+
+
+def upcoming(states: Iterable[SourceState]) -> list[Upcoming]:
+    """The sources with a wake-up due, soonest first."""
+    found = [
+        Upcoming(state.key, "goes live" if state.status == SCHEDULED else "expires", state.due)
+        for state in states
+        if state.due
+    ]
+    return sorted(found, key=lambda item: (item.at, item.key))
