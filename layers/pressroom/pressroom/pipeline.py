@@ -137,6 +137,7 @@ class Pipeline:
             s.scheduler_role_arn,
             self._client("scheduler") if s.schedule_group else None,
             s.schedule_precision_seconds,
+            self.clock,
         )
 
     @cached_property

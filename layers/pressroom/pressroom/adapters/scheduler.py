@@ -14,10 +14,13 @@ from __future__ import annotations
 import hashlib
 import math
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pressroom.adapters.aws import domain_errors, error_code
 from pressroom.publishing.schedule import wake_up_message
+
+if TYPE_CHECKING:
+    from pressroom.ports import Clock
 
 # What a schedule whose target fails does: retry for up to a day (the scheduler's default).
 _RETRY_POLICY = {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185}
@@ -47,11 +50,15 @@ class Scheduler:
         role_arn: str,
         client: Any,
         precision_seconds: int = 60,
+        clock: Clock | None = None,
     ) -> None:
+        from pressroom.clock import SystemClock
+
         self.group = group
         self.target_arn = target_arn
         self.role_arn = role_arn
         self.precision_seconds = precision_seconds
+        self.clock: Clock = clock or SystemClock()
         self._client = client
 
     def arm(self, key: str, at: datetime) -> None:
@@ -61,7 +68,7 @@ class Scheduler:
                 "(SCHEDULE_GROUP, SCHEDULE_TARGET_ARN, SCHEDULER_ROLE_ARN)"
             )
         # A time already past (the state was committed just before it): the next step, at once.
-        at = max(at, datetime.now(UTC))
+        at = max(at, self.clock.now())
         request = {
             "Name": schedule_name(key),
             "GroupName": self.group,

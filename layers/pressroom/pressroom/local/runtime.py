@@ -632,10 +632,10 @@ class LocalRuntime:
                 # messages back that they missed, so only a round that began with none
                 # running can find the sources settled.
                 running = self.invocations.running()
-                started = sum(pump.poll() for pump in self.pumps) + self._fire_due()
+                started = sum(pump.poll() for pump in self.pumps)
                 idle = not started and not running
                 if idle:
-                    started = self._close_next_window(clock)
+                    started = self._close_next_window(clock) or self._fire_due()
                 # Nothing to start while invocations run: wait for one to finish.
                 finished = self.invocations.take_finished(wait=not started and running > 0)
                 for function, count in finished.items():
@@ -662,8 +662,9 @@ class LocalRuntime:
             pump._handler = fresh.setdefault(spec.logical_id, Environments(spec)).invoke
 
     def _fire_due(self) -> int:
-        """Due wake-ups onto their queue (by the wall clock the functions decide by)."""
-        return self.wake_ups.poll() if self.wake_ups is not None else 0
+        """Once all else is quiet: the wake-ups due by the clock (the one the functions decide
+        by, not the drain's simulated one) onto their queue."""
+        return self.wake_ups.fire_due() if self.wake_ups is not None else 0
 
     def _close_next_window(self, clock: _SimulatedClock) -> int:
         gathering = [pump for pump in self.pumps if pump.window_closes is not None]

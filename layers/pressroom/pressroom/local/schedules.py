@@ -42,10 +42,17 @@ class SchedulePump:
         self.fired = 0
 
     def poll(self) -> int:
-        """Fire what is due; how many schedules fired."""
-        if not self.groups or time.monotonic() < self._next_poll:
+        """Fire what is due, at most once an `interval` (`pressroom up`'s background polls);
+        how many schedules fired."""
+        if time.monotonic() < self._next_poll:
             return 0
         self._next_poll = time.monotonic() + self.interval
+        return self.fire_due()
+
+    def fire_due(self) -> int:
+        """Fire every schedule due by the clock now; how many fired."""
+        if not self.groups:
+            return 0
         now = self.clock.now()
         fired = 0
         for group in self.groups:

@@ -432,12 +432,21 @@ def _commit(
         return SyncResult(key, "unchanged")
     if state.synced_rev != state.rev:
         # Recovering a revision committed by a worker that stopped before finishing: what it
-        # changed is not known any more, so refresh whatever may list this source's articles.
+        # changed is not known any more, so refresh whatever may list this source's articles
+        # (and cancel a wake-up the revision before may have left).
         listed_elsewhere = {state.slug, state.retired_slug} - {""}
     else:
         listed_elsewhere = set()  # a forced re-render changes no card
     new_content = state.synced_rev != state.rev
-    return _Committed(request, state, desired, listed_elsewhere, may_have_report, new_content)
+    return _Committed(
+        request,
+        state,
+        desired,
+        listed_elsewhere,
+        may_have_report,
+        new_content,
+        had_due=new_content,
+    )
 
 
 def _in_time(
