@@ -292,8 +292,8 @@ def sync_sources(
                 results[done.request.key] = error
                 continue
             rejection = done.desired if isinstance(done.desired, Rejection) else None
-            outcome = done.state.status if done.project else "unchanged"
-            results[done.request.key] = SyncResult(done.request.key, outcome, changes, rejection)
+            said = done.state.status if done.project else "unchanged"
+            results[done.request.key] = SyncResult(done.request.key, said, changes, rejection)
         pending = retry
         if not pending:
             break
