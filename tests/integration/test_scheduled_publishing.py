@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from pressroom.clock import ManualClock
 from pressroom.local.inprocess import Engine, default_template
+from pressroom.publishing.ingest import sync_source
+from pressroom.publishing.schedule import wake_up_message
 from tests.support import Site
 
 T = datetime(2026, 3, 14, 18, 0, tzinfo=UTC)  # the evening the story is uploaded
@@ -119,6 +122,11 @@ def test_given_a_scheduled_article_when_redated_then_its_wake_up_moves(engine: E
     engine.backend.clock.set(T + 2 * HOUR)
     engine.run()
     assert engine.backend.site_bucket.get("articles/embargoed/") is not None
+
+    # AND a live article re-dated ahead leaves the site until then
+    put(engine, "embargoed.md", story(T + 4 * HOUR))
+    assert mentions(engine) == []
+    assert armed(engine) == {"articles/embargoed.md": T + 4 * HOUR}
 
     # AND re-dated into the past, a scheduled article goes at once, its wake-up cancelled
     put(engine, "late.md", story(T + 5 * HOUR).replace(b"embargoed", b"late"))
@@ -235,3 +243,65 @@ def test_given_the_embedded_stack_when_an_article_is_due_then_the_scheduler_pump
     assert "/articles/soon/" in (site.page("/tags/x/") or "")
     assert scheduler.list_schedules(GroupName=group)["Schedules"] == []  # it deleted itself
     assert site.runtime.failures == 0
+
+
+# --- wake-ups are hints: early, stale and raced ones converge ---------------------------------
+
+
+def test_given_a_wake_up_that_comes_early_then_nothing_is_published_and_it_is_armed_again(
+    engine: Engine,
+):
+    put(engine, "embargoed.md", story(T + HOUR))
+    engine.backend.scheduler.disarm("articles/embargoed.md")  # (as if it had fired)
+
+    # WHEN a wake-up arrives half an hour early
+    engine.backend.clock.set(T + HOUR / 2)
+    engine.backend.ingest_queue.send_body(wake_up_message("articles/embargoed.md"))
+    engine.run()
+
+    # THEN the article still waits, and its wake-up is back at its time
+    assert mentions(engine) == []
+    assert armed(engine) == {"articles/embargoed.md": T + HOUR}
+
+
+def test_given_a_stale_wake_up_of_a_deleted_article_then_it_changes_nothing(engine: Engine):
+    put(engine, "embargoed.md", story(T + HOUR))
+    engine.backend.sources.delete_object("articles/embargoed.md")
+    engine.run()
+
+    engine.backend.clock.set(T + HOUR)
+    engine.backend.ingest_queue.send_body(wake_up_message("articles/embargoed.md"))
+    engine.run()
+
+    assert mentions(engine) == [] and armed(engine) == {}
+    assert state(engine).status == "deleted" and engine.report.undelivered == 0
+
+
+def test_given_an_older_worker_arming_after_a_newer_one_then_its_retry_restores_the_newer_time(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    """GIVEN worker A syncing the version due at T+3h, slow: worker B commits the re-dated
+    version (due T+1h), arms and finishes; only then does A's arm (T+3h) land, and its
+    mark_synced fails. A's retry must put the wake-up back at T+1h (the state's), or the
+    story would go live two hours late."""
+    p = engine.backend.pipeline
+    store = engine.backend.store
+    key = "articles/embargoed.md"
+    real_mark_synced = store.mark_synced
+    raced = []
+
+    def mark_synced_after_b(state_: Any) -> bool:
+        if not raced:
+            raced.append(True)
+            engine.backend.sources.put_object(key, story(T + HOUR))
+            sync_source(key, p)  # worker B, start to finish
+            engine.backend.scheduler.arm(key, T + 3 * HOUR)  # A's late arm lands now
+        return real_mark_synced(state_)
+
+    engine.backend.sources.put_object(key, story(T + 3 * HOUR))
+    monkeypatch.setattr(store, "mark_synced", mark_synced_after_b)
+
+    sync_source(key, p)  # worker A
+
+    assert state(engine).due == (T + HOUR).isoformat()
+    assert armed(engine) == {key: T + HOUR}

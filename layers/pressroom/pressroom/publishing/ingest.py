@@ -376,7 +376,8 @@ def _commit(
 ) -> SyncResult | _Committed:
     """Commit the key's new state (one conditional transaction), unless nothing changed."""
     key, sequencer, force = request.key, request.sequencer, request.force
-    if sequencer and state.sequencer:
+    # (not for a re-arm: an older event's worker must still set the newer revision's wake-up)
+    if sequencer and state.sequencer and not request.rearm:
         if sequencer < state.sequencer:
             return SyncResult(key, "stale")
         if sequencer == state.sequencer and state.synced_rev == state.rev and not force:
