@@ -328,3 +328,47 @@ def expected_site(
             b.runtime.drain()
         _expected_sites[(contents, first, now)] = site_state(b)
     return _expected_sites[(contents, first, now)]
+
+
+def timed(timing: str, title: str = "Tea in orbit") -> bytes:
+    return article(title, "2026-03-01", ("Tea", "Space"), "", "published", "", timing)
+
+
+# Histories around the scheduled time that random ones reach only now and then: each is
+# delivered in order, duplicated and late, and must still equal the fresh build at its end.
+SCHEDULE_HISTORIES = {
+    "dated-ahead-then-deleted": [
+        Step("put", KEYS[0], timed(TIMINGS[3]), deliver_after=True),
+        Step("delete", KEYS[0], copies=2, deliver_after=True),
+    ],
+    "dated-ahead-then-redated-back-then-time-passes": [
+        Step("put", KEYS[0], timed(TIMINGS[4]), deliver_after=True),
+        Step("put", KEYS[0], timed(TIMINGS[3]), delay=1, copies=2),
+        Step("tick", "", deliver_after=True),
+    ],
+    "expiring-then-expiry-dropped-before-it": [
+        Step("put", KEYS[1], timed(TIMINGS[5]), deliver_after=True),
+        Step("put", KEYS[1], timed(""), copies=2, deliver_after=True),
+        Step("tick", "", deliver_after=True),
+        Step("tick", "", deliver_after=True),
+    ],
+    "renamed-while-scheduled-then-live-then-expired": [
+        Step("put", KEYS[2], timed(TIMINGS[7]), deliver_after=True),
+        Step("rename", KEYS[2], to=KEYS[0], delay=2),
+        Step("tick", "", deliver_after=True),
+        Step("tick", "", deliver_after=True),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULE_HISTORIES))
+@pytest.mark.parametrize("sequenced", [True, False])
+def test_given_a_history_around_scheduled_times_then_site_and_wake_ups_equal_fresh_build(
+    chaos_backend: Backend, name: str, sequenced: bool
+):
+    history = History(SCHEDULE_HISTORIES[name], sequenced, shuffle=random.Random(name))
+
+    final_bucket = deliver(chaos_backend, history)
+    converged = site_state(chaos_backend)
+
+    assert converged.differences(expected_site(chaos_backend, final_bucket)) == []
