@@ -1,13 +1,16 @@
 """Model-based chaos test: whatever the delivery, the site converges to the bucket's contents.
 
 Hypothesis writes a *history* of editor actions (create, update, delete, rename) over a few keys
-that share tags and months, and a *delivery* of the S3 notifications they cause: each one held
+that share tags and months, some versions dated ahead or expiring, with the clock moving on
+an hour now and then (scheduled publishing: wake-ups fire once the functions are idle), and a
+*delivery* of the S3 notifications they cause: each one held
 back for a while, sent once or twice, shuffled, with or without S3 `sequencer`s, while chosen
 AWS calls of the functions fail (throttling, 5xx, lost conditional races, CloudFront's
 `TooManyInvalidationsInProgress`, and responses lost after the write happened). After everything
 is delivered and the dead letters are redriven (`pressroom redrive`), the site bucket, the index
 and the error reports must equal what a fresh backend renders from the bucket's final contents
-with no faults at all — no missing, stale or orphan page, no leftover index item.
+with no faults at all, at the final time — no missing, stale or orphan page, no leftover index
+item, no wake-up armed that the fresh build would not arm.
 
 The model is "build the final bucket on a fresh backend" rather than a re-implementation of the
 renderer: the expected site then comes from the same templates and the same code, and only the
