@@ -55,13 +55,24 @@ class ImageSettings:
     def from_env(cls, env: Mapping[str, str]) -> ImageSettings:
         """From `IMAGE_WIDTHS` (`480,960,1600`), `IMAGE_OG_WIDTH`, `IMAGE_WEBP_QUALITY`,
         `IMAGE_JPEG_QUALITY`; defaults for those not set."""
-        get = env.get
-        widths = get("IMAGE_WIDTHS", "")
+
+        def number(name: str, default: int) -> int:
+            text = env.get(name, str(default))
+            try:
+                return int(text)
+            except ValueError:
+                raise ValueError(f"{name} must be a whole number, not {text!r}") from None
+
+        widths = env.get("IMAGE_WIDTHS", "").strip()
+        try:
+            chosen = tuple(sorted({int(w) for w in widths.split(",") if w.strip()}))
+        except ValueError:
+            raise ValueError(
+                f"IMAGE_WIDTHS must be pixel widths separated by commas, not {widths!r}"
+            ) from None
         return cls(
-            widths=tuple(sorted({int(w) for w in widths.split(",") if w.strip()}))
-            if widths.strip()
-            else cls.widths,
-            og_width=int(get("IMAGE_OG_WIDTH", cls.og_width)),
-            webp_quality=int(get("IMAGE_WEBP_QUALITY", cls.webp_quality)),
-            jpeg_quality=int(get("IMAGE_JPEG_QUALITY", cls.jpeg_quality)),
+            widths=chosen or cls.widths,
+            og_width=number("IMAGE_OG_WIDTH", cls.og_width),
+            webp_quality=number("IMAGE_WEBP_QUALITY", cls.webp_quality),
+            jpeg_quality=number("IMAGE_JPEG_QUALITY", cls.jpeg_quality),
         )
