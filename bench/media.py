@@ -21,7 +21,7 @@ The targets come from template.yaml: the peak must fit in the `MemorySize` of ea
 that processes images (ingest: uploads; rebuild: every image again after the image settings
 change) and the time in its `Timeout` (with room to spare: the time here is on this machine's
 CPU, and Lambda gives one full vCPU only at 1,769 MB), and the time each keeps for the image it
-starts last (`ingest.ASSET_RESERVE_MS`) must cover the slowest run several times over.
+starts last (`ingest.ASSET_RESERVE_MS`) must cover the slowest run's CPU time several times over.
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ from pressroom.publishing.ingest import ASSET_RESERVE_MS
 
 # The functions that process images: uploads (ingest), and re-derivations (rebuild).
 FUNCTIONS = ("IngestFunction", "RebuildFunction")
-RESERVE_RUNS = 3  # the time kept for the last image started: at least this many slowest runs
+# The time kept for the last image started covers this many of the slowest, in CPU time: what
+# it takes on the function's own vCPU (this machine's wall time also counts its other load).
+RESERVE_RUNS = 5
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ def measure_media(width: int = 6000, height: int = 4000, runs: int = 5) -> Media
 def targets(result: MediaResult) -> list[tuple[str, str, bool]]:
     peak = result.maximum("peak_rss_mb")
     slowest = result.maximum("seconds")
+    slowest_cpu = result.maximum("cpu_seconds")
     names = " and ".join(FUNCTIONS)
     return [
         (
@@ -152,9 +155,9 @@ def targets(result: MediaResult) -> list[tuple[str, str, bool]]:
         ),
         (
             f"… and the time kept for the image started last ({ASSET_RESERVE_MS / 1000:.0f} s) "
-            f"covers {RESERVE_RUNS} of the slowest",
-            f"{RESERVE_RUNS} × {slowest:.2f} s = {RESERVE_RUNS * slowest:.1f} s",
-            RESERVE_RUNS * slowest * 1000 <= ASSET_RESERVE_MS,
+            f"covers {RESERVE_RUNS} of the slowest on a vCPU of its own (CPU time)",
+            f"{RESERVE_RUNS} × {slowest_cpu:.2f} s = {RESERVE_RUNS * slowest_cpu:.1f} s",
+            RESERVE_RUNS * slowest_cpu * 1000 <= ASSET_RESERVE_MS,
         ),
     ]
 
