@@ -28,6 +28,16 @@ it) still finds every image it names for one whole generation. When the upload i
 files are deleted at once (an editor who deletes an image means it to go), and the pages showing it
 are re-rendered without it. Files to delete are recorded in the commit (`doomed`) and deleted after
 it, so a worker stopping in between leaves them to the next delivery, not behind for ever.
+
+Lost races: a worker whose commit loses to another version's deletes the files it wrote that no
+record names (`_clean_up`); a committer checks its new files are still there (`_ensure_written`),
+since a loser with the same bytes (the same content-hashed names) may have deleted them meanwhile.
+
+Reprocessing: an image's record keeps the fingerprint of the settings and code that made its
+files (`media.image_settings`); an upload whose bytes are unchanged is processed again only when
+that fingerprint is not the current one (so the full re-render after a settings change re-derives
+every image, and costs nothing for images already made the current way). Records written before
+fingerprints were kept count as made otherwise: the first rebuild brings them up to date.
 """
 
 from __future__ import annotations
@@ -233,7 +243,8 @@ def _sync(
         p.store.commit(state, new, None)
         if new.status == "published":
             mine = {k: uncommitted.pop(k) for k in AssetRecord.named(new.asset) if k in uncommitted}
-            _ensure_written(key, mine, p)
+            if mine:
+                _ensure_written(key, mine, p)
     outcome = _finish(
         new,
         p,
