@@ -110,6 +110,9 @@ class Picture:
     og_height: int
     thumbnail: str
     alt: str = ""
+    # The thumbnail's size in bytes and media type (feed enclosures); 0 / "" when not known.
+    thumbnail_bytes: int = 0
+    thumbnail_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,12 @@ class Article:
     # `publishDate` (else the article's own date) and `expiryDate` (`publishing.schedule`).
     publish_at: datetime | None = None
     expires: datetime | None = None
+    # The cover's alt text from the front matter (`cover: {alt: ...}`, `image_alt`), "" if none.
+    cover_alt: str = ""
+    # The further images of a Hugo `images:` list (after the cover), unresolved; and those of
+    # them found among the uploads (the page's further `og:image`s).
+    image_refs: tuple[str, ...] = ()
+    images: tuple[Picture, ...] = ()
 
     @property
     def path(self) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from pressroom.media.image_settings import ImageSettings
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class Settings:
     schedule_precision_seconds: int = 60
     publish_future: bool = False
     publish_expired: bool = False
+    # How uploaded images are processed (`IMAGE_WIDTHS`, ...): a change takes effect for every
+    # image at the next full re-render (`pressroom rebuild`), see `media.image_settings`.
+    images: ImageSettings = field(default_factory=ImageSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -67,6 +72,7 @@ class Settings:
             ),
             publish_future=_flag(env.get("BUILD_FUTURE", "")),
             publish_expired=_flag(env.get("BUILD_EXPIRED", "")),
+            images=ImageSettings.from_env(env),
         )
 
 

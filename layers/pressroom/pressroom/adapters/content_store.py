@@ -82,7 +82,8 @@ class SourceState:
     retired_intro: str = ""
     # An asset source: its published files (`publishing.asset_refs.AssetRecord`, as JSON).
     asset: str = ""
-    # An article: the thumbnail its card shows, so a changed cover image updates its listings.
+    # An article: the thumbnail its card shows and its size, so a changed cover image updates
+    # its listings.
     shows: str = ""
     # When the article's presence changes by itself (ISO 8601, UTC; "" never): a `scheduled`
     # one goes live, a live one expires (`publishing.schedule`). A wake-up is armed for it.
@@ -679,6 +680,8 @@ def _card_item(card: Card) -> dict[str, Any]:
         item["modified"] = card.modified.isoformat()
     if card.thumbnail:
         item["thumbnail"] = card.thumbnail
+    if card.thumbnail_bytes:
+        item["thumbnail_bytes"] = card.thumbnail_bytes
     if card.language:
         item["language"] = card.language
     return item
@@ -695,6 +698,7 @@ def card_from_item(item: dict[str, Any]) -> Card:
         tags=tuple(Tag(name=name, slug=slug) for name, slug in item["tags"]),
         authors=tuple(item["authors"]),
         thumbnail=item.get("thumbnail", ""),
+        thumbnail_bytes=int(item.get("thumbnail_bytes", 0)),
         language=item.get("language", ""),
     )
 
