@@ -12,9 +12,10 @@ Attributes are allow-listed per tag; URLs may only be http(s), mailto or relativ
 `rel="noopener noreferrer"`; links within the page (footnotes, heading anchors), relative links
 and absolute links to the site's own host (`linking_from`) get no `rel` (an editor's is
 dropped). Classes are limited to the ones the readers generate (code language and Pygments
-token classes, footnotes, heading anchors, math) so that article text cannot borrow the theme's own classes. Ids must be plain (letters, marks,
-digits, `_-.:`), are unique in the page (a repeated id is dropped) and never one of the theme's
-own (`THEME_IDS`), so an article cannot clobber the page's landmarks.
+token classes, footnotes, heading anchors, math) so that article text cannot borrow the theme's
+own classes. Ids must be plain (letters, marks, digits, `_-.:`), are unique in the page (a
+repeated id is dropped) and never one of the theme's own (`THEME_IDS`), so an article cannot
+clobber the page's landmarks.
 """
 
 from __future__ import annotations
