@@ -152,6 +152,10 @@ class Article:
     # what the page, the `og:image` and the card show (`publishing.asset_refs`).
     cover_ref: str = ""
     cover: Picture | None = None
+    cover_alt: str = ""  # the front matter's description of the cover ("" when it gives none)
+    # Whether the summary is the author's (front matter) rather than the first paragraph's:
+    # only then does the page show it as a standfirst, or it would say the same thing twice.
+    summary_given: bool = False
 
     @property
     def path(self) -> str:

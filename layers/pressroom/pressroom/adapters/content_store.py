@@ -673,6 +673,8 @@ def _card_item(card: Card) -> dict[str, Any]:
         item["modified"] = card.modified.isoformat()
     if card.thumbnail:
         item["thumbnail"] = card.thumbnail
+    if card.image_width:
+        item["image"] = [card.image_srcset, card.image_width, card.image_height]
     if card.language:
         item["language"] = card.language
     return item
@@ -690,7 +692,15 @@ def card_from_item(item: dict[str, Any]) -> Card:
         authors=tuple(item["authors"]),
         thumbnail=item.get("thumbnail", ""),
         language=item.get("language", ""),
+        **_card_image(item.get("image")),
     )
+
+
+def _card_image(image: list[Any] | None) -> dict[str, Any]:
+    if not image:
+        return {}
+    srcset, width, height = image
+    return {"image_srcset": str(srcset), "image_width": int(width), "image_height": int(height)}
 
 
 def _parse_time(text: str) -> datetime:

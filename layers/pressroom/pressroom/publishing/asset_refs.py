@@ -382,7 +382,8 @@ def resolve_article(
     records = lookup(wanted)
     warnings: list[str] = []
     found = first_found(covers, records)
-    cover = picture_of(found, article.title, site_url) if found is not None else None
+    alt = article.cover_alt or article.title
+    cover = picture_of(found, alt, site_url) if found is not None else None
     if article.cover_ref and cover is None:
         warnings.append(
             f"The cover image `{article.cover_ref}` is not among the uploaded images (yet), so "

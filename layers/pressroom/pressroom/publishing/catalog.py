@@ -23,11 +23,14 @@ from pressroom.paths import article_path
 HOME = "home"
 LANGUAGE = "language"  # a language's own listing (`/fr/`), for articles not in the site's
 TRANSLATION = "translation"  # a translation group: read by article pages, never rendered
+# The articles with one title (named by its slug form): read by the pages that name a story by
+# its title ("You may also like"), never rendered.
+TITLE = "title"
 
 
 @dataclass(frozen=True, order=True)
 class ListingId:
-    kind: str  # "home" | "tag" | "author" | "month" | "language" | "translation"
+    kind: str  # "home" | "tag" | "author" | "month" | "language" | "translation" | "title"
     # the slug for tags and authors, "YYYY-MM" for months, "" for home, the URL form of a
     # language tag (`pt-br`), a translation group's key
     name: str = ""
@@ -54,6 +57,11 @@ class Card:
     authors: tuple[str, ...] = ()
     thumbnail: str = ""  # the path of a small rendition of its cover image, if it has one
     language: str = ""  # "" on cards written before articles had one
+    # The cover's renditions (`srcset`, "" for an SVG) and intrinsic size, for a listing that
+    # shows the card large (the home page's lead story); 0 without a cover.
+    image_srcset: str = ""
+    image_width: int = 0
+    image_height: int = 0
 
     @property
     def path(self) -> str:
@@ -120,6 +128,9 @@ def card_of(article: Article) -> Card:
         authors=article.authors,
         thumbnail=article.cover.thumbnail if article.cover else "",
         language=article.language,
+        image_srcset=article.cover.srcset if article.cover else "",
+        image_width=article.cover.width if article.cover else 0,
+        image_height=article.cover.height if article.cover else 0,
     )
 
 
@@ -140,6 +151,8 @@ def listings_of(article: Article, site_language: str) -> set[ListingId]:
         found.add(language_listing(article.language))
     if article.translation_key:
         found.add(ListingId(TRANSLATION, article.translation_key))
+    if title := slug_of(article.title):
+        found.add(ListingId(TITLE, title))
     found.update(ListingId("tag", tag.slug) for tag in article.tags)
     found.update(ListingId("author", slug_of(name)) for name in article.authors if slug_of(name))
     return found

@@ -136,11 +136,13 @@ def build_article(
         toc=table_of_contents(body_html) if _wants_toc(metadata) else (),
         redirects=redirects.keys,
         cover_ref=_cover_ref(metadata),
+        cover_alt=_cover_alt(metadata),
+        summary_given=_summary_given(metadata),
     )
 
 
 # Front-matter keys naming the cover image (Hugo, Jekyll themes, Pelican), in precedence order.
-COVER_KEYS = ("image", "cover", "featured_image", "featured", "images")
+COVER_KEYS = ("image", "cover", "featuredimage", "featured", "images")  # keys normalised
 
 
 def _cover_ref(metadata: Metadata) -> str:
@@ -154,6 +156,23 @@ def _cover_ref(metadata: Metadata) -> str:
     if isinstance(value, dict):  # `cover: {image: x.jpg, alt: ...}` (Hugo themes)
         value = value.get("image") or value.get("src") or ""
     return value.strip() if isinstance(value, str) else ""
+
+
+# Front-matter keys describing the cover (normalised: `image_alt`, `imageAlt`, `cover_alt`...).
+COVER_ALT_KEYS = ("coveralt", "imagealt", "featuredimagealt", "featuredalt")
+
+
+def _cover_alt(metadata: Metadata) -> str:
+    """The cover's alt text: Hugo themes' `cover: {image, alt}`, else an `image_alt`-like key."""
+    found = first_present(metadata, *COVER_KEYS)
+    if found is not None and isinstance(found[1], dict):
+        alt = found[1].get("alt") or found[1].get("caption") or ""
+        if isinstance(alt, str) and alt.strip():
+            return shorten(" ".join(alt.split()), MAX_SUMMARY_CHARS)
+    explicit = first_present(metadata, *COVER_ALT_KEYS)
+    if explicit is None:
+        return ""
+    return shorten(as_text(explicit[1], explicit[0]), MAX_SUMMARY_CHARS)
 
 
 # --- title and slug -------------------------------------------------------------------------
@@ -306,6 +325,11 @@ def _summary(metadata: Metadata, body_html: str) -> str:
     if explicit is not None and (summary := as_text(explicit[1], explicit[0])):
         return shorten(summary, MAX_SUMMARY_CHARS)
     return shorten(_first_paragraph_text(body_html), SUMMARY_CHARS)
+
+
+def _summary_given(metadata: Metadata) -> bool:
+    explicit = first_present(metadata, *SUMMARY_KEYS)
+    return explicit is not None and bool(as_text(explicit[1], explicit[0]).strip())
 
 
 def _first_paragraph_text(body_html: str) -> str:
