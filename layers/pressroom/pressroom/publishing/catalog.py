@@ -23,14 +23,11 @@ from pressroom.paths import article_path
 HOME = "home"
 LANGUAGE = "language"  # a language's own listing (`/fr/`), for articles not in the site's
 TRANSLATION = "translation"  # a translation group: read by article pages, never rendered
-# The articles with one title (named by its slug form): read by the pages that name a story by
-# its title ("You may also like"), never rendered.
-TITLE = "title"
 
 
 @dataclass(frozen=True, order=True)
 class ListingId:
-    kind: str  # "home" | "tag" | "author" | "month" | "language" | "translation" | "title"
+    kind: str  # "home" | "tag" | "author" | "month" | "language" | "translation"
     # the slug for tags and authors, "YYYY-MM" for months, "" for home, the URL form of a
     # language tag (`pt-br`), a translation group's key
     name: str = ""
@@ -151,8 +148,6 @@ def listings_of(article: Article, site_language: str) -> set[ListingId]:
         found.add(language_listing(article.language))
     if article.translation_key:
         found.add(ListingId(TRANSLATION, article.translation_key))
-    if title := slug_of(article.title):
-        found.add(ListingId(TITLE, title))
     found.update(ListingId("tag", tag.slug) for tag in article.tags)
     found.update(ListingId("author", slug_of(name)) for name in article.authors if slug_of(name))
     return found

@@ -48,7 +48,6 @@ from pressroom.paths import article_path, is_article_page, page_key, source_key_
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.asset_refs import AssetRecord, is_asset_key, resolve_article
 from pressroom.publishing.catalog import (
-    TITLE,
     TRANSLATION,
     ArticleRecord,
     Card,
@@ -81,6 +80,11 @@ ASSET_RESERVE_MS = 15_000
 MAX_TRANSLATIONS = 50  # members of a translation group an article page reads: bounded work
 MAX_STORIES = 10  # "You may also like" titles an article page looks up: bounded work
 STORY_LINK = "~"  # a referrer's target: "~" + a title's slug form (a story the page names)
+# The referrer items double as the index of titles: ("=" + a title's slug form, slug) for each
+# article rendered with that title. Never removed (an article may take a title back, and a
+# removal could race with that); a lookup checks each against the article's record.
+TITLE_INDEX = "="
+MAX_SAME_TITLE = 5  # articles sharing a title that a lookup checks
 _RELATED_TAGS = 8  # bounded work: related articles come from at most this many tags
 
 
@@ -659,6 +663,8 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
             related = related_cards(desired, newest, exclude={card.slug for card in group})
             links += [(card.slug, desired.slug, desired.source_key) for card in related]
             stories = resolve_stories(desired, p)
+            if desired.is_listed and (title_key := slug_of(desired.title)):
+                links.append((TITLE_INDEX + title_key, desired.slug, desired.source_key))
             links += [
                 (target, desired.slug, desired.source_key) for target in _story_targets(desired)
             ]
@@ -833,9 +839,9 @@ def _story_targets(article: Article) -> list[str]:
 
 
 def resolve_stories(article: Article, p: Pipeline) -> list[tuple[str, str]]:
-    """The article's "You may also like" titles, each with the path of the article on the site
-    that has that title (the newest of several), else that slug; "" for one not on the site.
-    At most `MAX_STORIES` are looked up (two reads each); the rest stay unlinked."""
+    """The article's "You may also like" titles, each with the path of the listed article on
+    the site that has that title (the first by slug of several), else that slug; "" for one not
+    on the site. At most `MAX_STORIES` are looked up; the rest stay unlinked."""
     return [
         (title, _story_path(title, article, p) if n < MAX_STORIES else "")
         for n, title in enumerate(article.related_stories)
@@ -846,11 +852,16 @@ def _story_path(title: str, article: Article, p: Pipeline) -> str:
     key = slug_of(title)
     if not key:
         return ""
-    for entry in p.store.newest_entries(ListingId(TITLE, key), 2):
-        if entry.card.slug != article.slug:
-            return entry.card.path
-    record = p.store.get_article(key)
-    return record.card.path if record is not None and record.slug != article.slug else ""
+    titled = sorted(p.store.referrers(TITLE_INDEX + key))[:MAX_SAME_TITLE]
+    for slug in (*titled, key):
+        if slug == article.slug:
+            continue
+        record = p.store.get_article(slug)
+        if record is None:
+            continue
+        if slug == key or (record.status == "published" and slug_of(record.card.title) == key):
+            return record.card.path
+    return ""
 
 
 def _recheck_stories(unlinked: list[tuple[Article, list[tuple[str, str]]]], p: Pipeline) -> None:

@@ -39,7 +39,6 @@ from pressroom.publishing.archive import FEED_SIZE, Layout, Spec, day_of, rerend
 from pressroom.publishing.catalog import (
     HOME,
     LANGUAGE,
-    TITLE,
     TRANSLATION,
     Card,
     Head,
@@ -84,10 +83,9 @@ class ListingBatch:
 
 def is_published(listing: ListingId) -> bool:
     """Whether a listing has pages. A translation group's entries are read by its articles'
-    pages (their `hreflang` links), a title's by the pages naming it as a story; neither has a
-    page, feed or sitemap entry, nor a head: their records are dropped here, before anything is
-    rendered or recorded."""
-    return listing.kind not in (TRANSLATION, TITLE)
+    pages (their `hreflang` links); the group itself has no page, feed or sitemap entry, and
+    no head: its records are dropped here, before anything is rendered or recorded."""
+    return listing.kind != TRANSLATION
 
 
 def fold(records: Iterable[DynamoDBRecord]) -> ListingBatch:
