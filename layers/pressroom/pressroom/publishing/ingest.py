@@ -663,7 +663,7 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
             related = related_cards(desired, newest, exclude={card.slug for card in group})
             links += [(card.slug, desired.slug, desired.source_key) for card in related]
             stories = resolve_stories(desired, p)
-            if desired.is_listed and (title_key := slug_of(desired.title)):
+            if title_key := slug_of(desired.title):
                 links.append((TITLE_INDEX + title_key, desired.slug, desired.source_key))
             links += [
                 (target, desired.slug, desired.source_key) for target in _story_targets(desired)
@@ -818,15 +818,7 @@ def _named_as_story(plan: Plan | None) -> set[str]:
     if plan is None:
         return set()
     old, new = plan.old_record, plan.record
-    if (
-        old is not None
-        and new is not None
-        and (old.slug, old.card.title)
-        == (
-            new.slug,
-            new.card.title,
-        )
-    ):
+    if old and new and (old.slug, old.card.title) == (new.slug, new.card.title):
         return set()
     found = {STORY_LINK + key for r in (old, new) if r and (key := slug_of(r.card.title))}
     return found | ({new.slug} if new is not None else set())
@@ -839,8 +831,8 @@ def _story_targets(article: Article) -> list[str]:
 
 
 def resolve_stories(article: Article, p: Pipeline) -> list[tuple[str, str]]:
-    """The article's "You may also like" titles, each with the path of the listed article on
-    the site that has that title (the first by slug of several), else that slug; "" for one not
+    """The article's "You may also like" titles, each with the path of the live article on the
+    site that has that title (the first by slug of several), else that slug; "" for one not
     on the site. At most `MAX_STORIES` are looked up; the rest stay unlinked."""
     return [
         (title, _story_path(title, article, p) if n < MAX_STORIES else "")
@@ -859,7 +851,7 @@ def _story_path(title: str, article: Article, p: Pipeline) -> str:
         record = p.store.get_article(slug)
         if record is None:
             continue
-        if slug == key or (record.status == "published" and slug_of(record.card.title) == key):
+        if slug == key or slug_of(record.card.title) == key:
             return record.card.path
     return ""
 
