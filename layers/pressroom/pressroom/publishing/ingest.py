@@ -550,7 +550,13 @@ def _next_state(
         )
     moved_from = _moved_from(state, desired.slug)
     redirects = _redirects_of(desired, moved_from)
-    shows = desired.cover.thumbnail if desired.cover else ""
+    # The card's thumbnail and its size (feed enclosures), and the cover's size (the home
+    # page's lead story): a card written before these were kept is written again by the next
+    # rebuild.
+    cover = desired.cover
+    shows = (
+        f"{cover.thumbnail} {cover.thumbnail_bytes} {cover.width}x{cover.height}" if cover else ""
+    )
     if (state.digest, state.status, state.redirects, state.warnings, state.shows) == (
         source.digest,
         desired.status,
