@@ -34,7 +34,7 @@ class SearchIndexError(PressroomError):
 
 def pagefind_binary() -> str:
     try:
-        from pagefind_bin import get_executable  # type: ignore[import-untyped]
+        from pagefind_bin import get_executable
     except ImportError:
         found = shutil.which("pagefind")
         if found is None:

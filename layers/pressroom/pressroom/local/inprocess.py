@@ -200,8 +200,9 @@ class Engine:
     def run(self, delivered: Callable[[str, int], None] = lambda function, count: None) -> None:
         """Until every queue is empty and the stream is read: ingest first (all of it, so the
         listing function folds as much as it can into one render per listing), then the
-        stream, rebuilds and invalidations, again and again."""
-        steps = (
+        stream, rebuilds and invalidations, again and again (and, for a build, the search
+        index's scheduled run once all of that is done)."""
+        steps: tuple[tuple[str, Callable[[], int]], ...] = (
             (INGEST, self._ingest_batch),
             (LISTING, self._stream_batch),
             (REBUILD, self._rebuild_batch),

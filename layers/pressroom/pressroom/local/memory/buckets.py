@@ -202,7 +202,9 @@ class MemorySiteBucket:
         with self._lock:
             found = [(k, o.body) for k, o in self._objects.items() if k.startswith(prefix)]
         # S3's ETag of a single-part upload: the MD5 of the bytes (a tag, not a security hash).
-        yield from sorted((k, hashlib.md5(body, usedforsecurity=False).hexdigest()) for k, body in found)
+        yield from sorted(
+            (k, hashlib.md5(body, usedforsecurity=False).hexdigest()) for k, body in found
+        )
 
     def objects(self) -> list[tuple[str, bytes]]:
         """Every (key, body), in key order (a snapshot)."""
