@@ -35,7 +35,7 @@ from pressroom.local.memory import (
     Message,
 )
 from pressroom.local.memory.store import StreamChange
-from pressroom.local.template import StreamSource, Template
+from pressroom.local.template import ScheduleSource, StreamSource, Template
 from pressroom.parallel import one_at_a_time
 from pressroom.pipeline import Pipeline
 from pressroom.settings import Settings
@@ -72,6 +72,8 @@ class Wiring:
         for function in template.functions():
             timeouts[function.logical_id] = function.timeout_seconds * 1000
             for source in function.sources:
+                if isinstance(source, ScheduleSource):
+                    continue  # the engine runs the search index at the end instead
                 sizes[function.logical_id] = source.batch_size
                 if isinstance(source, StreamSource):
                     prefixes = source.key_prefixes.get("pk", ())

@@ -203,7 +203,9 @@ class Snapshot:
             "files": self.files,
             "previous": self.previous,
         }
-        return gzip.compress(json.dumps(raw, ensure_ascii=False).encode("utf-8"), mtime=0)
+        # Level 5: most of level 9's ratio at a fraction of its time (tens of MB at 10,000).
+        data = json.dumps(raw, ensure_ascii=False).encode("utf-8")
+        return gzip.compress(data, compresslevel=5, mtime=0)
 
     @classmethod
     def decode(cls, data: bytes | None) -> Snapshot:
@@ -253,8 +255,8 @@ def refresh_index(
     listed = dict(bucket.etags(RECORDS_PREFIX))
     snapshot = Snapshot.decode(bucket.get(SNAPSHOT_KEY))
     known = {key: etag for key, (etag, _) in snapshot.records.items()}
-    if listed == known and snapshot.files and not force:
-        return RefreshResult(False, len(listed))
+    if listed == known and (snapshot.files or not listed) and not force:
+        return RefreshResult(False, len(listed))  # nothing changed (or nothing to index yet)
     wanted = [key for key, etag in listed.items() if known.get(key) != etag]
     fetched = dict(zip(wanted, map_all(bucket.get, wanted), strict=True))
     records: dict[str, tuple[str, bytes]] = {}
