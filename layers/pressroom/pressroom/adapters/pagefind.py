@@ -7,7 +7,7 @@ index records without the scratch pages, but its client waits 0.1 s for every an
 minutes for 10,000 articles, against about a minute for the folder.
 
 The pages carry Pagefind's attributes: the title and date as metadata, tags and authors as
-filters (and as words), the record's language for every page (`force_language`: one index for
+words; the site's language for every page (`force_language`: one index for
 the whole site, so the search page finds translations too).
 """
 
@@ -47,8 +47,10 @@ def pagefind_binary() -> str:
 
 def page_of(record: SearchRecord, language: str) -> str:
     """The page Pagefind reads for one record; all text escaped (it is data)."""
-    tags = "".join(f'<li data-pagefind-filter="tag">{escape(t)}</li>' for t in record.tags)
-    authors = "".join(f'<li data-pagefind-filter="author">{escape(a)}</li>' for a in record.authors)
+    # Tags and authors as words, not Pagefind filters: the search page does not filter, and
+    # Pagefind writes filter files in a different order each run (a build must be reproducible).
+    tags = "".join(f"<li>{escape(t)}</li>" for t in record.tags)
+    authors = "".join(f"<li>{escape(a)}</li>" for a in record.authors)
     meta = [f"date:{record.published[:10]}"]
     if record.image:
         meta.append(f"image:{record.image}")

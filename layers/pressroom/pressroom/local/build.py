@@ -174,6 +174,7 @@ def _build_on_moto(
                 ingested(count) if function == INGEST_FUNCTION else None
             )
         )
+        runtime.run_schedules()  # the search index, as its schedule would within minutes
         reports = _rejections(runtime)
         store = Pipeline(Settings.from_env(), runtime.stack.client).store
         rejected = _rejected(reports, store.get_sources(reports))

@@ -234,9 +234,7 @@ class Template:
             )
         return specs
 
-    def _sources(
-        self, events: dict[str, Any]
-    ) -> list[QueueSource | StreamSource | ScheduleSource]:
+    def _sources(self, events: dict[str, Any]) -> list[QueueSource | StreamSource | ScheduleSource]:
         sources: list[QueueSource | StreamSource | ScheduleSource] = []
         for event in events.values():
             props = event.get("Properties", {})
