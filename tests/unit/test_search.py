@@ -181,3 +181,19 @@ def test_given_records_then_pagefind_builds_one_fragment_per_article():
     assert "pagefind-entry.json" in files and "pagefind.js" in files
     assert b'"en"' in files["pagefind-entry.json"]
     assert sum(1 for path in files if path.startswith("fragment/")) == 3
+
+
+def test_given_the_search_records_then_the_cdn_refuses_them_as_the_bucket_policy_does():
+    from pressroom.local.cdn import Origin
+    from pressroom.local.embedded import find_template
+    from pressroom.local.template import Template
+
+    policies = Template(find_template()).of_type("AWS::S3::BucketPolicy").values()
+    [policy] = [p for p in policies if p["Properties"]["Bucket"] == {"Ref": "SiteBucket"}]
+    denied = [
+        s
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        if s["Effect"] == "Deny" and s["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    ]
+    assert [s["Resource"] for s in denied] == [{"Fn::Sub": "${SiteBucket.Arn}/_search/*"}]
+    assert Origin(s3=None, bucket="site").fetch("/_search/records/a.json") == (403, b"", {})
