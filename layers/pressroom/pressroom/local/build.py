@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pressroom.local.template import LOCAL_ACCOUNT
-from pressroom.paths import export_name, is_article_page
+from pressroom.paths import export_name, is_article_page, is_private
 from pressroom.settings import Settings
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def _build_in_process(
     from pressroom.operations import files_to_publish
 
     began = time.perf_counter()
-    engine = Engine.for_template(default_template(), overrides, whole_stream=True)
+    engine = Engine.for_template(default_template(), overrides, whole_stream=True, search=True)
     sources, prefix = engine.backend.sources, engine.backend.settings.articles_prefix
     for name, path in files_to_publish([src]):
         sources.put_object(prefix + name, path.read_bytes())
@@ -174,6 +174,7 @@ def _build_on_moto(
                 ingested(count) if function == INGEST_FUNCTION else None
             )
         )
+        runtime.run_schedules()  # the search index, as its schedule would within minutes
         reports = _rejections(runtime)
         store = Pipeline(Settings.from_env(), runtime.stack.client).store
         rejected = _rejected(reports, store.get_sources(reports))
@@ -265,6 +266,8 @@ def write_site(out: Path, objects: Iterable[tuple[str, bytes]]) -> list[str]:
     made: set[str] = set()  # folders already there: one mkdir per folder, not per file
     writes: list[tuple[str, bytes]] = []
     for key, body in objects:
+        if is_private(key):
+            continue  # the search records: for the index function, never served
         # Keys are never trusted as paths: `..` or an absolute key must not leave the folder.
         target = os.path.normpath(os.path.join(root, export_name(key)))
         if os.path.commonpath([root, target]) != str(root) or target == str(root):
@@ -296,7 +299,7 @@ def site_fingerprints() -> dict[str, str]:
     return {
         key: current.etag
         for key in list(bucket.keys)
-        if isinstance(current := bucket.keys.get(key), FakeKey)
+        if isinstance(current := bucket.keys.get(key), FakeKey) and not is_private(key)
     }
 
 

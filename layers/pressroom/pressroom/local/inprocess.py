@@ -35,18 +35,19 @@ from pressroom.local.memory import (
     Message,
 )
 from pressroom.local.memory.store import StreamChange
-from pressroom.local.template import StreamSource, Template
+from pressroom.local.template import ScheduleSource, StreamSource, Template
 from pressroom.parallel import one_at_a_time
 from pressroom.pipeline import Pipeline
 from pressroom.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-INGEST, LISTING, INVALIDATION, REBUILD = (
+INGEST, LISTING, INVALIDATION, REBUILD, SEARCH = (
     "IngestFunction",
     "ListingFunction",
     "InvalidationFunction",
     "RebuildFunction",
+    "SearchIndexFunction",
 )
 _QUEUES = {"IngestQueue": INGEST, "InvalidationQueue": INVALIDATION, "RebuildQueue": REBUILD}
 
@@ -71,6 +72,8 @@ class Wiring:
         for function in template.functions():
             timeouts[function.logical_id] = function.timeout_seconds * 1000
             for source in function.sources:
+                if isinstance(source, ScheduleSource):
+                    continue  # the engine runs the search index at the end instead
                 sizes[function.logical_id] = source.batch_size
                 if isinstance(source, StreamSource):
                     prefixes = source.key_prefixes.get("pk", ())
@@ -163,7 +166,11 @@ class Engine:
     which the memory adapters' locks make safe."""
 
     def __init__(
-        self, backend: InProcessBackend, wiring: Wiring, whole_stream: bool = False
+        self,
+        backend: InProcessBackend,
+        wiring: Wiring,
+        whole_stream: bool = False,
+        search: bool = False,
     ) -> None:
         """`whole_stream`: hand the listing function everything the stream holds as one batch,
         with no time budget (a build's choice: in process there is no payload limit and no
@@ -172,6 +179,9 @@ class Engine:
         self.backend = backend
         self.wiring = wiring
         self.whole_stream = whole_stream
+        # `search`: once everything else is done, the search index function's scheduled run
+        # (on AWS it runs every few minutes; a build wants the index at its end).
+        self.search = search
         self.report = EngineReport()
         self._cursor = 0  # the last stream change the listing function has been handed
         self._stream_attempts = 0
@@ -182,21 +192,26 @@ class Engine:
         template: Template,
         overrides: Mapping[str, str] | None = None,
         whole_stream: bool = False,
+        search: bool = False,
     ) -> Engine:
         wiring = Wiring.of(template)
         settings = settings_for(template, overrides)
-        return cls(InProcessBackend.create(settings, wiring.max_receives), wiring, whole_stream)
+        backend = InProcessBackend.create(settings, wiring.max_receives)
+        return cls(backend, wiring, whole_stream, search)
 
     def run(self, delivered: Callable[[str, int], None] = lambda function, count: None) -> None:
         """Until every queue is empty and the stream is read: ingest first (all of it, so the
         listing function folds as much as it can into one render per listing), then the
-        stream, rebuilds and invalidations, again and again."""
-        steps = (
+        stream, rebuilds and invalidations, again and again (and, for a build, the search
+        index's scheduled run once all of that is done)."""
+        steps: tuple[tuple[str, Callable[[], int]], ...] = (
             (INGEST, self._ingest_batch),
             (LISTING, self._stream_batch),
             (REBUILD, self._rebuild_batch),
             (INVALIDATION, self._invalidation_batch),
         )
+        if self.search:
+            steps += ((SEARCH, self._search_run),)
         with one_at_a_time():
             self._run(steps, delivered)
 
@@ -326,6 +341,13 @@ class Engine:
             else:
                 queue.delete(message)
         return len(messages)
+
+    def _search_run(self) -> int:
+        from pressroom.adapters.pagefind import build_index
+        from pressroom.publishing.search import refresh_site_search
+
+        result = refresh_site_search(self.backend.pipeline, build_index)
+        return 1 if result.rebuilt else 0
 
     def _failed(self, queue: MemoryQueue, message: Message) -> None:
         queue.release(message)

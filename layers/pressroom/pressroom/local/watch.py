@@ -18,7 +18,8 @@ backend warm, serve FOLDER, and on every save publish only what changed and relo
   added on the fly (never written to FOLDER, never deployed), which listens to the
   Server-Sent Events at `/__pressroom/events` and reloads the page when a rebuild changed the
   site. The server sends the deployed Content-Security-Policy with `script-src 'self'` and
-  `connect-src 'self'` added, so a theme that breaks the real policy breaks here too.
+  `connect-src 'self'` added where it lacks them (the deployed one has both, for site search),
+  so a theme that breaks the real policy breaks here too.
 """
 
 from __future__ import annotations
@@ -342,9 +343,9 @@ def failures_in_one_line() -> Iterator[_FailureLog]:
 
 
 # The templates the renderer starts from (`pressroom.render.Renderer`), by what renders them:
-# an article's sync (its page, and the 404 page among the site's furniture), or the listing
-# function. tests/operations/test_watch.py holds this to the renderer's own calls.
-ARTICLE_TEMPLATES = ("article.html", "404.html")
+# an article's sync (its page; the 404 and search pages among the site's furniture), or the
+# listing function. tests/operations/test_watch.py holds this to the renderer's own calls.
+ARTICLE_TEMPLATES = ("article.html", "404.html", "search.html")
 LISTING_TEMPLATES = (
     "listing.html",
     "period.html",

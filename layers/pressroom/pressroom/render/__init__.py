@@ -55,6 +55,14 @@ def stylesheet() -> Asset:
     return Asset(key=f"assets/style.{digest}.css", body=body, content_type="text/css")
 
 
+@functools.cache
+def search_script() -> Asset:
+    """The search page's script (it drives Pagefind's API), content-hashed like the CSS."""
+    body = resources.files("pressroom.render").joinpath("static/search.js").read_bytes()
+    digest = hashlib.sha256(body).hexdigest()[:12]
+    return Asset(key=f"assets/search.{digest}.js", body=body, content_type="text/javascript")
+
+
 @dataclass(frozen=True)
 class FeedLink:
     type: str  # MIME type, for <link rel="alternate" type=...>
@@ -367,6 +375,17 @@ class Renderer:
             feeds=self.feed_links(ListingId(HOME), site),
         )
         return self._render("404.html", meta=meta)
+
+    def search_page(self) -> str:
+        site = self.settings.site_title
+        meta = PageMeta(
+            title="Search",
+            document_title=f"Search · {site}",
+            description=f"Search the articles of {site}.",
+            canonical_url=None,  # results pages are not for search engines: noindex
+            feeds=self.feed_links(ListingId(HOME), site),
+        )
+        return self._render("search.html", meta=meta, search_script_path="/" + search_script().key)
 
     # -- feeds, sitemaps, robots ---------------------------------------------------------------
 

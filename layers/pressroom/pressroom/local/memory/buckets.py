@@ -198,6 +198,14 @@ class MemorySiteBucket:
             found = [key for key in self._objects if key.startswith(prefix)]
         yield from sorted(found)
 
+    def etags(self, prefix: str) -> Iterator[tuple[str, str]]:
+        with self._lock:
+            found = [(k, o.body) for k, o in self._objects.items() if k.startswith(prefix)]
+        # S3's ETag of a single-part upload: the MD5 of the bytes (a tag, not a security hash).
+        yield from sorted(
+            (k, hashlib.md5(body, usedforsecurity=False).hexdigest()) for k, body in found
+        )
+
     def objects(self) -> list[tuple[str, bytes]]:
         """Every (key, body), in key order (a snapshot)."""
         with self._lock:
