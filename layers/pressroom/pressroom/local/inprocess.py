@@ -13,15 +13,16 @@ logging and metrics, the Lambda event envelope).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import S3Event
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from pressroom.local.memory import (
@@ -249,7 +250,7 @@ class Engine:
         return len(messages)
 
     def _stream_batch(self) -> int:
-        from pressroom.publishing.listings import fold, render_batch
+        from pressroom.publishing.listings import StreamRecord, fold_records, render_batch
 
         table = self.backend.store.table
         limit = 2**62 if self.whole_stream else self.wiring.batch_sizes.get(LISTING, 100)
@@ -268,7 +269,11 @@ class Engine:
         if not batch:
             self._advance(read_to)
             return 0
-        records = [DynamoDBRecord(change.record()) for change in batch]
+        # The table's own items, as `fold` would read them from the stream's records.
+        records = [
+            StreamRecord(f"{change.sequence:021d}", *change.keys, functools.partial(_image, change))
+            for change in batch
+        ]
         started = time.monotonic()
         timeout_ms = 2**62 if self.whole_stream else self.wiring.timeouts_ms.get(LISTING, 60_000)
 
@@ -276,7 +281,7 @@ class Engine:
             return max(0, timeout_ms - int((time.monotonic() - started) * 1000))
 
         try:
-            outcome = render_batch(fold(records), self.backend.pipeline, remaining_ms)
+            outcome = render_batch(fold_records(records), self.backend.pipeline, remaining_ms)
         except Exception as error:
             self._stream_attempts += 1
             logger.warning("listing batch failed (attempt %d): %s", self._stream_attempts, error)
@@ -331,6 +336,10 @@ class Engine:
         queue.release(message)
         if message in queue.dead:
             self.report.undelivered += 1
+
+
+def _image(change: StreamChange) -> dict[str, Any]:
+    return change.new or {}
 
 
 def default_template() -> Template:
