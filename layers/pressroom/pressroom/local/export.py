@@ -13,6 +13,7 @@ Keys are never trusted as paths: one that would leave the folder is refused (Val
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 import subprocess  # nosec B404 # runs this interpreter on the fixed code below
@@ -168,10 +169,8 @@ class StreamedExport:
 
 def _remove(root: str, path: str) -> None:
     """Remove a file, then the folders it leaves empty (not `root`)."""
-    try:
+    with contextlib.suppress(FileNotFoundError):  # the writer may have removed it already
         os.unlink(path)
-    except FileNotFoundError:
-        pass  # the writer removed it already
     folder = os.path.dirname(path)
     while folder != root and os.path.isdir(folder) and not os.listdir(folder):
         os.rmdir(folder)
