@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pressroom.local.export import StreamedExport, write_site
 from pressroom.local.template import LOCAL_ACCOUNT
@@ -197,17 +197,17 @@ def _build_on_moto(
 @contextmanager
 def site_backend(
     site_url: str | None = None, site_title: str | None = None, templates_dir: Path | None = None
-) -> Iterator[LocalRuntime]:
-    """A warm embedded backend with the functions' site settings replaced (see `build_site`)
+) -> Iterator[Engine]:
+    """A warm in-process backend with the functions' site settings replaced (see `build_site`)
     and, given `templates_dir`, their TEMPLATES_DIR: `pressroom serve --watch` keeps one open
     while it watches."""
-    from pressroom.local.embedded import embedded_aws
+    from pressroom.local.inprocess import Engine, default_template
 
     overrides = _site_overrides(site_url, site_title)
     if templates_dir is not None:
         overrides["TEMPLATES_DIR"] = str(templates_dir.resolve())
-    with embedded_aws(overrides) as runtime:
-        yield runtime
+    # As a build: each drain renders every listing its changes touch once.
+    yield Engine.for_template(default_template(), overrides, whole_stream=True)
 
 
 def _rejections(runtime: LocalRuntime) -> dict[str, str]:
@@ -263,34 +263,6 @@ def export_site(out: Path) -> list[str]:
     """Copy the embedded (moto) site bucket to `out`, one file per object; returns the keys."""
     settings = Settings.from_env()
     return write_site(out, _bucket_objects(settings.site_bucket))
-
-
-def site_fingerprints() -> dict[str, str]:
-    """Each object of the site bucket, by key, with a fingerprint of its bytes (its ETag,
-    which moto computes once per write): comparing two of these tells what a change rewrote
-    or deleted without reading any page (`pressroom serve --watch`)."""
-    from moto.s3.models import FakeKey
-
-    bucket = _embedded_bucket(Settings.from_env().site_bucket)
-    return {
-        key: current.etag
-        for key in list(bucket.keys)
-        if isinstance(current := bucket.keys.get(key), FakeKey)
-    }
-
-
-def site_object(key: str) -> bytes | None:
-    """The bytes of one object of the site bucket, or None if it has none."""
-    from moto.s3.models import FakeKey
-
-    current = _embedded_bucket(Settings.from_env().site_bucket).keys.get(key)
-    return current.value if isinstance(current, FakeKey) else None
-
-
-def _embedded_bucket(bucket_name: str) -> Any:
-    from moto.s3.models import s3_backends
-
-    return s3_backends[LOCAL_ACCOUNT]["aws"].get_bucket(bucket_name)
 
 
 def _bucket_objects(bucket_name: str) -> Iterator[tuple[str, bytes]]:

@@ -150,6 +150,12 @@ class InProcessBackend:
             pipeline,
         )
 
+    def redeploy(self) -> None:
+        """New code for the functions, as a deployment gives Lambda: a fresh Jinja2
+        environment, which reads the templates anew (a template added to TEMPLATES_DIR shadows
+        the theme's, a changed one is compiled again)."""
+        self.pipeline.__dict__.pop("renderer", None)  # the cached property's value
+
 
 @dataclass
 class EngineReport:
@@ -243,7 +249,7 @@ class Engine:
             outcomes = ingest_notifications([(n, c) for _, n, c in readable], self.backend.pipeline)
             for (message, _, _), outcome in zip(readable, outcomes, strict=True):
                 if isinstance(outcome, Exception):
-                    logger.warning("sync failed (%s): %s", message.message_id, outcome)
+                    _failed_with(INGEST, outcome)
                     self._failed(queue, message)
                 else:
                     queue.delete(message)
@@ -284,7 +290,7 @@ class Engine:
             outcome = render_batch(fold_records(records), self.backend.pipeline, remaining_ms)
         except Exception as error:
             self._stream_attempts += 1
-            logger.warning("listing batch failed (attempt %d): %s", self._stream_attempts, error)
+            _failed_with(LISTING, error, f" (attempt {self._stream_attempts})")
             if self._stream_attempts > self.wiring.stream_retries:
                 self.report.undelivered += len(batch)  # on AWS: to the listing DLQ
                 self._advance(batch[-1].sequence)
@@ -309,7 +315,7 @@ class Engine:
             try:
                 rebuild(json.loads(message.body), self.backend.pipeline)
             except Exception as error:
-                logger.warning("rebuild failed (%s): %s", message.message_id, error)
+                _failed_with(REBUILD, error)
                 self._failed(queue, message)
             else:
                 queue.delete(message)
@@ -336,6 +342,13 @@ class Engine:
         queue.release(message)
         if message in queue.dead:
             self.report.undelivered += 1
+
+
+def _failed_with(function: str, error: BaseException, attempt: str = "") -> None:
+    """One line: the function, what went wrong and why (no traceback: the batch is delivered
+    again, and the same error would print one per attempt)."""
+    reason = next(iter(str(error).splitlines()), "")
+    logger.warning("%s failed%s: %s: %s", function, attempt, type(error).__name__, reason)
 
 
 def _image(change: StreamChange) -> dict[str, Any]:
