@@ -45,7 +45,8 @@ def _generator(feed: Feed, flavour: str) -> FeedGenerator:
         entry.title(card.title)
         entry.link(href=url, rel="alternate")
         if card.thumbnail and flavour == "rss":
-            entry.enclosure(feed.url(card.thumbnail), "0", _image_type(card.thumbnail))
+            length = str(card.thumbnail_bytes)
+            entry.enclosure(feed.url(card.thumbnail), length, _image_type(card.thumbnail))
         entry.summary(_as_text(card.summary or card.title, flavour))
         entry.published(card.published)
         entry.updated(card.updated)
@@ -58,9 +59,36 @@ def _generator(feed: Feed, flavour: str) -> FeedGenerator:
     return generator
 
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _atom_with_enclosures(feed: Feed) -> bytes:
+    """feedgen's Atom, with each entry's thumbnail added as an enclosure link (feedgen drops a
+    link's `rel`, `type` and `length` in Atom entries)."""
+    from lxml import etree
+
+    written = _generator(feed, "atom").atom_str(pretty=True)
+    thumbnails = {feed.url(card.path): card for card in feed.cards if card.thumbnail}
+    if not thumbnails:
+        return written
+    parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+    root = etree.fromstring(written, parser)
+    for entry in root.iter(f"{ATOM}entry"):
+        card = thumbnails.get(entry.findtext(f"{ATOM}id") or "")
+        if card is None:
+            continue
+        link = etree.SubElement(entry, f"{ATOM}link")
+        link.set("rel", "enclosure")
+        link.set("type", _image_type(card.thumbnail))
+        link.set("href", feed.url(card.thumbnail))
+        if card.thumbnail_bytes:
+            link.set("length", str(card.thumbnail_bytes))
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+
+
 def reference(feed: Feed) -> dict[str, bytes]:
     return {
-        "atom": _generator(feed, "atom").atom_str(pretty=True),
+        "atom": _atom_with_enclosures(feed),
         "rss": _generator(feed, "rss").rss_str(pretty=True),
         "json": (
             json.dumps(json.loads(json_feed(feed)), ensure_ascii=False, indent=2) + "\n"
@@ -108,7 +136,8 @@ def cards(draw: st.DrawFn) -> Card:
             draw(st.lists(st.builds(Tag.of, text) | st.builds(Tag, text, text), max_size=4))
         ),
         authors=tuple(draw(st.lists(text, max_size=3))),
-        thumbnail=draw(st.sampled_from(["", "/media/a.jpg", "/media/b.PNG", "/media/c.webp"])),
+        thumbnail=draw(st.sampled_from(["", "/media/a.jpg", "/media/b.PNG", "/media/c.svg"])),
+        thumbnail_bytes=draw(st.sampled_from([0, 1, 12_345])),
     )
 
 
@@ -129,7 +158,8 @@ def feeds(draw: st.DrawFn) -> Feed:
         self_paths={fmt: feed_path(kind, name, fmt) for fmt in FEED_FILES},
         language=draw(st.sampled_from(["en", "fr", "pt-BR", ""])),
         publisher=draw(text),
-        cards=tuple(draw(st.lists(cards(), max_size=4))),
+        # One entry per article, as in a listing.
+        cards=tuple(draw(st.lists(cards(), max_size=4, unique_by=lambda card: card.slug))),
     )
 
 

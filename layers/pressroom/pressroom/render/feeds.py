@@ -103,6 +103,10 @@ def _atom_entry(card: Card, feed: Feed) -> list[str]:
         label = f' label="{_attribute(tag.name)}"' if tag.name else ""
         out.append(f'    <category term="{_attribute(tag.slug)}"{label}/>\n')
     out += _element("    ", "published", _iso(card.published))
+    if card.thumbnail:  # the cover's thumbnail as an enclosure link (its size when known)
+        kind, href = _attribute(_image_type(card.thumbnail)), _attribute(feed.url(card.thumbnail))
+        length = f' length="{card.thumbnail_bytes}"' if card.thumbnail_bytes else ""
+        out.append(f'    <link rel="enclosure" type="{kind}" href="{href}"{length}/>\n')
     out.append("  </entry>\n")
     return out
 
@@ -158,11 +162,13 @@ def _rss_item(card: Card, feed: Feed) -> list[str]:
     out.append(f'      <guid isPermaLink="true">{_text(url)}</guid>\n')
     for tag in card.tags:
         out += _element("      ", "category", tag.name)
-    # The thumbnail as an <enclosure> (its length is not kept: 0).
+    # The thumbnail as an <enclosure> (length 0, as RSS advises, on cards written before
+    # sizes were kept).
     if card.thumbnail:
         enclosure = _attribute(feed.url(card.thumbnail))
         kind = _attribute(_image_type(card.thumbnail))
-        out.append(f'      <enclosure url="{enclosure}" length="0" type="{kind}"/>\n')
+        length = card.thumbnail_bytes
+        out.append(f'      <enclosure url="{enclosure}" length="{length}" type="{kind}"/>\n')
     out += _element("      ", "pubDate", _rfc2822(card.published))
     out.append("    </item>\n")
     return out
@@ -234,9 +240,8 @@ def _pretty_json(value: object, indent: str) -> str:
 
 def _image_type(path: str) -> str:
     extension = path.rpartition(".")[2].lower()
-    return {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif"}.get(
-        extension, "image/" + extension
-    )
+    known = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "svg": "image/svg+xml"}
+    return known.get(extension, "image/" + extension)
 
 
 def _author(name: str, feed: Feed) -> dict[str, str]:
