@@ -13,15 +13,16 @@ logging and metrics, the Lambda event envelope).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import S3Event
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from pressroom.local.memory import (
@@ -152,6 +153,12 @@ class InProcessBackend:
             pipeline,
         )
 
+    def redeploy(self) -> None:
+        """New code for the functions, as a deployment gives Lambda: a fresh Jinja2
+        environment, which reads the templates anew (a template added to TEMPLATES_DIR shadows
+        the theme's, a changed one is compiled again)."""
+        self.pipeline.__dict__.pop("renderer", None)  # the cached property's value
+
 
 @dataclass
 class EngineReport:
@@ -257,14 +264,14 @@ class Engine:
             outcomes = ingest_notifications([(n, c) for _, n, c in readable], self.backend.pipeline)
             for (message, _, _), outcome in zip(readable, outcomes, strict=True):
                 if isinstance(outcome, Exception):
-                    logger.warning("sync failed (%s): %s", message.message_id, outcome)
+                    _failed_with(INGEST, outcome)
                     self._failed(queue, message)
                 else:
                     queue.delete(message)
         return len(messages)
 
     def _stream_batch(self) -> int:
-        from pressroom.publishing.listings import fold, render_batch
+        from pressroom.publishing.listings import StreamRecord, fold_records, render_batch
 
         table = self.backend.store.table
         limit = 2**62 if self.whole_stream else self.wiring.batch_sizes.get(LISTING, 100)
@@ -283,7 +290,11 @@ class Engine:
         if not batch:
             self._advance(read_to)
             return 0
-        records = [DynamoDBRecord(change.record()) for change in batch]
+        # The table's own items, as `fold` would read them from the stream's records.
+        records = [
+            StreamRecord(f"{change.sequence:021d}", *change.keys, functools.partial(_image, change))
+            for change in batch
+        ]
         started = time.monotonic()
         timeout_ms = 2**62 if self.whole_stream else self.wiring.timeouts_ms.get(LISTING, 60_000)
 
@@ -291,10 +302,10 @@ class Engine:
             return max(0, timeout_ms - int((time.monotonic() - started) * 1000))
 
         try:
-            outcome = render_batch(fold(records), self.backend.pipeline, remaining_ms)
+            outcome = render_batch(fold_records(records), self.backend.pipeline, remaining_ms)
         except Exception as error:
             self._stream_attempts += 1
-            logger.warning("listing batch failed (attempt %d): %s", self._stream_attempts, error)
+            _failed_with(LISTING, error, f" (attempt {self._stream_attempts})")
             if self._stream_attempts > self.wiring.stream_retries:
                 self.report.undelivered += len(batch)  # on AWS: to the listing DLQ
                 self._advance(batch[-1].sequence)
@@ -319,7 +330,7 @@ class Engine:
             try:
                 rebuild(json.loads(message.body), self.backend.pipeline)
             except Exception as error:
-                logger.warning("rebuild failed (%s): %s", message.message_id, error)
+                _failed_with(REBUILD, error)
                 self._failed(queue, message)
             else:
                 queue.delete(message)
@@ -353,6 +364,17 @@ class Engine:
         queue.release(message)
         if message in queue.dead:
             self.report.undelivered += 1
+
+
+def _failed_with(function: str, error: BaseException, attempt: str = "") -> None:
+    """One line: the function, what went wrong and why (no traceback: the batch is delivered
+    again, and the same error would print one per attempt)."""
+    reason = next(iter(str(error).splitlines()), "")
+    logger.warning("%s failed%s: %s: %s", function, attempt, type(error).__name__, reason)
+
+
+def _image(change: StreamChange) -> dict[str, Any]:
+    return change.new or {}
 
 
 def default_template() -> Template:

@@ -17,7 +17,15 @@ LOCAL_REGION = "us-east-1"
 LOCAL_STACK = "pressroom-local"
 
 
-class _CfnLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it: ten times faster on the template (~25 ms, not ~250 ms,
+# a cost every `pressroom build` pays); the constructors are the same.
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _CfnLoader(_SafeLoader):
     """A safe loader that turns `!Ref x` into `{"Ref": x}`, `!GetAtt a.b` into
     `{"Fn::GetAtt": ["a", "b"]}`, and every other `!Tag` into `{"Fn::Tag": ...}`."""
 
