@@ -257,6 +257,7 @@ def test_given_a_publishing_workload_then_every_call_of_every_function_is_allowe
     site.upload("later.md", "---\ntitle: Later\ndate: 2098-01-01\n---\n\nSooner.\n")
     site.delete("later.md")
     site.runtime.drain()
+    site.runtime.run_schedules()  # the search index's scheduled run sees the changed records
     template = Template(Path(find_template()))
 
     by_function = {call.function for call in recorded_calls}
@@ -270,6 +271,8 @@ def test_given_a_publishing_workload_then_every_call_of_every_function_is_allowe
     )
 
     assert {"IngestFunction", "ListingFunction", "InvalidationFunction"} <= by_function
+    assert "SearchIndexFunction" in by_function
+    assert any(c.resource.endswith("/pagefind/pagefind-entry.json") for c in recorded_calls)
     assert any(call.action == "s3:ListBucketVersions" for call in recorded_calls)
     assert any(call.action == "s3:GetObjectVersion" for call in recorded_calls)  # the copy
     scheduled = {call.action for call in recorded_calls if call.function == "IngestFunction"}

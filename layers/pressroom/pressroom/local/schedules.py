@@ -29,7 +29,7 @@ def at_time(expression: str) -> datetime | None:
     return datetime.fromisoformat(expression[3:-1]).replace(tzinfo=UTC)
 
 
-class SchedulePump:
+class WakeUpPump:
     def __init__(
         self, stack: LocalStack, clock: Clock | None = None, interval: float = 1.0
     ) -> None:
