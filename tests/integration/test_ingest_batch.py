@@ -50,7 +50,7 @@ def test_given_ten_served_pages_edited_in_one_batch_then_one_message_invalidates
     upload_all("Corrected text")
 
     assert calls["TransactWriteItems"] == 10
-    assert calls["PutObject"] == 10  # the ten pages, rewritten in place
+    assert calls["PutObject"] == 20  # the ten pages, rewritten in place, and their search records
     assert calls["SendMessage"] == 1  # one invalidation message for the ten pages
     assert site.object_keys() == pages
     [invalidation] = site.invalidated_paths()[invalidations:]
