@@ -58,6 +58,10 @@ def test_given_article_when_tags_change_then_it_moves_between_tag_pages(site: Si
             "/articles/tea-in-orbit/",
             "/tags/",
             *with_feeds("/", "/tags/rockets/", "/tags/space/", "/tags/tea/"),
+            # the sitemap index names the tags' sitemaps: one came, one went
+            "/sitemap.xml",
+            "/sitemaps/tag/rockets.xml",
+            "/sitemaps/tag/tea.xml",
         ]
     )
     # The tag pages it left and joined are listings: their TTL refreshes them, unpaid.
@@ -81,6 +85,11 @@ def test_given_create_update_delete_then_each_step_rewrites_its_paths_and_invali
             "/robots.txt",
             "/sitemap.xml",
             "/sitemaps/2026-03.xml",
+            # the listings' pages have sitemaps too, and so do the indexes
+            "/sitemaps/home.xml",
+            "/sitemaps/indexes.xml",
+            "/sitemaps/tag/1.xml",
+            "/sitemaps/tag/2.xml",
             "/tags/",
             *with_feeds("/", "/tags/1/", "/tags/2/"),
         ]
@@ -93,7 +102,14 @@ def test_given_create_update_delete_then_each_step_rewrites_its_paths_and_invali
         lambda: site.upload("alpha.md", article("Alpha", ["2", "3"]))
     )
     assert moved == sorted(
-        ["/articles/alpha/", "/tags/", *with_feeds("/", "/tags/1/", "/tags/2/", "/tags/3/")]
+        [
+            "/articles/alpha/",
+            "/sitemap.xml",
+            "/sitemaps/tag/1.xml",
+            "/sitemaps/tag/3.xml",
+            "/tags/",
+            *with_feeds("/", "/tags/1/", "/tags/2/", "/tags/3/"),
+        ]
     )
     assert invalidated == ["/articles/alpha/"]
 
@@ -105,6 +121,10 @@ def test_given_create_update_delete_then_each_step_rewrites_its_paths_and_invali
             "/articles/alpha/",
             "/sitemap.xml",
             "/sitemaps/2026-03.xml",
+            "/sitemaps/home.xml",
+            "/sitemaps/indexes.xml",
+            "/sitemaps/tag/2.xml",
+            "/sitemaps/tag/3.xml",
             "/tags/",
             *with_feeds("/", "/tags/2/", "/tags/3/"),
         ]

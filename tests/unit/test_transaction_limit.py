@@ -7,7 +7,11 @@ from datetime import UTC, datetime
 from pressroom.adapters.content_store import _plan_actions
 from pressroom.model import Article, Tag
 from pressroom.publishing.catalog import ArticleRecord, Card, ListingId, plan_change
-from pressroom.publishing.ingest import MAX_LISTED_AUTHORS, MAX_LISTED_TAGS
+from pressroom.publishing.ingest import (
+    MAX_LISTED_AUTHORS,
+    MAX_LISTED_CATEGORIES,
+    MAX_LISTED_TAGS,
+)
 
 DYNAMODB_TRANSACTION_LIMIT = 100
 SOURCE_STATE_UPDATE = 1  # the commit's first action, besides the plan's
@@ -25,6 +29,7 @@ def widest(prefix: str, slug: str, month: int, language: str = "en") -> Article:
         summary="Words.",
         published=datetime(2026, month, 1, tzinfo=UTC),
         tags=tuple(Tag.of(f"{prefix} tag {n}") for n in range(MAX_LISTED_TAGS)),
+        categories=tuple(f"{prefix} section {n}" for n in range(MAX_LISTED_CATEGORIES)),
         authors=tuple(f"{prefix} Author {n}" for n in range(MAX_LISTED_AUTHORS)),
     )
 
@@ -33,14 +38,14 @@ def test_given_the_widest_articles_when_one_replaces_the_other_then_one_transact
     # GIVEN a live article in the most listings allowed
     old = plan_change(None, widest("old", "old-story", 3), "en").record
 
-    # WHEN its file changes slug, month, every tag and every author (it leaves and joins the
+    # WHEN its file changes slug, month, every tag, category and author (it leaves and joins the
     # most listings one change can)
     plan = plan_change(old, widest("new", "new-story", 4), "en")
     actions = SOURCE_STATE_UPDATE + len(_plan_actions(plan))
 
     # THEN the commit fits one DynamoDB transaction (and the caps leave almost no slack)
-    # home, month, translation group, tags, authors
-    listings = 3 + MAX_LISTED_TAGS + MAX_LISTED_AUTHORS
+    # home, month, translation group, tags, categories, authors
+    listings = 3 + MAX_LISTED_TAGS + MAX_LISTED_CATEGORIES + MAX_LISTED_AUTHORS
     assert len(plan.delete_entries) == listings and len(plan.put_entries) == listings
     assert actions <= DYNAMODB_TRANSACTION_LIMIT
     assert actions > DYNAMODB_TRANSACTION_LIMIT - 2  # one more listing would not fit
@@ -61,14 +66,15 @@ def test_given_the_widest_article_when_it_changes_language_too_then_one_transact
 
 
 def test_given_a_record_from_before_translations_when_replaced_then_one_transaction_holds_it():
-    # GIVEN a live article published when an article could have one tag more and no group
+    # GIVEN a live article published when an article could have 36 tags, no category and no
+    # group (the caps of the time)
     legacy = ArticleRecord(
         "articles/story.md",
         Card("old-story", "Old", "", datetime(2026, 3, 1, tzinfo=UTC)),
         "published",
         frozenset(
             {ListingId("home"), ListingId("month", "2026-03")}
-            | {ListingId("tag", f"old-tag-{n}") for n in range(MAX_LISTED_TAGS + 1)}
+            | {ListingId("tag", f"old-tag-{n}") for n in range(36)}
             | {ListingId("author", f"old-author-{n}") for n in range(MAX_LISTED_AUTHORS)}
         ),
     )

@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+FEED_CONTENTS = ("summary", "full")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -27,6 +29,22 @@ class Settings:
     # (`publishing.cache_policy`): what bounds their staleness, since they are never invalidated.
     home_cache_seconds: int = 5
     listing_cache_seconds: int = 30
+    # What a feed item carries: the article's summary, or its whole (sanitised) body.
+    feed_content: str = "summary"  # summary | full
+    # The tags, categories and authors indexes and the sitemap index show a count or a date of
+    # every listing: a change of one of those alone refreshes the page at most this often.
+    index_refresh_seconds: int = 60
+
+    def __post_init__(self) -> None:
+        if self.feed_content not in FEED_CONTENTS:
+            raise ValueError(
+                f"FEED_CONTENT is {self.feed_content!r}; "
+                f"it must be one of {', '.join(FEED_CONTENTS)}"
+            )
+
+    @property
+    def full_feeds(self) -> bool:
+        return self.feed_content == "full"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -48,4 +66,6 @@ class Settings:
             templates_dir=env.get("TEMPLATES_DIR", ""),
             home_cache_seconds=int(env.get("HOME_CACHE_SECONDS", cls.home_cache_seconds)),
             listing_cache_seconds=int(env.get("LISTING_CACHE_SECONDS", cls.listing_cache_seconds)),
+            feed_content=env.get("FEED_CONTENT", cls.feed_content).strip().lower(),
+            index_refresh_seconds=int(env.get("INDEX_REFRESH_SECONDS", cls.index_refresh_seconds)),
         )

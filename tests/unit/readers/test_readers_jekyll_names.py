@@ -44,8 +44,8 @@ def test_given_a_hugo_section_file_when_read_then_not_an_article_but_not_rejecte
     assert (article.status, article.title, article.slug) == ("draft", "Posts", "section-post")
     assert (article.introduces, article.body_html) == ("", "")
     assert article.warnings == (
-        "`_index.md` introduces the `post` section, which has no listing here (home, tags and "
-        "authors have one): it is not shown.",
+        "`_index.md` introduces the `post` section, which has no listing here (home, tags, "
+        "categories and authors have one): it is not shown.",
     )
 
 

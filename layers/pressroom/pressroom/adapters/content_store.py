@@ -9,7 +9,8 @@ One DynamoDB table (single-table design), keys:
 | listing entry  | `LST#<listing>`   | `<UTC published>#<slug>` | ingest (the card)            |
 | listing head   | `DIR#<kind>`      | `<name>` (`-` for home)  | listing fn (days, version)   |
 | render request | `RRQ#<listing>`   | `<YYYY-MM>` or `-`       | rebuild (a counter)          |
-| render version | `VER#<name>`      | `VER`                    | listing fn (tags index, ...) |
+| render version | `VER#<name>`      | `VER`                    | listing fn (tags index, ...; |
+|                |                   |                          | last render, refresh due)    |
 | page hash      | `PAGE#<site key>` | `PAGE`                   | site writer (sha256)         |
 | referrer       | `REL#<slug>`      | `[translation#]<slug>`   | ingest (a page showing it)   |
 | redirect claim | `RDR#<site key>`  | `RDR`                    | ingest (whose redirect)      |
@@ -44,6 +45,7 @@ from pressroom.publishing.catalog import (
     Card,
     Entry,
     Head,
+    IndexState,
     ListingId,
     Plan,
 )
@@ -194,6 +196,8 @@ class ContentStore:
         since `read_version` was read (then False: render again from a fresh read)."""
         item: dict[str, Any] = {**head_key(head.listing), "display": head.display}
         item |= {"days": head.days, "owed": sorted(head.owed)}
+        if head.lastmod:
+            item["lastmod"] = head.lastmod
         return self._put_if_version(item, read_version)
 
     def settle_head(self, head: Head) -> None:
@@ -212,13 +216,40 @@ class ContentStore:
             pass
 
     def render_version(self, name: str) -> int:
-        item = self._get({"pk": f"VER#{name}", "sk": "VER"})
-        return 0 if item is None else int(item["version"])
+        return self.index_state(name).version
 
-    def claim_render(self, name: str, read_version: int) -> bool:
-        """Record a render of a page built from many listings (the tags index): False when
-        another render of it was recorded since `read_version` (render again)."""
-        return self._put_if_version({"pk": f"VER#{name}", "sk": "VER"}, read_version)
+    def index_state(self, name: str) -> IndexState:
+        """The render version of a page built from many listings, when it was last rendered
+        and when a deferred refresh of it is scheduled for (`IndexState`)."""
+        item = self._get({"pk": f"VER#{name}", "sk": "VER"})
+        return IndexState() if item is None else _index_state_from_item(item)
+
+    def claim_render(self, name: str, read_version: int, rendered: int = 0) -> bool:
+        """Record a render of a page built from many listings (the tags index), made at
+        `rendered` (epoch seconds): False when another render of it was recorded since
+        `read_version` (render again). A recorded render clears any scheduled refresh."""
+        item = {"pk": f"VER#{name}", "sk": "VER", "rendered": rendered}
+        return self._put_if_version(item, read_version)
+
+    def schedule_render(self, name: str, at: int) -> bool:
+        """Record that a refresh of the page is scheduled for `at`, unless another time is
+        already scheduled since its last render: whether this call's `at` is the one (asking
+        again with the same `at` says True again, so a retried caller schedules it again)."""
+        try:
+            with domain_errors():
+                self._client.update_item(
+                    TableName=self.table,
+                    Key=_dump({"pk": f"VER#{name}", "sk": "VER"}),
+                    UpdateExpression="SET scheduled = :at",
+                    ConditionExpression=(
+                        "attribute_exists(version) AND "
+                        "(attribute_not_exists(scheduled) OR scheduled = :at)"
+                    ),
+                    ExpressionAttributeValues=_dump({":at": at}),
+                )
+        except ConcurrentUpdate:
+            return False
+        return True
 
     def request_render(self, listing: ListingId, part: str) -> None:
         """Ask the listing function to re-render one month of a listing's archive (`YYYY-MM`),
@@ -657,6 +688,15 @@ def _head_from_item(item: dict[str, Any]) -> Head:
         days={day: int(count) for day, count in item.get("days", {}).items()},
         version=int(item.get("version", 0)),
         owed=frozenset(item.get("owed", ())),
+        lastmod=item.get("lastmod", ""),
+    )
+
+
+def _index_state_from_item(item: dict[str, Any]) -> IndexState:
+    return IndexState(
+        version=int(item.get("version", 0)),
+        rendered=int(item.get("rendered", 0)),
+        scheduled=int(item.get("scheduled", 0)),
     )
 
 
@@ -675,6 +715,8 @@ def _card_item(card: Card) -> dict[str, Any]:
         item["thumbnail"] = card.thumbnail
     if card.language:
         item["language"] = card.language
+    if card.categories:
+        item["categories"] = list(card.categories)
     return item
 
 
@@ -690,6 +732,7 @@ def card_from_item(item: dict[str, Any]) -> Card:
         authors=tuple(item["authors"]),
         thumbnail=item.get("thumbnail", ""),
         language=item.get("language", ""),
+        categories=tuple(item.get("categories", ())),
     )
 
 

@@ -348,7 +348,8 @@ ARTICLE_TEMPLATES = ("article.html", "404.html")
 LISTING_TEMPLATES = (
     "listing.html",
     "period.html",
-    "tags.html",
+    "terms.html",
+    "sitemap_pages.xml",
     "sitemap.xml",
     "sitemap_index.xml",
     "robots.txt",

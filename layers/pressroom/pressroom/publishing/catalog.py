@@ -22,14 +22,15 @@ from pressroom.paths import article_path
 
 HOME = "home"
 LANGUAGE = "language"  # a language's own listing (`/fr/`), for articles not in the site's
+CATEGORY = "category"  # a section (Hugo's, Jekyll's and Pelican's categories): `/categories/x/`
 TRANSLATION = "translation"  # a translation group: read by article pages, never rendered
 
 
 @dataclass(frozen=True, order=True)
 class ListingId:
-    kind: str  # "home" | "tag" | "author" | "month" | "language" | "translation"
-    # the slug for tags and authors, "YYYY-MM" for months, "" for home, the URL form of a
-    # language tag (`pt-br`), a translation group's key
+    kind: str  # "home" | "tag" | "category" | "author" | "month" | "language" | "translation"
+    # the slug for tags, categories and authors, "YYYY-MM" for months, "" for home, the URL
+    # form of a language tag (`pt-br`), a translation group's key
     name: str = ""
 
     def __str__(self) -> str:
@@ -54,6 +55,7 @@ class Card:
     authors: tuple[str, ...] = ()
     thumbnail: str = ""  # the path of a small rendition of its cover image, if it has one
     language: str = ""  # "" on cards written before articles had one
+    categories: tuple[str, ...] = ()  # its sections' names, as the front matter spells them
 
     @property
     def path(self) -> str:
@@ -87,12 +89,35 @@ class Head:
     days: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DD" → articles that day
     version: int = 0  # bumped by every render, so two renders of one listing cannot both win
     # Site-wide pages ("tags", "sitemap") this listing's last render changed and that are not
-    # yet known to be rendered since: a failure after the head was saved cannot lose them.
+    # yet known to be rendered since: a failure after the head was saved cannot lose them. A
+    # name with the `REFRESH` mark ("~tags") only changed a number on the page (a count, a
+    # date), which may wait a little (`publishing.listings`).
     owed: frozenset[str] = frozenset()
+    # A month's sitemap shard: the newest modification time of its articles (ISO 8601).
+    lastmod: str = ""
 
     @property
     def count(self) -> int:
         return sum(self.days.values())
+
+    @property
+    def newest_day(self) -> str:
+        """The day of its newest article ("YYYY-MM-DD"), "" when it has none."""
+        return max(self.days, default="")
+
+
+REFRESH = "~"  # marks an owed site-wide page whose refresh may be debounced (see `Head.owed`)
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What the table remembers of a page made from every listing of a kind (the tags index,
+    the sitemap index): its render version (claims), when it was last rendered, and when a
+    deferred refresh of it was scheduled for (epoch seconds; 0: never, none)."""
+
+    version: int = 0
+    rendered: int = 0
+    scheduled: int = 0
 
 
 @dataclass(frozen=True)
@@ -120,6 +145,7 @@ def card_of(article: Article) -> Card:
         authors=article.authors,
         thumbnail=article.cover.thumbnail if article.cover else "",
         language=article.language,
+        categories=article.categories,
     )
 
 
@@ -141,6 +167,9 @@ def listings_of(article: Article, site_language: str) -> set[ListingId]:
     if article.translation_key:
         found.add(ListingId(TRANSLATION, article.translation_key))
     found.update(ListingId("tag", tag.slug) for tag in article.tags)
+    found.update(
+        ListingId(CATEGORY, slug) for name in article.categories if (slug := slug_of(name))
+    )
     found.update(ListingId("author", slug_of(name)) for name in article.authors if slug_of(name))
     return found
 
@@ -152,6 +181,8 @@ def display_of(listing: ListingId, card: Card) -> str:
         return next((tag.name for tag in card.tags if tag.slug == listing.name), "")
     if listing.kind == "author":
         return next((name for name in card.authors if slug_of(name) == listing.name), "")
+    if listing.kind == CATEGORY:
+        return next((name for name in card.categories if slug_of(name) == listing.name), "")
     if listing.kind == "month":
         return datetime.strptime(listing.name, "%Y-%m").strftime("%B %Y")
     if listing.kind == LANGUAGE:

@@ -66,9 +66,10 @@ MAX_ATTEMPTS = 8
 # One article change is one DynamoDB transaction (at most 100 actions). The worst change moves an
 # article out of all its listings and into as many new ones: one entry delete per listing left
 # and one put per listing joined, plus source, article put and delete: with home (or its
-# language's) + month + translation group + tags + authors listings,
-# 3 + 2 * (3 + tags + authors) <= 100, so tags + authors <= 45.
-MAX_LISTED_TAGS = 35
+# language's) + month + translation group + tags + categories + authors listings,
+# 3 + 2 * (3 + tags + categories + authors) <= 100, so tags + categories + authors <= 45.
+MAX_LISTED_TAGS = 30
+MAX_LISTED_CATEGORIES = 5
 MAX_LISTED_AUTHORS = 10
 RELATED_LIMIT = 5
 MAX_MOVES = 10  # old slugs whose pages redirect to an article's current page
@@ -474,9 +475,11 @@ def _desired(
 
 
 def _too_many_listings(article: Article) -> Rejection | None:
-    """Every tag and author is a listing updated in the article's one transaction: cap them."""
+    """Every tag, category and author is a listing updated in the article's one transaction:
+    cap them."""
     for count, limit, what in (
         (len(article.tags), MAX_LISTED_TAGS, "tags"),
+        (len(article.categories), MAX_LISTED_CATEGORIES, "categories"),
         (len(article.authors), MAX_LISTED_AUTHORS, "authors"),
     ):
         if count > limit:

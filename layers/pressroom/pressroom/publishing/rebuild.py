@@ -16,14 +16,15 @@ from typing import Any
 
 from pressroom.adapters.content_store import WHOLE_LISTING
 from pressroom.pipeline import Pipeline
-from pressroom.publishing.catalog import HOME, LANGUAGE, ListingId
+from pressroom.publishing.catalog import CATEGORY, HOME, LANGUAGE, ListingId
 from pressroom.publishing.ingest import SyncRequest, sync_sources
+from pressroom.publishing.listings import TERM_INDEXES, render_index
 from pressroom.publishing.site_writer import Changes
 
 KEYS_PER_MESSAGE = 10  # one worker renders ~10 articles: seconds, well inside the timeout
 LISTINGS_PER_MESSAGE = 50  # a request is one small write a month; rendering is downstream
 # Every kind the listing function renders (not translation groups: they have no pages).
-LISTING_KINDS = (HOME, "tag", "author", "month", LANGUAGE)
+LISTING_KINDS = (HOME, "tag", CATEGORY, "author", "month", LANGUAGE)
 
 
 @dataclass
@@ -61,9 +62,13 @@ def rebuild_messages(
     )
 
 
+_INDEXES = frozenset({*TERM_INDEXES, "sitemap"})
+
+
 def rebuild(message: dict[str, Any], p: Pipeline) -> RebuildResult:
-    """One rebuild message: re-project its articles, request its listings. Idempotent; raises
-    (so the message is retried) when any key cannot be synced yet."""
+    """One rebuild message: re-project its articles, request its listings, render the indexes
+    it names (a deferred refresh, `listings._refresh_index`). Idempotent; raises (so the
+    message is retried) when any key cannot be synced yet."""
     result = RebuildResult()
     invalidate = message.get("invalidate", True) is not False
     requests = [
@@ -82,6 +87,9 @@ def rebuild(message: dict[str, Any], p: Pipeline) -> RebuildResult:
         for part in [*months, WHOLE_LISTING]:
             p.store.request_render(listing, part)
         result.listings += 1
+    for name in message.get("indexes", []):
+        if name in _INDEXES:  # anything else is no page of ours: dropped
+            result.changes.merge(render_index(str(name), "", p))
     return result
 
 

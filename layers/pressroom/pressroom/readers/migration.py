@@ -111,9 +111,9 @@ def section_introduction(
 ) -> Article:
     """Hugo's `_index.md` introduces a listing, it is not an article: the one at the root
     introduces the home page (`_index.fr.md`, or one in another language than the site's, that
-    language's listing: `translation`), `tags/<x>/_index.md` and `authors/<x>/_index.md` their
-    tag and author pages. Other sections have no listing here; their introduction is kept with a
-    note."""
+    language's listing: `translation`), `tags/<x>/_index.md`, `categories/<x>/_index.md` and
+    `authors/<x>/_index.md` their tag, category and author pages. Other sections have no
+    listing here; their introduction is kept with a note."""
     title = metadata.get("title")
     folders = source.key.removeprefix(prefix).split("/")[:-1]
     folder = stem_of(source.key)
@@ -122,7 +122,7 @@ def section_introduction(
         slug_of(f"section {folder}") or "section",
         text_of(title) if isinstance(title, str) and text_of(title) else folder,
         f"`{source.filename}` introduces the `{folder}` section, which has no listing here "
-        "(home, tags and authors have one): it is not shown.",
+        "(home, tags, categories and authors have one): it is not shown.",
     )
     introduces = _introduced_listing(folders, translation)
     if not introduces:
@@ -141,7 +141,7 @@ def _introduced_listing(folders: list[str], translation: str) -> str:
     `publishing.catalog.ListingId` spells them)."""
     if not folders:
         return f"language:{url_name(translation)}" if translation else "home"
-    kinds = {"tags": "tag", "authors": "author"}
+    kinds = {"tags": "tag", "categories": "category", "authors": "author"}
     if len(folders) == 2 and folders[0] in kinds and slug_of(folders[1]):
         return f"{kinds[folders[0]]}:{slug_of(folders[1])}"
     return ""

@@ -29,6 +29,7 @@ from pressroom.adapters.content_store import (
     _entry_item,
     _entry_key,
     _head_from_item,
+    _index_state_from_item,
     _source_from_item,
     head_key,
     introduction_item,
@@ -36,7 +37,7 @@ from pressroom.adapters.content_store import (
     redirect_item,
 )
 from pressroom.errors import ConcurrentUpdate, ItemTooLarge
-from pressroom.publishing.catalog import ArticleRecord, Entry, Head, ListingId, Plan
+from pressroom.publishing.catalog import ArticleRecord, Entry, Head, IndexState, ListingId, Plan
 
 MAX_ITEM_BYTES = 400 * 1024  # DynamoDB's item size limit
 MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
@@ -225,6 +226,8 @@ class MemoryContentStore:
     def save_head(self, head: Head, read_version: int) -> bool:
         item: Item = {**head_key(head.listing), "display": head.display}
         item |= {"days": dict(head.days), "owed": sorted(head.owed)}
+        if head.lastmod:
+            item["lastmod"] = head.lastmod
         return self._put_if_version(item, read_version)
 
     def settle_head(self, head: Head) -> None:
@@ -235,12 +238,26 @@ class MemoryContentStore:
                 self.table.put({**item, "owed": []})
 
     def render_version(self, name: str) -> int:
+        return self.index_state(name).version
+
+    def index_state(self, name: str) -> IndexState:
         with self.table.lock:
             item = self.table.get(f"VER#{name}", "VER")
-        return 0 if item is None else int(item["version"])
+        return IndexState() if item is None else _index_state_from_item(item)
 
-    def claim_render(self, name: str, read_version: int) -> bool:
-        return self._put_if_version({"pk": f"VER#{name}", "sk": "VER"}, read_version)
+    def claim_render(self, name: str, read_version: int, rendered: int = 0) -> bool:
+        item = {"pk": f"VER#{name}", "sk": "VER", "rendered": rendered}
+        return self._put_if_version(item, read_version)
+
+    def schedule_render(self, name: str, at: int) -> bool:
+        with self.table.lock:
+            item = self.table.get(f"VER#{name}", "VER")
+            if item is None or "version" not in item:
+                return False
+            if item.get("scheduled", at) != at:
+                return False
+            self.table.put({**item, "scheduled": at})
+            return True
 
     def request_render(self, listing: ListingId, part: str) -> None:
         pk = f"{RENDER_REQUEST_PREFIX}{listing}"
