@@ -344,7 +344,7 @@ def failures_in_one_line() -> Iterator[_FailureLog]:
 # The templates the renderer starts from (`pressroom.render.Renderer`), by what renders them:
 # an article's sync (its page, and the 404 page among the site's furniture), or the listing
 # function. tests/operations/test_watch.py holds this to the renderer's own calls.
-ARTICLE_TEMPLATES = ("article.html", "404.html")
+ARTICLE_TEMPLATES = ("article.html", "404.html", "_author_photo.html")
 LISTING_TEMPLATES = (
     "listing.html",
     "period.html",

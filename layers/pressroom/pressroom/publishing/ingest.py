@@ -720,6 +720,8 @@ def _project_introduction(done: _Committed, p: Pipeline) -> None:
     if state.introduces and isinstance(desired, Article):
         listing = ListingId.parse(state.introduces)
         body = desired.body_html
+        if desired.cover is not None:  # an author's photo, above their bio
+            body = p.renderer.profile_photo(desired.cover, desired.title) + body
         claim, changed = p.store.put_introduction(listing, state.key, desired.title, body)
         waiting = [] if claim.won else [state.key]
         if claim.displaced:

@@ -41,6 +41,7 @@ Slugs are at most `model.MAX_SLUG_CHARS`, cut at a hyphen (`slug_of`). A card is
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -57,7 +58,13 @@ from pressroom.readers.metadata import (
     first_present,
     normalise_key,
 )
-from pressroom.readers.migration import file_warnings, include_file, section_introduction
+from pressroom.readers.migration import (
+    author_profile,
+    file_warnings,
+    include_file,
+    is_author_profile,
+    section_introduction,
+)
 from pressroom.readers.prose import (
     first_sentence,
     shorten,
@@ -103,9 +110,14 @@ def build_article(
     if names.is_section:
         language = _language(metadata, names, settings.site_language)[0]
         in_site = in_site_language(language, settings.site_language)
-        return section_introduction(
+        section = section_introduction(
             source, metadata, body_html, settings.articles_prefix, "" if in_site else language
         )
+        if section.introduces.startswith("author:"):  # Hugo's profile of an author
+            return replace(section, cover_ref=_photo_ref(metadata))
+        return section
+    if is_author_profile(source.key, settings.articles_prefix):
+        return author_profile(source, metadata, body_html, _photo_ref(metadata))
     if names.is_include_file:
         return include_file(source)
     title, body_html = _title_and_body(metadata, body_html, names)
@@ -143,9 +155,17 @@ def build_article(
 COVER_KEYS = ("image", "cover", "featured_image", "featured", "images")
 
 
-def _cover_ref(metadata: Metadata) -> str:
+PHOTO_KEYS = ("photo", "avatar", "image", "picture")
+
+
+def _photo_ref(metadata: Metadata) -> str:
+    """An author profile's photo (unresolved, as a cover)."""
+    return _cover_ref(metadata, PHOTO_KEYS)
+
+
+def _cover_ref(metadata: Metadata, keys: tuple[str, ...] = COVER_KEYS) -> str:
     """The cover image the front matter names (unresolved; the pipeline finds the upload)."""
-    found = first_present(metadata, *COVER_KEYS)
+    found = first_present(metadata, *keys)
     if found is None:
         return ""
     value = found[1]

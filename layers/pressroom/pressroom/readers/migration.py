@@ -136,6 +136,46 @@ def section_introduction(
     return replace(article, body_html=body_html, introduces=introduces, warnings=())
 
 
+AUTHORS_FOLDER = "authors"
+
+
+def is_author_profile(key: str, prefix: str) -> bool:
+    """`authors/<name>.md` right under the articles prefix is an author's profile (as Hugo's
+    `authors/<name>/_index.md` is), not an article."""
+    folders = key.removeprefix(prefix).split("/")
+    return len(folders) == 2 and folders[0] == AUTHORS_FOLDER and bool(slug_of(stem_of(key)))
+
+
+def author_profile(source: Source, metadata: Metadata, body_html: str, photo: str) -> Article:
+    """An author's profile: the introduction of their author page (`author:<slug>`), a short
+    bio (the body, else the front matter's `bio`) and a photo (`photo`), which the pipeline
+    resolves to an uploaded image as it does an article's cover."""
+    slug = slug_of(stem_of(source.key))
+    name = next(
+        (
+            text_of(value)
+            for key in ("name", "title")
+            if isinstance(value := metadata.get(key), str)
+        ),
+        "",
+    )
+    bio = metadata.get("bio")
+    if not text_of(body_html) and isinstance(bio, str) and bio.strip():
+        body_html = "".join(
+            f"<p>{escape(part.strip())}</p>" for part in bio.split("\n\n") if part.strip()
+        )
+    if len(body_html) > MAX_INTRODUCTION_CHARS:
+        raise Unreadable(
+            f"The profile is {len(body_html):,} characters of HTML; the limit is "
+            f"{MAX_INTRODUCTION_CHARS:,}.",
+            "Shorten it: a profile is a short bio above the author's articles.",
+        )
+    article = _unpublished(source, slug_of(f"author profile {slug}"), name or slug, "")
+    return replace(
+        article, body_html=body_html, introduces=f"author:{slug}", warnings=(), cover_ref=photo
+    )
+
+
 def _introduced_listing(folders: list[str], translation: str) -> str:
     """`home`, `language:<tag>`, `tag:<slug>`, `author:<slug>` (as
     `publishing.catalog.ListingId` spells them)."""

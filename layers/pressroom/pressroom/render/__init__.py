@@ -375,6 +375,10 @@ class Renderer:
             "terms.html", meta=meta, kind=kind, heading=heading, many=many, terms=terms
         )
 
+    def profile_photo(self, photo: Picture, name: str) -> str:
+        """An author's photo as their page shows it above their bio (HTML)."""
+        return self._render("_author_photo.html", photo=photo, name=name)
+
     def not_found_page(self) -> str:
         site = self.settings.site_title
         meta = PageMeta(
