@@ -81,8 +81,8 @@ class ContentStorePort(Protocol):
         ...
 
     def schedule_render(self, name: str, at: int) -> bool:
-        """Set the scheduled refresh to `at` if the page was rendered and none is scheduled
-        since, or it is already `at`; else False."""
+        """Set the scheduled refresh to `at` if the page was rendered and no refresh as late
+        is recorded since its last render; else False."""
         ...
 
     def request_render(self, listing: ListingId, part: str) -> None:

@@ -232,9 +232,8 @@ class ContentStore:
         return self._put_if_version(item, read_version)
 
     def schedule_render(self, name: str, at: int) -> bool:
-        """Record that a refresh of the page is scheduled for `at`, unless another time is
-        already scheduled since its last render: whether this call's `at` is the one (asking
-        again with the same `at` says True again, so a retried caller schedules it again)."""
+        """Record that a refresh of the page is scheduled for `at`, if the page was rendered
+        and no refresh as late is recorded since: whether it was recorded."""
         try:
             with domain_errors():
                 self._client.update_item(
@@ -243,7 +242,7 @@ class ContentStore:
                     UpdateExpression="SET scheduled = :at",
                     ConditionExpression=(
                         "attribute_exists(version) AND "
-                        "(attribute_not_exists(scheduled) OR scheduled = :at)"
+                        "(attribute_not_exists(scheduled) OR scheduled < :at)"
                     ),
                     ExpressionAttributeValues=_dump({":at": at}),
                 )

@@ -166,7 +166,7 @@ def render_batch(
 def _refresh_index(name: str, correlation_id: str, p: Pipeline) -> Changes:
     """An index whose numbers alone changed (a tag's count, a shard's date): rendered now if
     it was not rendered in the last `index_refresh_seconds`, else once that time is up, by a
-    delayed message to the rebuild queue (one per period: `schedule_render`). So a stream of
+    delayed message to the rebuild queue (one per period, recorded by `schedule_render`). So a stream of
     publishes costs an O(number of tags) render at most once a period, not once a publish,
     and the last change is still shown within the period."""
     state = p.store.index_state(name)
@@ -174,8 +174,11 @@ def _refresh_index(name: str, correlation_id: str, p: Pipeline) -> Changes:
     now = int(time.time())
     if now >= due:
         return render_index(name, correlation_id, p)
-    if p.store.schedule_render(name, due):
-        p.rebuilds.send_all([json.dumps({"indexes": [name]})], delay_seconds=due - now)
+    if state.scheduled >= due:
+        return Changes()  # a refresh for this period is on its way
+    # The message first: a failure between the two sends it again, never loses it.
+    p.rebuilds.send_all([json.dumps({"indexes": [name]})], delay_seconds=due - now)
+    p.store.schedule_render(name, due)
     return Changes()
 
 

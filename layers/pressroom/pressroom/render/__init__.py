@@ -377,7 +377,7 @@ class Renderer:
 
     def profile_photo(self, photo: Picture, name: str) -> str:
         """An author's photo as their page shows it above their bio (HTML)."""
-        return self._render("_author_photo.html", photo=photo, name=name)
+        return self._render("_author_photo.html", photo=photo, author=name)
 
     def not_found_page(self) -> str:
         site = self.settings.site_title

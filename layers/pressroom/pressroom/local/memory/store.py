@@ -254,7 +254,7 @@ class MemoryContentStore:
             item = self.table.get(f"VER#{name}", "VER")
             if item is None or "version" not in item:
                 return False
-            if item.get("scheduled", at) != at:
+            if int(item.get("scheduled", 0)) >= at:
                 return False
             self.table.put({**item, "scheduled": at})
             return True
