@@ -134,6 +134,19 @@ class ContentStorePort(Protocol):
 
     def introduction(self, listing: ListingId) -> str: ...
 
+    # article bodies for full feeds
+    def put_feed_content(self, slug: str, key: str, html: str) -> None:
+        """Keep a copy of an article body under (slug, key); `ItemTooLarge` if it cannot be."""
+        ...
+
+    def feed_contents(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The bodies kept under these (slug, key) pairs; missing ones left out."""
+        ...
+
+    def forget_feed_contents(self, slug: str, keep: str = "") -> None:
+        """Delete the bodies kept for the slug, but the one under `keep`."""
+        ...
+
     # related-article links
     def add_referrers(self, links: Iterable[tuple[str, str, str]]) -> None: ...
 

@@ -15,6 +15,7 @@ One DynamoDB table (single-table design), keys:
 | referrer       | `REL#<slug>`      | `[translation#]<slug>`   | ingest (a page showing it)   |
 | redirect claim | `RDR#<site key>`  | `RDR`                    | ingest (whose redirect)      |
 | introduction   | `INT#<listing>`   | `INT`                    | ingest (a Hugo `_index.md`)  |
+| article body   | `FEED#<slug>`     | `<content key>`          | ingest (full feeds only)     |
 
 An asset upload (an image, a PDF, a video) has a source state too; its `asset` attribute records
 the files published for it (`publishing.assets`), which articles read to resolve references.
@@ -30,6 +31,7 @@ one kind share a partition, so "all tags" is one query.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -367,6 +369,38 @@ class ContentStore:
         item = self._get({"pk": f"INT#{listing}", "sk": "INT"})
         return "" if item is None else str(item["body"])
 
+    # -- article bodies for full feeds ------------------------------------------------------------
+
+    def put_feed_content(self, slug: str, key: str, html: str) -> None:
+        """Keep a copy of an article body (`Card.content` names it) for full feeds."""
+        with domain_errors():
+            self._client.put_item(
+                TableName=self.table, Item=_dump(feed_content_item(slug, key, html))
+            )
+
+    def feed_contents(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The stored bodies of these (slug, content key) pairs; missing ones left out."""
+        wanted = [{"pk": f"{FEED_PREFIX}{slug}", "sk": key} for slug, key in sorted(set(keys))]
+        return {
+            (item["pk"].removeprefix(FEED_PREFIX), item["sk"]): feed_html(item)
+            for item in self._batch_get(wanted)
+        }
+
+    def forget_feed_contents(self, slug: str, keep: str = "") -> None:
+        """Delete the slug's stored bodies but `keep` (all of them for "")."""
+        items = self._query(
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": f"{FEED_PREFIX}{slug}"},
+            ProjectionExpression="pk, sk",
+        )
+        self._batch_write(
+            [
+                {"DeleteRequest": {"Key": _dump({"pk": item["pk"], "sk": item["sk"]})}}
+                for item in items
+                if item["sk"] != keep
+            ]
+        )
+
     # -- related-article links (who lists whom, so changes reach the pages that list them) -------
 
     def add_referrers(self, links: Iterable[tuple[str, str, str]]) -> None:
@@ -643,6 +677,19 @@ def record_from_item(item: dict[str, Any]) -> ArticleRecord:
     )
 
 
+FEED_PREFIX = "FEED#"
+
+
+def feed_content_item(slug: str, key: str, html: str) -> dict[str, Any]:
+    """A stored article body (zlib-compressed: HTML shrinks about fivefold, and an item is at
+    most 400 KB)."""
+    return {"pk": f"{FEED_PREFIX}{slug}", "sk": key, "html": zlib.compress(html.encode(), 6)}
+
+
+def feed_html(item: dict[str, Any]) -> str:
+    return zlib.decompress(bytes(item["html"])).decode("utf-8")
+
+
 def redirect_item(key: str, source_key: str, slug: str) -> dict[str, Any]:
     return {"pk": f"RDR#{key}", "sk": "RDR", "source_key": source_key, "slug": slug}
 
@@ -716,6 +763,8 @@ def _card_item(card: Card) -> dict[str, Any]:
         item["language"] = card.language
     if card.categories:
         item["categories"] = list(card.categories)
+    if card.content:
+        item["content"] = card.content
     return item
 
 
@@ -732,6 +781,7 @@ def card_from_item(item: dict[str, Any]) -> Card:
         thumbnail=item.get("thumbnail", ""),
         language=item.get("language", ""),
         categories=tuple(item.get("categories", ())),
+        content=item.get("content", ""),
     )
 
 

@@ -13,6 +13,7 @@ the listing function from the entries (`publishing.archive`).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -56,6 +57,9 @@ class Card:
     thumbnail: str = ""  # the path of a small rendition of its cover image, if it has one
     language: str = ""  # "" on cards written before articles had one
     categories: tuple[str, ...] = ()  # its sections' names, as the front matter spells them
+    # With full feeds (`Settings.feed_content`): the key of its body's stored copy (a digest of
+    # the body HTML), so an edit of the body alone changes the card and reaches the feeds.
+    content: str = ""
 
     @property
     def path(self) -> str:
@@ -134,7 +138,13 @@ class ArticleRecord:
         return self.card.slug
 
 
-def card_of(article: Article) -> Card:
+def content_key(body_html: str) -> str:
+    """The key of an article body's stored copy: a digest of its HTML."""
+    return hashlib.sha256(body_html.encode("utf-8")).hexdigest()[:20]
+
+
+def card_of(article: Article, full_content: bool = False) -> Card:
+    """`full_content`: the card names the key of its body's stored copy (full feeds)."""
     return Card(
         slug=article.slug,
         title=article.title,
@@ -146,6 +156,7 @@ def card_of(article: Article) -> Card:
         thumbnail=article.cover.thumbnail if article.cover else "",
         language=article.language,
         categories=article.categories,
+        content=content_key(article.body_html) if full_content else "",
     )
 
 
@@ -200,9 +211,14 @@ class Plan:
     delete_entries: tuple[Entry, ...] = ()
 
 
-def plan_change(old: ArticleRecord | None, new: Article | None, site_language: str) -> Plan:
+def plan_change(
+    old: ArticleRecord | None,
+    new: Article | None,
+    site_language: str,
+    full_content: bool = False,
+) -> Plan:
     """Plan the move from `old` (what the table holds) to `new` (what the source says now)."""
-    new_card = card_of(new) if new is not None else None
+    new_card = card_of(new, full_content) if new is not None else None
     wanted = listings_of(new, site_language) if new is not None else set()
     deletes: list[Entry] = []
     puts: list[Entry] = []

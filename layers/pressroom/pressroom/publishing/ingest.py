@@ -54,6 +54,8 @@ from pressroom.publishing.catalog import (
     Entry,
     ListingId,
     Plan,
+    card_of,
+    content_key,
     plan_change,
 )
 from pressroom.publishing.site_writer import Changes, Output
@@ -337,6 +339,36 @@ class _Read:
     parsed: Article | Rejection | None
 
 
+def _card_outdated(
+    live: ArticleRecord | None, desired: Article | Rejection | None, p: Pipeline
+) -> bool:
+    if not isinstance(desired, Article) or not desired.is_listed or live is None:
+        return False
+    return live.slug == desired.slug and live.card != card_of(desired, p.settings.full_feeds)
+
+
+def _keep_feed_content(article: Article, p: Pipeline) -> None:
+    """Keep the article's body for full feeds (a body too large for the table: its feed items
+    carry its summary)."""
+    try:
+        p.store.put_feed_content(article.slug, content_key(article.body_html), article.body_html)
+    except ItemTooLarge:
+        logger.warning("%s: the body is too large to keep for feeds", article.source_key)
+
+
+def _forget_feed_contents(done: _Committed, p: Pipeline) -> None:
+    """Drop the bodies kept for full feeds that no card names any more."""
+    state, desired = done.state, done.desired
+    if not p.settings.full_feeds or isinstance(desired, Rejection):
+        return
+    if state.slug:
+        listed = isinstance(desired, Article) and desired.is_listed
+        keep = content_key(desired.body_html) if listed and desired is not None else ""
+        p.store.forget_feed_contents(state.slug, keep)
+    if state.retired_slug:
+        p.store.forget_feed_contents(state.retired_slug)
+
+
 def _read(state: SourceState, reads: dict[str, _Read], p: Pipeline) -> _Read:
     """The key's object, read and parsed once per sync unless another worker has committed
     different content for it since (then it is read again: which is newer is not known)."""
@@ -374,13 +406,20 @@ def _commit(
     # Only a rejection decides by the key's delete history: an update of a live article reads none.
     live_deleted = isinstance(desired, Rejection) and _deleted_since_live(state, p)
     new_state = _next_state(state, source, desired, sequencer, live_deleted)
+    if new_state is None and force and _card_outdated(live, desired, p):
+        # Same file, but the card this version and these settings make differs from the stored
+        # one (FEED_CONTENT switched, categories not yet on old cards): a rebuild lists it anew.
+        new_state = replace(state, rev=state.rev + 1, updated=datetime.now(UTC).isoformat())
 
     if new_state is not None:
         article = desired if isinstance(desired, Article) and desired.is_live else None
         plan = None
+        full = p.settings.full_feeds
         # A rejection leaves the catalogue alone, unless it takes a deleted article down.
         if not isinstance(desired, Rejection) or (live is not None and not new_state.slug):
-            plan = plan_change(live, article, p.settings.site_language)
+            plan = plan_change(live, article, p.settings.site_language, full)
+        if full and article is not None and article.is_listed:
+            _keep_feed_content(article, p)  # before its card names it: feeds find it
         try:
             p.store.commit(state, new_state, plan, request.correlation_id)
         except ItemTooLarge as error:
@@ -682,6 +721,7 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
                 owner.setdefault(key, index)
             released.append((key, state.key))
         _project_introduction(done, p)
+        _forget_feed_contents(done, p)
     if outputs:
         outputs += site_furniture(p)
     p.store.add_referrers(links)

@@ -166,9 +166,9 @@ def render_batch(
 def _refresh_index(name: str, correlation_id: str, p: Pipeline) -> Changes:
     """An index whose numbers alone changed (a tag's count, a shard's date): rendered now if
     it was not rendered in the last `index_refresh_seconds`, else once that time is up, by a
-    delayed message to the rebuild queue (one per period, recorded by `schedule_render`). So a stream of
-    publishes costs an O(number of tags) render at most once a period, not once a publish,
-    and the last change is still shown within the period."""
+    delayed message to the rebuild queue (one per period, recorded by `schedule_render`). So
+    a stream of publishes costs an O(number of tags) render at most once a period, not once a
+    publish, and the last change is still shown within the period."""
     state = p.store.index_state(name)
     due = state.rendered + p.settings.index_refresh_seconds
     now = int(time.time())
@@ -305,7 +305,7 @@ def _render(
     periods = {period: [e.card for e in found] for period, found in zip(read, entries, strict=True)}
     for path, spec in sorted(wanted.items()):
         if spec.kind == "feeds":
-            feeds = renderer.feeds(listing, title, newest[:FEED_SIZE])
+            feeds = renderer.feeds(listing, title, newest[:FEED_SIZE], _bodies(newest, p))
             outputs += [
                 Output(page_key(feed_path(listing.kind, listing.name, fmt)), body)
                 for fmt, body in feeds.items()
@@ -334,6 +334,14 @@ def _render(
             )
         outputs.append(Output(page_key(path), html.encode()))
     return outputs
+
+
+def _bodies(newest: list[Card], p: Pipeline) -> dict[str, str]:
+    """With full feeds, the bodies of the feed's articles by slug (one batch read)."""
+    if not p.settings.full_feeds:
+        return {}
+    wanted = [(card.slug, card.content) for card in newest[:FEED_SIZE] if card.content]
+    return {slug: html for (slug, _), html in p.store.feed_contents(wanted).items()}
 
 
 def sitemap_shard_key(month: str) -> str:

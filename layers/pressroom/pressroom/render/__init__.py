@@ -408,8 +408,15 @@ class Renderer:
             for fmt, (mime, label) in FEED_TYPES.items()
         )
 
-    def feeds(self, listing: ListingId, title: str, cards: list[Card]) -> dict[str, bytes]:
-        """The listing's feeds by format ("atom", "rss", "json"), newest card first."""
+    def feeds(
+        self,
+        listing: ListingId,
+        title: str,
+        cards: list[Card],
+        bodies: dict[str, str] | None = None,
+    ) -> dict[str, bytes]:
+        """The listing's feeds by format ("atom", "rss", "json"), newest card first; `bodies`
+        (sanitised article HTML by slug) make the items carry the whole article."""
         # feedgen and lxml load only where feeds are written (the listing function's cold start)
         from pressroom.render.feeds import Feed, atom_feed, json_feed, rss_feed
 
@@ -423,6 +430,7 @@ class Renderer:
             language=self._listing_language(listing) or self.settings.site_language,
             publisher=site,
             cards=tuple(cards),
+            bodies=bodies or {},
         )
         writers = {"atom": atom_feed, "rss": rss_feed, "json": json_feed}
         return {fmt: write(feed) for fmt, write in writers.items()}

@@ -19,6 +19,7 @@ from typing import Any
 
 from pressroom.adapters.content_store import (
     ENTRY_PREFIX,
+    FEED_PREFIX,
     RENDER_REQUEST_PREFIX,
     TRANSLATION_LINK,
     Claim,
@@ -31,6 +32,8 @@ from pressroom.adapters.content_store import (
     _head_from_item,
     _index_state_from_item,
     _source_from_item,
+    feed_content_item,
+    feed_html,
     head_key,
     introduction_item,
     record_from_item,
@@ -377,6 +380,30 @@ class MemoryContentStore:
         with self.table.lock:
             item = self.table.get(f"INT#{listing}", "INT")
         return "" if item is None else str(item["body"])
+
+    # -- article bodies for full feeds ------------------------------------------------------------
+
+    def put_feed_content(self, slug: str, key: str, html: str) -> None:
+        item = feed_content_item(slug, key, html)
+        with self.table.lock:
+            _checked_size(item)
+            self.table.put(item)
+
+    def feed_contents(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        found = {}
+        with self.table.lock:
+            for slug, key in sorted(set(keys)):
+                item = self.table.get(f"{FEED_PREFIX}{slug}", key)
+                if item is not None:
+                    found[(slug, key)] = feed_html(item)
+        return found
+
+    def forget_feed_contents(self, slug: str, keep: str = "") -> None:
+        pk = f"{FEED_PREFIX}{slug}"
+        with self.table.lock:
+            for key in self.table.sort_keys(pk):
+                if key != keep:
+                    self.table.delete(pk, key)
 
     # -- related-article links -----------------------------------------------------------------
 
