@@ -293,6 +293,28 @@ def test_given_an_index_when_rendered_and_a_refresh_scheduled_then_its_state_say
     assert store.schedule_render(name, 1130) is True
 
 
+def test_given_kept_article_bodies_then_read_in_one_go_and_forgotten_but_one(
+    backend: Backend,
+):
+    store = backend.pipeline.store
+    slug, other = f"tea-{backend.token}", f"moon-{backend.token}"
+    body = "<p>Tea in orbit – ünïcode.</p>" * 2000  # ~70 KB: kept compressed, well within limits
+    store.put_feed_content(slug, "k1", body)
+    store.put_feed_content(slug, "k2", "<p>Newer.</p>")
+    store.put_feed_content(other, "k1", "<p>Moon.</p>")
+
+    assert store.feed_contents([(slug, "k1"), (slug, "k2"), (other, "k1"), (slug, "none")]) == {
+        (slug, "k1"): body,
+        (slug, "k2"): "<p>Newer.</p>",
+        (other, "k1"): "<p>Moon.</p>",
+    }
+    store.forget_feed_contents(slug, keep="k2")
+    assert store.feed_contents([(slug, "k1"), (slug, "k2")]) == {(slug, "k2"): "<p>Newer.</p>"}
+    store.forget_feed_contents(other)
+    assert store.feed_contents([(other, "k1")]) == {}
+    assert store.feed_contents([]) == {}
+
+
 def test_given_a_month_head_with_a_date_then_it_is_read_back(backend: Backend):
     store = backend.pipeline.store
     month = ListingId("month", f"2024-03-{backend.token}")

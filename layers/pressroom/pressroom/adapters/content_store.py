@@ -31,6 +31,7 @@ one kind share a partition, so "all tags" is one query.
 
 from __future__ import annotations
 
+import base64
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
@@ -681,13 +682,14 @@ FEED_PREFIX = "FEED#"
 
 
 def feed_content_item(slug: str, key: str, html: str) -> dict[str, Any]:
-    """A stored article body (zlib-compressed: HTML shrinks about fivefold, and an item is at
-    most 400 KB)."""
-    return {"pk": f"{FEED_PREFIX}{slug}", "sk": key, "html": zlib.compress(html.encode(), 6)}
+    """A stored article body, zlib-compressed (HTML shrinks about fivefold, and an item is at
+    most 400 KB) and in base64 (a string: stream records and tools read it as any other)."""
+    packed = base64.b64encode(zlib.compress(html.encode("utf-8"), 6)).decode("ascii")
+    return {"pk": f"{FEED_PREFIX}{slug}", "sk": key, "html": packed}
 
 
 def feed_html(item: dict[str, Any]) -> str:
-    return zlib.decompress(bytes(item["html"])).decode("utf-8")
+    return zlib.decompress(base64.b64decode(item["html"])).decode("utf-8")
 
 
 def redirect_item(key: str, source_key: str, slug: str) -> dict[str, Any]:

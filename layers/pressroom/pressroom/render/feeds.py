@@ -2,9 +2,9 @@
 
 Feed items carry the card's summary; with full feeds (`Settings.feed_content`) also the whole
 sanitised article body (its links and images made absolute, as feed readers show it away from
-the site), read in one batch for the feed's twenty items: bounded work per publish. Every timestamp comes
-from the cards, never from the clock, so an unchanged listing renders identical bytes and the
-site writer skips it."""
+the site), read in one batch for the feed's twenty items: bounded work per publish. Every
+timestamp comes from the cards, never from the clock, so an unchanged listing renders identical
+bytes and the site writer skips it."""
 
 from __future__ import annotations
 
