@@ -43,11 +43,20 @@ EXAMPLES = max(1, TOTAL_EXAMPLES // len(VARIANTS))
 
 ANCHOR = "articles/anchor.md"  # always there, so both sites have a home page, sitemap, etc.
 PICTURE = "articles/pic.jpg"  # an image the articles show (issue 17)
-KEYS = ("articles/alpha.md", "articles/beta story.md", "articles/2026-04-02-ga+mma.md", PICTURE)
+PROFILE = "articles/authors/ada-lovelace.md"  # an author's profile: her page's bio (issue 20)
+KEYS = (
+    "articles/alpha.md",
+    "articles/beta story.md",
+    "articles/2026-04-02-ga+mma.md",
+    PICTURE,
+    PROFILE,
+)
 TITLES = ("Tea in orbit", "Rocket news", "A quiet day")
 TAGS = ("Space", "Tea", "Rockets")
 DATES = ("2026-03-01", "2026-04-02")
 AUTHORS = ("Ada Lovelace", "Grace Hopper")
+CATEGORIES = ("News", "Science")
+BIOS = ("Ada wrote the first program.", "Ada *computed* Bernoulli numbers.")
 NOT_UTF8 = b"---\ntitle: broken\n---\n\xff\xfe\xfa not UTF-8\n"
 # Two versions of the picture (an article body uploaded under its name is a rejected version
 # of it, and a picture under an article's name a rejected article).
@@ -60,9 +69,17 @@ def rejected(key: str, body: bytes) -> bool:
 
 
 def article(
-    title: str, date: str, tags: tuple[str, ...], author: str, status: str, alias: str = ""
+    title: str,
+    date: str,
+    tags: tuple[str, ...],
+    author: str,
+    status: str,
+    alias: str = "",
+    category: str = "",
 ) -> bytes:
     lines = ["---", f"title: {title}", f"date: {date}", f"tags: [{', '.join(tags)}]"]
+    if category:  # a section: a listing of its own, counted on the categories index
+        lines.append(f"categories: [{category}]")
     if author:
         lines.append(f"author: {author}")
     if alias:  # shared by whichever keys ask for it: the lowest key's article holds it
@@ -88,7 +105,10 @@ bodies = st.one_of(
         st.sampled_from(("", *AUTHORS)),
         st.sampled_from(("published", "published", "published", "draft", "unlisted")),
         st.sampled_from(("", "", "/old/a/", "/old/b/")),
+        st.sampled_from(("", *CATEGORIES)),
     ),
+    # a profile (under PROFILE a bio of Ada's; under another key, an article named after her)
+    st.sampled_from(tuple(f"---\nname: Ada Lovelace\n---\n\n{bio}\n".encode() for bio in BIOS)),
     st.just(NOT_UTF8),  # a rejected version: reported, the live one (if any) left alone
     st.sampled_from(IMAGES),
 )
