@@ -110,6 +110,10 @@ class Head:
         return max(self.days, default="")
 
 
+# The index pages that list every listing of a kind, with its article count, and the kind.
+TERM_INDEXES = {"tags": "tag", "categories": CATEGORY, "authors": "author"}
+SITEMAP_INDEX = "sitemap"  # the sitemap index (and robots.txt)
+
 REFRESH = "~"  # marks an owed site-wide page whose refresh may be debounced (see `Head.owed`)
 
 

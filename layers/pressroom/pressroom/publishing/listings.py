@@ -42,6 +42,7 @@ from pressroom.publishing.catalog import (
     HOME,
     LANGUAGE,
     REFRESH,
+    TERM_INDEXES,
     TRANSLATION,
     Card,
     Head,
@@ -58,8 +59,6 @@ TIME_BUDGET_SHARE = 0.5
 _RECORD_PREFIXES = (ENTRY_PREFIX, RENDER_REQUEST_PREFIX)
 # listings an `_index.md` (or an author's profile) introduces
 _INTRODUCED = frozenset({HOME, LANGUAGE, "tag", CATEGORY, "author"})
-# The index pages that list every listing of a kind, with its article count.
-TERM_INDEXES = {"tags": "tag", "categories": CATEGORY, "authors": "author"}
 _INDEX_OF_KIND = {kind: name for name, kind in TERM_INDEXES.items()}
 # The listings whose pages are in the sitemap (each in a shard of its own); months are the
 # articles' shards.

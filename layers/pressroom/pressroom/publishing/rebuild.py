@@ -16,9 +16,15 @@ from typing import Any
 
 from pressroom.adapters.content_store import WHOLE_LISTING
 from pressroom.pipeline import Pipeline
-from pressroom.publishing.catalog import CATEGORY, HOME, LANGUAGE, ListingId
+from pressroom.publishing.catalog import (
+    CATEGORY,
+    HOME,
+    LANGUAGE,
+    SITEMAP_INDEX,
+    TERM_INDEXES,
+    ListingId,
+)
 from pressroom.publishing.ingest import SyncRequest, sync_sources
-from pressroom.publishing.listings import TERM_INDEXES, render_index
 from pressroom.publishing.site_writer import Changes
 
 KEYS_PER_MESSAGE = 10  # one worker renders ~10 articles: seconds, well inside the timeout
@@ -62,7 +68,7 @@ def rebuild_messages(
     )
 
 
-_INDEXES = frozenset({*TERM_INDEXES, "sitemap"})
+_INDEXES = frozenset({*TERM_INDEXES, SITEMAP_INDEX})
 
 
 def rebuild(message: dict[str, Any], p: Pipeline) -> RebuildResult:
@@ -87,9 +93,14 @@ def rebuild(message: dict[str, Any], p: Pipeline) -> RebuildResult:
         for part in [*months, WHOLE_LISTING]:
             p.store.request_render(listing, part)
         result.listings += 1
-    for name in message.get("indexes", []):
-        if name in _INDEXES:  # anything else is no page of ours: dropped
-            result.changes.merge(render_index(str(name), "", p))
+    indexes = [name for name in message.get("indexes", []) if name in _INDEXES]  # others: none
+    if indexes:
+        # The listing function's renderer: loaded (Jinja2 with it) only by a message that
+        # renders, so a rebuild worker that only re-syncs articles does not pay for it.
+        from pressroom.publishing.listings import render_index
+
+        for name in indexes:
+            result.changes.merge(render_index(name, "", p))
     return result
 
 
