@@ -140,10 +140,11 @@ AUTHORS_FOLDER = "authors"
 
 
 def is_author_profile(key: str, prefix: str) -> bool:
-    """`authors/<name>.md` right under the articles prefix is an author's profile (as Hugo's
-    `authors/<name>/_index.md` is), not an article."""
-    folders = key.removeprefix(prefix).split("/")
-    return len(folders) == 2 and folders[0] == AUTHORS_FOLDER and bool(slug_of(stem_of(key)))
+    """`authors/<name>.md` is an author's profile (as Hugo's `authors/<name>/_index.md` is),
+    not an article: right under the articles prefix, or in a site's tree uploaded whole
+    (`content/authors/<name>.md`)."""
+    parts = key.removeprefix(prefix).split("/")
+    return len(parts) >= 2 and parts[-2] == AUTHORS_FOLDER and bool(slug_of(stem_of(key)))
 
 
 def author_profile(source: Source, metadata: Metadata, body_html: str, photo: str) -> Article:
