@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -198,3 +199,21 @@ def test_given_listings_then_the_sitemap_lists_their_pages_and_dates_each_shard(
 def test_given_a_rebuild_message_naming_an_unknown_index_then_it_is_dropped(pipeline: Pipeline):
     result = rebuild(json.loads('{"indexes": ["../../etc"]}'), pipeline)
     assert result.changes.written == []
+
+
+def test_given_no_rebuild_queue_when_a_count_changes_then_the_index_is_rendered_at_once(
+    site: Site, pipeline: Pipeline
+):
+    """Without a queue to carry the deferred refresh, waiting would lose it: render now."""
+    from pressroom.publishing.catalog import ListingId
+    from pressroom.publishing.listings import _refresh_index
+
+    site.upload("a.md", story("A", 1, ("Tea",)))  # the index is rendered: its period starts
+    tea = pipeline.store.get_head(ListingId("tag", "tea"))
+    recount = replace(tea, days={"2026-03-01": 4}, version=tea.version + 1)
+    assert pipeline.store.save_head(recount, tea.version)
+    no_queue = Pipeline(replace(pipeline.settings, rebuild_queue_url=""), site.runtime.stack.client)
+
+    _refresh_index("tags", "", no_queue)
+
+    assert counts(site.page("/tags/")) == {"Tea": 4}

@@ -176,7 +176,8 @@ def _refresh_index(name: str, correlation_id: str, p: Pipeline) -> Changes:
     if state.scheduled >= due:
         return Changes()  # a refresh for this period is on its way
     # The message first: a failure between the two sends it again, never loses it.
-    p.rebuilds.send_all([json.dumps({"indexes": [name]})], delay_seconds=due - now)
+    if not p.rebuilds.send_all([json.dumps({"indexes": [name]})], delay_seconds=due - now):
+        return render_index(name, correlation_id, p)  # no queue to wait on: render now
     p.store.schedule_render(name, due)
     return Changes()
 
