@@ -217,3 +217,16 @@ def test_given_no_rebuild_queue_when_a_count_changes_then_the_index_is_rendered_
     _refresh_index("tags", "", no_queue)
 
     assert counts(site.page("/tags/")) == {"Tea": 4}
+
+
+def test_given_more_categories_than_listed_then_the_first_are_listed_and_the_editor_told(
+    site: Site,
+):
+    sections = tuple(f"Section {n}" for n in range(7))
+    site.upload("tea.md", story("Tea", 1, categories=sections))
+
+    assert site.page("/articles/tea/") is not None  # published, not refused
+    assert site.page("/categories/section-4/") is not None
+    assert site.page("/categories/section-5/") is None
+    report = site.report("tea.md") or ""
+    assert "listed in the first 5 only" in report and "Section 6" in report

@@ -464,7 +464,7 @@ def _parse(source: Source | None, p: Pipeline) -> Article | Rejection | None:
         article = read_article(source, p.settings, functools.partial(_text_of, p=p))
     except RejectedFile as rejected:
         return rejected.rejection
-    return _too_many_listings(article) or _with_asset_files(article, p)
+    return _too_many_listings(article) or _with_asset_files(_listed_categories(article), p)
 
 
 def _with_asset_files(article: Article, p: Pipeline) -> Article:
@@ -513,12 +513,29 @@ def _desired(
     return article
 
 
+def _listed_categories(article: Article) -> Article:
+    """The article in its first `MAX_LISTED_CATEGORIES` categories, with a warning if it named
+    more (they were shown nowhere before categories were listings: no article is refused for
+    them)."""
+    if len(article.categories) <= MAX_LISTED_CATEGORIES:
+        return article
+    dropped = ", ".join(article.categories[MAX_LISTED_CATEGORIES:])
+    note = (
+        f"The article names {len(article.categories)} categories; it is listed in the first "
+        f"{MAX_LISTED_CATEGORIES} only (not in: {dropped})."
+    )
+    return replace(
+        article,
+        categories=article.categories[:MAX_LISTED_CATEGORIES],
+        warnings=(*article.warnings, note),
+    )
+
+
 def _too_many_listings(article: Article) -> Rejection | None:
-    """Every tag, category and author is a listing updated in the article's one transaction:
-    cap them."""
+    """Every tag and author is a listing updated in the article's one transaction: cap them
+    (categories: `_listed_categories`)."""
     for count, limit, what in (
         (len(article.tags), MAX_LISTED_TAGS, "tags"),
-        (len(article.categories), MAX_LISTED_CATEGORIES, "categories"),
         (len(article.authors), MAX_LISTED_AUTHORS, "authors"),
     ):
         if count > limit:
