@@ -70,9 +70,10 @@ MAX_ATTEMPTS = 8
 # and one put per listing joined, plus source, article put and delete: with home (or its
 # language's) + month + translation group + tags + categories + authors listings,
 # 3 + 2 * (3 + tags + categories + authors) <= 100, so tags + categories + authors <= 45.
-MAX_LISTED_TAGS = 30
-MAX_LISTED_CATEGORIES = 5
+MAX_LISTED_TERMS = 45
+MAX_LISTED_TAGS = 35
 MAX_LISTED_AUTHORS = 10
+MAX_LISTED_CATEGORIES = 5  # and no more than the tags and authors leave room for
 RELATED_LIMIT = 5
 MAX_MOVES = 10  # old slugs whose pages redirect to an article's current page
 MAX_WARNINGS = 20  # warnings kept per file (an item is at most 400 KB)
@@ -514,20 +515,21 @@ def _desired(
 
 
 def _listed_categories(article: Article) -> Article:
-    """The article in its first `MAX_LISTED_CATEGORIES` categories, with a warning if it named
-    more (they were shown nowhere before categories were listings: no article is refused for
-    them)."""
-    if len(article.categories) <= MAX_LISTED_CATEGORIES:
+    """The article in as many of its first categories as it may be listed in, with a warning
+    if it named more (they were shown nowhere before categories were listings: no article is
+    refused for them)."""
+    room = MAX_LISTED_TERMS - len(article.tags) - len(article.authors)
+    listed = max(0, min(MAX_LISTED_CATEGORIES, room))
+    if len(article.categories) <= listed:
         return article
-    dropped = ", ".join(article.categories[MAX_LISTED_CATEGORIES:])
+    dropped = ", ".join(article.categories[listed:])
     note = (
         f"The article names {len(article.categories)} categories; it is listed in the first "
-        f"{MAX_LISTED_CATEGORIES} only (not in: {dropped})."
+        f"{listed} only (not in: {dropped}): an article is in at most {MAX_LISTED_CATEGORIES} "
+        f"categories, and in {MAX_LISTED_TERMS} tags, categories and authors in all."
     )
     return replace(
-        article,
-        categories=article.categories[:MAX_LISTED_CATEGORIES],
-        warnings=(*article.warnings, note),
+        article, categories=article.categories[:listed], warnings=(*article.warnings, note)
     )
 
 
