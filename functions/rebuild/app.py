@@ -1,5 +1,7 @@
 """Rebuild: SQS messages of ~10 source keys (or listing ids) → re-render them."""
 
+from collections.abc import Callable
+
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -14,12 +16,13 @@ metrics = Metrics()
 pipeline = Pipeline(Settings.from_env())
 
 
-def record_handler(record: SQSRecord) -> None:
-    result = rebuild(record.json_body, pipeline)
+def record_handler(record: SQSRecord, remaining_ms: Callable[[], int]) -> None:
+    result = rebuild(record.json_body, pipeline, remaining_ms)
     logger.info(
         "rebuilt",
         articles=result.articles,
         listings=result.listings,
+        deferred=result.deferred,
         written=len(result.changes.written),
     )
     metrics.add_metric(name="ArticlesRebuilt", unit=MetricUnit.Count, value=result.articles)
@@ -44,7 +47,7 @@ def handler(event: dict, context: LambdaContext) -> dict:
     for raw in records:
         record = SQSRecord(raw)
         try:
-            record_handler(record)
+            record_handler(record, context.get_remaining_time_in_millis)
         except Exception as error:
             failed.append(record.message_id)
             errors.append(error)

@@ -41,14 +41,18 @@ def app(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     spec.loader.exec_module(module)
     rebuilt: list[Any] = []
 
-    def rebuild(body: dict[str, Any], pipeline: Any) -> Any:
+    def rebuild(body: dict[str, Any], pipeline: Any, remaining_ms: Any = None) -> Any:
         if "broken" in body["keys"]:
             raise RuntimeError("cannot rebuild")
         rebuilt.append(body)
-        return SimpleNamespace(articles=1, listings=0, changes=SimpleNamespace(written=["a"]))
+        module.time_left.append(remaining_ms() if remaining_ms else None)
+        return SimpleNamespace(
+            articles=1, listings=0, deferred=0, changes=SimpleNamespace(written=["a"])
+        )
 
     monkeypatch.setattr(module, "rebuild", rebuild)
     module.rebuilt = rebuilt
+    module.time_left = []
     return module
 
 
@@ -103,3 +107,10 @@ def test_given_no_failure_then_nothing_is_reported(app: ModuleType):
 def test_given_an_event_without_records_then_it_is_refused(app: ModuleType, event: dict):
     with pytest.raises(ValueError):
         app.handler(event, Context())
+
+
+def test_given_a_message_then_the_rebuild_is_given_the_invocations_time_left(app: ModuleType):
+    # GIVEN a message; WHEN handled; THEN the domain function can stop before the timeout
+    app.handler({"Records": [message("m1", {"keys": ["articles/a.jpg"]})]}, Context())
+
+    assert app.time_left == [60000]

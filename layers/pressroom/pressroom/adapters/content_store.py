@@ -86,7 +86,8 @@ class SourceState:
     retired_intro: str = ""
     # An asset source: its published files (`publishing.asset_refs.AssetRecord`, as JSON).
     asset: str = ""
-    # An article: the thumbnail its card shows, so a changed cover image updates its listings.
+    # An article: the thumbnail its card shows and its size, so a changed cover image updates
+    # its listings.
     shows: str = ""
 
     @property
@@ -761,6 +762,8 @@ def _card_item(card: Card) -> dict[str, Any]:
         item["modified"] = card.modified.isoformat()
     if card.thumbnail:
         item["thumbnail"] = card.thumbnail
+    if card.thumbnail_bytes:
+        item["thumbnail_bytes"] = card.thumbnail_bytes
     if card.language:
         item["language"] = card.language
     if card.categories:
@@ -781,6 +784,7 @@ def card_from_item(item: dict[str, Any]) -> Card:
         tags=tuple(Tag(name=name, slug=slug) for name, slug in item["tags"]),
         authors=tuple(item["authors"]),
         thumbnail=item.get("thumbnail", ""),
+        thumbnail_bytes=int(item.get("thumbnail_bytes", 0)),
         language=item.get("language", ""),
         categories=tuple(item.get("categories", ())),
         content=item.get("content", ""),

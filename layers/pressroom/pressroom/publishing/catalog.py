@@ -55,6 +55,7 @@ class Card:
     tags: tuple[Tag, ...] = ()
     authors: tuple[str, ...] = ()
     thumbnail: str = ""  # the path of a small rendition of its cover image, if it has one
+    thumbnail_bytes: int = 0  # its size (feed enclosures); 0 when not known
     language: str = ""  # "" on cards written before articles had one
     categories: tuple[str, ...] = ()  # its sections' names, as the front matter spells them
     # With full feeds (`Settings.feed_content`): the key of its body's stored copy (a digest of
@@ -158,6 +159,7 @@ def card_of(article: Article, full_content: bool = False) -> Card:
         tags=article.tags,
         authors=article.authors,
         thumbnail=article.cover.thumbnail if article.cover else "",
+        thumbnail_bytes=article.cover.thumbnail_bytes if article.cover else 0,
         language=article.language,
         categories=article.categories,
         content=content_key(article.body_html) if full_content else "",
