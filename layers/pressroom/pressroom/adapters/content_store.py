@@ -764,6 +764,8 @@ def _card_item(card: Card) -> dict[str, Any]:
         item["thumbnail"] = card.thumbnail
     if card.thumbnail_bytes:
         item["thumbnail_bytes"] = card.thumbnail_bytes
+    if card.image_width:
+        item["image"] = [card.image_srcset, card.image_width, card.image_height]
     if card.language:
         item["language"] = card.language
     if card.categories:
@@ -788,7 +790,15 @@ def card_from_item(item: dict[str, Any]) -> Card:
         language=item.get("language", ""),
         categories=tuple(item.get("categories", ())),
         content=item.get("content", ""),
+        **_card_image(item.get("image")),
     )
+
+
+def _card_image(image: list[Any] | None) -> dict[str, Any]:
+    if not image:
+        return {}
+    srcset, width, height = image
+    return {"image_srcset": str(srcset), "image_width": int(width), "image_height": int(height)}
 
 
 def _parse_time(text: str) -> datetime:

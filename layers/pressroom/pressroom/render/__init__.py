@@ -37,6 +37,7 @@ from pressroom.publishing.catalog import (
     ListingId,
     language_listing,
 )
+from pressroom.render.feeds import Feed, atom_feed, json_feed, rss_feed
 from pressroom.settings import Settings
 
 FEED_TYPES = {
@@ -60,6 +61,14 @@ def stylesheet() -> Asset:
     body = resources.files("pressroom.render").joinpath("static/style.css").read_bytes()
     digest = hashlib.sha256(body).hexdigest()[:12]
     return Asset(key=f"assets/style.{digest}.css", body=body, content_type="text/css")
+
+
+@functools.cache
+def search_script() -> Asset:
+    """The search page's script (it drives Pagefind's API), content-hashed like the CSS."""
+    body = resources.files("pressroom.render").joinpath("static/search.js").read_bytes()
+    digest = hashlib.sha256(body).hexdigest()[:12]
+    return Asset(key=f"assets/search.{digest}.js", body=body, content_type="text/javascript")
 
 
 @dataclass(frozen=True)
@@ -218,6 +227,10 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A renderer's templates do not change under it (a new theme is a new renderer: a
+            # deployment on Lambda, `pressroom serve --watch` locally): no stat of the template
+            # file for every page and every `{% include %}` of every card.
+            auto_reload=False,
         )
         self.settings = settings
         self.env.globals.update(
@@ -234,9 +247,15 @@ class Renderer:
     # -- pages ---------------------------------------------------------------------------------
 
     def article_page(
-        self, article: Article, related: list[Card], translations: Sequence[Card] = ()
+        self,
+        article: Article,
+        related: list[Card],
+        translations: Sequence[Card] = (),
+        stories: Sequence[tuple[str, str]] | None = None,
     ) -> str:
-        """`translations`: the cards of the article's translation group (itself included)."""
+        """`translations`: the cards of the article's translation group (itself included).
+        `stories`: its "You may also like" titles with the path of the article each names ("" for
+        one not on the site); None shows every title unlinked."""
         url = self._url(article.path)
         trail: list[tuple[str, str]] = [(self.settings.site_title, "/")]
         own_language = in_site_language(article.language, self.settings.site_language)
@@ -271,6 +290,9 @@ class Renderer:
             # Sanitised by the readers (nh3) before it ever reaches a template.
             body=Markup(article.body_html),  # noqa: S704  # nosec B704 # nh3-sanitised
             related=related,
+            stories=[(title, "") for title in article.related_stories]
+            if stories is None
+            else stories,
         )
 
     def _alternates(self, article: Article, group: Sequence[Card]) -> tuple[Alternate, ...]:
@@ -392,6 +414,17 @@ class Renderer:
         )
         return self._render("404.html", meta=meta)
 
+    def search_page(self) -> str:
+        site = self.settings.site_title
+        meta = PageMeta(
+            title="Search",
+            document_title=f"Search · {site}",
+            description=f"Search the articles of {site}.",
+            canonical_url=None,  # results pages are not for search engines: noindex
+            feeds=self.feed_links(ListingId(HOME), site),
+        )
+        return self._render("search.html", meta=meta, search_script_path="/" + search_script().key)
+
     # -- feeds, sitemaps, robots ---------------------------------------------------------------
 
     def feed_links(self, listing: ListingId, title: str) -> tuple[FeedLink, ...]:
@@ -419,9 +452,6 @@ class Renderer:
     ) -> dict[str, bytes]:
         """The listing's feeds by format ("atom", "rss", "json"), newest card first; `bodies`
         (sanitised article HTML by slug) make the items carry the whole article."""
-        # feedgen and lxml load only where feeds are written (the listing function's cold start)
-        from pressroom.render.feeds import Feed, atom_feed, json_feed, rss_feed
-
         site = self.settings.site_title
         feed = Feed(
             title=site if listing.kind == HOME else f"{title} · {site}",
