@@ -230,3 +230,14 @@ def test_given_more_categories_than_listed_then_the_first_are_listed_and_the_edi
     assert site.page("/categories/section-5/") is None
     report = site.report("tea.md") or ""
     assert "listed in the first 5 only" in report and "Section 6" in report
+
+
+def test_given_the_last_author_goes_then_the_authors_index_goes(eager_site: Site):
+    site = eager_site
+    site.upload("a.md", story("A", 1, authors=("Jane Doe",)))
+    assert counts(site.page("/authors/")) == {"Jane Doe": 1}
+
+    site.upload("a.md", story("A", 1))
+
+    assert site.page("/authors/") is None  # as a fresh build of the files would have it
+    assert "/authors/" not in (site.page("/sitemaps/indexes.xml") or "")

@@ -100,7 +100,7 @@ def test_given_a_rebuild_touching_a_tag_then_the_tags_index_is_rendered_again(
     renders: list[int] = []
     render = listings._term_index
 
-    def counted(name: str, p: Pipeline) -> list:
+    def counted(name: str, p: Pipeline) -> tuple:
         renders.append(1)
         return render(name, p)
 

@@ -396,7 +396,7 @@ def render_index(name: str, correlation_id: str, p: Pipeline) -> Changes:
     for _ in range(MAX_RENDERS):
         version = p.store.render_version(name)
         rendered = int(time.time())
-        outputs, deletions = _sitemap_index(p) if name == "sitemap" else (_term_index(name, p), [])
+        outputs, deletions = _sitemap_index(p) if name == "sitemap" else _term_index(name, p)
         changes = p.site.apply(
             outputs, deletions, announce=lambda paths: p.invalidations.send(paths, correlation_id)
         )
@@ -405,8 +405,9 @@ def render_index(name: str, correlation_id: str, p: Pipeline) -> Changes:
     raise ConcurrentUpdate(f"the {name} index: rendered {MAX_RENDERS} times, changed every time")
 
 
-def _term_index(name: str, p: Pipeline) -> list[Output]:
-    """`/tags/`, `/categories/` or `/authors/`: every listing of the kind with its count."""
+def _term_index(name: str, p: Pipeline) -> tuple[list[Output], list[str]]:
+    """`/tags/`, `/categories/` or `/authors/`: every listing of the kind with its count; no
+    page once the kind has no listing (the site is what a fresh build of its files makes)."""
     kind = TERM_INDEXES[name]
     terms = sorted(
         (
@@ -416,7 +417,10 @@ def _term_index(name: str, p: Pipeline) -> list[Output]:
         ),
         key=lambda term: (term[0].casefold(), term[1]),
     )
-    return [Output(page_key(f"/{name}/"), p.renderer.term_index(kind, terms).encode())]
+    key = page_key(f"/{name}/")
+    if not terms:
+        return [], [key]
+    return [Output(key, p.renderer.term_index(kind, terms).encode())], []
 
 
 def _sitemap_index(p: Pipeline) -> tuple[list[Output], list[str]]:
