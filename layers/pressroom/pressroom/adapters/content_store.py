@@ -60,7 +60,8 @@ class SourceState:
 
     key: str
     rev: int = 0
-    status: str = "absent"  # published | unlisted | draft | rejected | deleted | absent
+    # published | unlisted | draft | scheduled | expired | rejected | deleted | absent
+    status: str = "absent"
     slug: str = ""  # the live article's slug ("" when nothing is live)
     retired_slug: str = ""  # a slug this source last gave up, whose page may still need removing
     digest: str = ""
@@ -89,6 +90,9 @@ class SourceState:
     # An article: the thumbnail its card shows and its size, so a changed cover image updates
     # its listings.
     shows: str = ""
+    # When the article's presence changes by itself (ISO 8601, UTC; "" never): a `scheduled`
+    # one goes live, a live one expires (`publishing.schedule`). A wake-up is armed for it.
+    due: str = ""
 
     @property
     def exists(self) -> bool:
@@ -585,6 +589,7 @@ def _source_from_item(key: str, item: dict[str, Any]) -> SourceState:
         retired_intro=item.get("retired_intro", ""),
         asset=item.get("asset", ""),
         shows=item.get("shows", ""),
+        due=item.get("due", ""),
     )
 
 
@@ -609,6 +614,7 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
         ":retired_intro": new.retired_intro,
         ":asset": new.asset,
         ":shows": new.shows,
+        ":due": new.due,
     }
     if old.exists:
         condition = "rev = :old_rev"
@@ -625,7 +631,7 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
                 "live_uploaded = :live_uploaded, source_key = :key, redirects = :redirects, "
                 "released = :released, moved_from = :moved_from, warnings = :warnings, "
                 "introduces = :introduces, retired_intro = :retired_intro, asset = :asset, "
-                "shows = :shows"
+                "shows = :shows, due = :due"
             ),
             "ConditionExpression": condition,
             "ExpressionAttributeNames": {"#status": "status"},

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from pressroom.local.schedules import WakeUpPump
 from pressroom.local.stack import LocalStack
 from pressroom.local.template import (
     LOCAL_ACCOUNT,
@@ -646,11 +647,13 @@ class LocalRuntime:
     stack: LocalStack
     pumps: list[Pump]
     invocations: Invocations
+    wake_ups: WakeUpPump | None = None  # fires the scheduler's due one-time schedules
 
     @classmethod
     def start(cls, stack: LocalStack, overrides: dict[str, str]) -> LocalRuntime:
         """Set the functions' environment and attach a pump to each event source."""
-        os.environ.update({**stack.environment(), **overrides})
+        # The local scheduler fires to the second (`WakeUpPump`): no rounding to a minute.
+        os.environ.update({**stack.environment(), "SCHEDULE_PRECISION_SECONDS": "1", **overrides})
         forget_handlers()  # a new stack is a cold start: modules read settings at import
         invocations = Invocations()
         pumps: list[Pump] = []
@@ -663,7 +666,7 @@ class LocalRuntime:
                     pumps.append(SchedulePump(function, source, environments, invocations))
                 else:
                     pumps.append(StreamPump(stack, function, source, environments, invocations))
-        return cls(stack, pumps, invocations)
+        return cls(stack, pumps, invocations, WakeUpPump(stack))
 
     def drain(
         self,
@@ -694,7 +697,7 @@ class LocalRuntime:
                 started = sum(pump.poll() for pump in self.pumps)
                 idle = not started and not running
                 if idle:
-                    started = self._close_next_window(clock)
+                    started = self._close_next_window(clock) or self._fire_due()
                 # Nothing to start while invocations run: wait for one to finish.
                 finished = self.invocations.take_finished(wait=not started and running > 0)
                 for function, count in finished.items():
@@ -728,6 +731,11 @@ class LocalRuntime:
         for pump in self.pumps:
             spec = pump.function
             pump._handler = fresh.setdefault(spec.logical_id, Environments(spec)).invoke
+
+    def _fire_due(self) -> int:
+        """Once all else is quiet: the wake-ups due by the clock (the one the functions decide
+        by, not the drain's simulated one) onto their queue."""
+        return self.wake_ups.fire_due() if self.wake_ups is not None else 0
 
     def _close_next_window(self, clock: _SimulatedClock) -> int:
         gathering = [pump for pump in self.pumps if pump.window_closes is not None]

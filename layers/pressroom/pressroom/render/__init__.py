@@ -37,7 +37,6 @@ from pressroom.publishing.catalog import (
     ListingId,
     language_listing,
 )
-from pressroom.render.feeds import Feed, atom_feed, json_feed, rss_feed
 from pressroom.settings import Settings
 
 FEED_TYPES = {
@@ -452,6 +451,9 @@ class Renderer:
     ) -> dict[str, bytes]:
         """The listing's feeds by format ("atom", "rss", "json"), newest card first; `bodies`
         (sanitised article HTML by slug) make the items carry the whole article."""
+        # feedgen and lxml load only where feeds are written (the listing function's cold start)
+        from pressroom.render.feeds import Feed, atom_feed, json_feed, rss_feed
+
         site = self.settings.site_title
         feed = Feed(
             title=site if listing.kind == HOME else f"{title} · {site}",
