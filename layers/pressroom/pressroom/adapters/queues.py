@@ -11,6 +11,7 @@ from pressroom.errors import TransientError
 
 # SQS messages are at most 256 KiB; 1,500 paths of up to ~150 bytes stay well below.
 _PATHS_PER_MESSAGE = 1500
+MAX_DELAY_SECONDS = 900  # SQS's longest message delay
 
 
 class InvalidationQueue:
@@ -37,11 +38,14 @@ class WorkQueue:
         self.url = url
         self._client = client
 
-    def send_all(self, bodies: Iterable[str]) -> int:
+    def send_all(self, bodies: Iterable[str], delay_seconds: int = 0) -> int:
         pending = list(bodies) if self.url else []
+        delay = (
+            {"DelaySeconds": min(max(delay_seconds, 0), MAX_DELAY_SECONDS)} if delay_seconds else {}
+        )
         for start in range(0, len(pending), 10):
             entries = [
-                {"Id": str(number), "MessageBody": body}
+                {"Id": str(number), "MessageBody": body, **delay}
                 for number, body in enumerate(pending[start : start + 10])
             ]
             with domain_errors():

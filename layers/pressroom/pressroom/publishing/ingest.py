@@ -55,6 +55,8 @@ from pressroom.publishing.catalog import (
     Entry,
     ListingId,
     Plan,
+    card_of,
+    content_key,
     plan_change,
 )
 from pressroom.publishing.schedule import (
@@ -74,10 +76,12 @@ MAX_ATTEMPTS = 8
 # One article change is one DynamoDB transaction (at most 100 actions). The worst change moves an
 # article out of all its listings and into as many new ones: one entry delete per listing left
 # and one put per listing joined, plus source, article put and delete: with home (or its
-# language's) + month + translation group + tags + authors listings,
-# 3 + 2 * (3 + tags + authors) <= 100, so tags + authors <= 45.
+# language's) + month + translation group + tags + categories + authors listings,
+# 3 + 2 * (3 + tags + categories + authors) <= 100, so tags + categories + authors <= 45.
+MAX_LISTED_TERMS = 45
 MAX_LISTED_TAGS = 35
 MAX_LISTED_AUTHORS = 10
+MAX_LISTED_CATEGORIES = 5  # and no more than the tags and authors leave room for
 RELATED_LIMIT = 5
 MAX_MOVES = 10  # old slugs whose pages redirect to an article's current page
 MAX_WARNINGS = 20  # warnings kept per file (an item is at most 400 KB)
@@ -364,6 +368,36 @@ class _Read:
     parsed: Article | Rejection | None
 
 
+def _card_outdated(
+    live: ArticleRecord | None, desired: Article | Rejection | None, p: Pipeline
+) -> bool:
+    if not isinstance(desired, Article) or not desired.is_listed or live is None:
+        return False
+    return live.slug == desired.slug and live.card != card_of(desired, p.settings.full_feeds)
+
+
+def _keep_feed_content(article: Article, p: Pipeline) -> None:
+    """Keep the article's body for full feeds (a body too large for the table: its feed items
+    carry its summary)."""
+    try:
+        p.store.put_feed_content(article.slug, content_key(article.body_html), article.body_html)
+    except ItemTooLarge:
+        logger.warning("%s: the body is too large to keep for feeds", article.source_key)
+
+
+def _forget_feed_contents(done: _Committed, p: Pipeline) -> None:
+    """Drop the bodies kept for full feeds that no card names any more."""
+    state, desired = done.state, done.desired
+    if not p.settings.full_feeds or isinstance(desired, Rejection):
+        return
+    if state.slug:
+        listed = isinstance(desired, Article) and desired.is_listed
+        keep = content_key(desired.body_html) if listed and desired is not None else ""
+        p.store.forget_feed_contents(state.slug, keep)
+    if state.retired_slug:
+        p.store.forget_feed_contents(state.retired_slug)
+
+
 def _read(state: SourceState, reads: dict[str, _Read], p: Pipeline) -> _Read:
     """The key's object, read and parsed once per sync unless another worker has committed
     different content for it since (then it is read again: which is newer is not known)."""
@@ -405,13 +439,20 @@ def _commit(
         _deleted_since_live(state, p) or _expired_live(state, now)
     )
     new_state = _next_state(state, source, desired, sequencer, live_deleted, due=due, now=now)
+    if new_state is None and force and _card_outdated(live, desired, p):
+        # Same file, but the card this version and these settings make differs from the stored
+        # one (FEED_CONTENT switched, categories not yet on old cards): a rebuild lists it anew.
+        new_state = replace(state, rev=state.rev + 1, updated=datetime.now(UTC).isoformat())
 
     if new_state is not None:
         article = desired if isinstance(desired, Article) and desired.is_live else None
         plan = None
+        full = p.settings.full_feeds
         # A rejection leaves the catalogue alone, unless it takes a deleted article down.
         if not isinstance(desired, Rejection) or (live is not None and not new_state.slug):
-            plan = plan_change(live, article, p.settings.site_language)
+            plan = plan_change(live, article, p.settings.site_language, full)
+        if full and article is not None and article.is_listed:
+            _keep_feed_content(article, p)  # before its card names it: feeds find it
         try:
             p.store.commit(state, new_state, plan, request.correlation_id)
         except ItemTooLarge as error:
@@ -507,7 +548,7 @@ def _parse(source: Source | None, p: Pipeline) -> Article | Rejection | None:
         article = read_article(source, p.settings, functools.partial(_text_of, p=p))
     except RejectedFile as rejected:
         return rejected.rejection
-    return _too_many_listings(article) or _with_asset_files(article, p)
+    return _too_many_listings(article) or _with_asset_files(_listed_categories(article), p)
 
 
 def _with_asset_files(article: Article, p: Pipeline) -> Article:
@@ -556,8 +597,28 @@ def _desired(
     return article
 
 
+def _listed_categories(article: Article) -> Article:
+    """The article in as many of its first categories as it may be listed in, with a warning
+    if it named more (they were shown nowhere before categories were listings: no article is
+    refused for them)."""
+    room = MAX_LISTED_TERMS - len(article.tags) - len(article.authors)
+    listed = max(0, min(MAX_LISTED_CATEGORIES, room))
+    if len(article.categories) <= listed:
+        return article
+    dropped = ", ".join(article.categories[listed:])
+    note = (
+        f"The article names {len(article.categories)} categories; it is listed in the first "
+        f"{listed} only (not in: {dropped}): an article is in at most {MAX_LISTED_CATEGORIES} "
+        f"categories, and in {MAX_LISTED_TERMS} tags, categories and authors in all."
+    )
+    return replace(
+        article, categories=article.categories[:listed], warnings=(*article.warnings, note)
+    )
+
+
 def _too_many_listings(article: Article) -> Rejection | None:
-    """Every tag and author is a listing updated in the article's one transaction: cap them."""
+    """Every tag and author is a listing updated in the article's one transaction: cap them
+    (categories: `_listed_categories`)."""
     for count, limit, what in (
         (len(article.tags), MAX_LISTED_TAGS, "tags"),
         (len(article.authors), MAX_LISTED_AUTHORS, "authors"),
@@ -801,6 +862,7 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
                 owner.setdefault(key, index)
             released.append((key, state.key))
         _project_introduction(done, p)
+        _forget_feed_contents(done, p)
     if outputs:
         outputs += site_furniture(p)
     p.store.add_referrers(links)
@@ -843,6 +905,8 @@ def _project_introduction(done: _Committed, p: Pipeline) -> None:
     if state.introduces and isinstance(desired, Article):
         listing = ListingId.parse(state.introduces)
         body = desired.body_html
+        if desired.cover is not None:  # an author's photo, above their bio
+            body = p.renderer.profile_photo(desired.cover, desired.title) + body
         claim, changed = p.store.put_introduction(listing, state.key, desired.title, body)
         waiting = [] if claim.won else [state.key]
         if claim.displaced:
