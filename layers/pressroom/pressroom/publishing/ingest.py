@@ -91,7 +91,11 @@ MAX_WARNING_CHARS = 500
 ASSET_RESERVE_MS = 15_000
 MAX_TRANSLATIONS = 50  # members of a translation group an article page reads: bounded work
 MAX_STORIES = 10  # "You may also like" titles an article page looks up: bounded work
-STORY_LINK = "~"  # a referrer's target: "~" + a title's slug form (a story the page names)
+# A referrer's target: "~" + a story's key (a title's slug form), for a page naming that story,
+# which an article with that title or that slug fills. Kept apart from the bare slugs of
+# related links: an arriving article re-renders the pages naming it, not those that list it
+# as related (only pages rendered after its commit can, and they show it already).
+STORY_LINK = "~"
 # The referrer items double as the index of titles: ("=" + a title's slug form, slug) for each
 # article rendered with that title. Never removed (an article may take a title back, and a
 # removal could race with that); a lookup checks each against the article's record.
@@ -485,7 +489,8 @@ def _commit(
         # Recovering a revision committed by a worker that stopped before finishing: what it
         # changed is not known any more, so refresh whatever may list this source's articles
         # (and cancel a wake-up the revision before may have left).
-        listed_elsewhere = {state.slug, state.retired_slug} - {""}
+        slugs = {state.slug, state.retired_slug} - {""}
+        listed_elsewhere = slugs | {STORY_LINK + slug for slug in slugs}
     else:
         listed_elsewhere = set()  # a forced re-render changes no card
     new_content = state.synced_rev != state.rev
@@ -987,21 +992,23 @@ def _cards_gone_or_changed(plan: Plan | None) -> set[str]:
 
 def _named_as_story(plan: Plan | None) -> set[str]:
     """Referrer targets of the pages that may name this article as a story ("You may also
-    like") and whose link to it may now lead elsewhere: its title's when it arrives, leaves,
-    or changes its title or address; its slug's when it arrives at that slug."""
+    like") and whose link to it may now lead elsewhere: its titles' when it arrives, leaves,
+    or changes its title or address; its slugs' when it arrives, leaves or moves."""
     if plan is None:
         return set()
     old, new = plan.old_record, plan.record
     if old and new and (old.slug, old.card.title) == (new.slug, new.card.title):
         return set()
-    found = {STORY_LINK + key for r in (old, new) if r and (key := slug_of(r.card.title))}
-    return found | ({new.slug} if new is not None else set())
+    keys = {slug_of(r.card.title) for r in (old, new) if r}
+    if not (old and new and old.slug == new.slug):
+        keys |= {r.slug for r in (old, new) if r}
+    return {STORY_LINK + key for key in keys if key}
 
 
 def _story_targets(article: Article) -> list[str]:
-    """What each story the article names would be found by: its title, or a slug."""
+    """What each story the article names would be found by (its title, or a slug: one key)."""
     keys = (slug_of(title) for title in article.related_stories[:MAX_STORIES])
-    return [target for key in keys if key for target in (STORY_LINK + key, key)]
+    return [STORY_LINK + key for key in keys if key]
 
 
 def resolve_stories(article: Article, p: Pipeline) -> list[tuple[str, str]]:
