@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from pressroom.local.runtime import LocalRuntime, QueuePump
+from pressroom.local.runtime import LocalRuntime, QueuePump, StreamPump
 from pressroom.publishing.invalidation import InvalidationPlan
 from tests.support import Site
 
@@ -120,7 +120,7 @@ def test_given_a_burst_of_uploads_when_drained_then_the_listings_render_once(sit
     """The listing stream's window (BatchSize 3000, 5 s) folds the entries a burst changes (three
     ingest batches here) into one batch: the home and tag pages are rendered once, not once
     per ingest batch."""
-    [pump] = [p for p in site.runtime.pumps if not isinstance(p, QueuePump)]
+    [pump] = [p for p in site.runtime.pumps if isinstance(p, StreamPump)]
     assert (pump.source.batch_size, pump.source.window_seconds) == (3000, 5)
     handle = pump._handler
     batches: list[int] = []

@@ -19,7 +19,11 @@ from tests.support import Site
 PREFIX = "articles/"
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 # Every object the site bucket may hold: one lower-case, dot-free-segment grammar.
-SAFE_SITE_KEY = re.compile(r"(?:[a-z0-9][a-z0-9._-]*/)*(?:[a-z0-9][a-z0-9._-]*)?")
+# The search records (`_search/`, private: never served) are the one namespace with a leading _.
+SAFE_SITE_KEY = re.compile(
+    rf"(?:_search/records/{SLUG}\.json)|"
+    r"(?:[a-z0-9][a-z0-9._-]*/)*(?:[a-z0-9][a-z0-9._-]*)?"
+)
 ARTICLE_KEY = re.compile(rf"articles/{SLUG}/(?:index\.html)?")
 
 
