@@ -373,7 +373,7 @@ def rerender(old: Layout, new: Layout, changed_days: Iterable[str]) -> Rerender:
         path: after
         for path, (before, after) in compared.items()
         if after is not None
-        and (before != after or _entries_moved(after, new, changed, moved_from))
+        and (before != after or _entries_moved(after, old, new, changed, moved_from))
     }
     delete = sorted(
         path for path, (before, after) in compared.items() if before is not None and after is None
@@ -420,9 +420,18 @@ def _region(old: Layout, new: Layout, day: str) -> str:
     return day
 
 
-def _entries_moved(spec: Spec, new: Layout, changed: list[str], moved_from: dict[str, int]) -> bool:
+def _entries_moved(
+    spec: Spec, old: Layout, new: Layout, changed: list[str], moved_from: dict[str, int]
+) -> bool:
+    if spec.kind == "root" and old.root_count != new.root_count:
+        # The root shows the newest `root_count` entries, and that number is not in its spec
+        # (its `count` is the listing's): a change older than every entry the root shows can
+        # still fill or empty the page the root covers last (a back-dated article pushing the
+        # newest entry of its period onto the next page), so the root shows more or fewer.
+        return True
     if spec.kind in ("root", "feeds"):
-        # An entry leaving or joining the newest ones is on or after the new floor.
+        # With as many shown, an entry leaving or joining the newest ones is on or after the
+        # new floor.
         floor = new.newest_floor(new.root_count if spec.kind == "root" else FEED_SIZE)
         return any(day >= floor for day in changed)
     if spec.kind != "page" or spec.page is None:
