@@ -1,10 +1,12 @@
 """The interfaces the core needs from the outside world: a content table, the ingest and site
-buckets, the two queues and the CDN.
+buckets, the two queues and the CDN; and the `Pipeline` that hands them to a domain function.
 
 The domain functions (`publishing.*`) are written against these; `pressroom.adapters` implements
 them on AWS (DynamoDB, S3, SQS, CloudFront) and `pressroom.local.memory` in memory, for local
-builds. `tests/contract/` holds both to the same semantics. A method's docstring here is its
-contract: what a caller may rely on, whichever implementation it is handed.
+builds; `pressroom.pipeline.Pipeline` wires either to the functions. The core never imports an
+adapter or the wiring: the dependencies point here. `tests/contract/` holds both
+implementations to the same semantics. A method's docstring here is its contract: what a caller
+may rely on, whichever implementation it is handed.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    # The source state's value type still lives beside the DynamoDB adapter (where ingest and
-    # the listing function import it from); a type-only import, no runtime dependency.
-    from pressroom.adapters.content_store import Claim, SourceState
     from pressroom.model import Inspected, Source
     from pressroom.publishing.catalog import ArticleRecord, Entry, Head, ListingId, Plan
+    from pressroom.publishing.site_writer import SiteWriter
+    from pressroom.render import Renderer
+    from pressroom.settings import Settings
+    from pressroom.sources import Claim, SourceState
 
 
 class ContentStorePort(Protocol):
@@ -199,3 +202,36 @@ class DistributionPort(Protocol):
         """Create an invalidation and return its id; the same caller reference with the same
         paths returns the earlier one's id."""
         ...
+
+
+class Pipeline(Protocol):
+    """What a domain function is handed: the settings, the adapters above, the site writer and
+    the renderer. `pressroom.pipeline.Pipeline` is the one the functions use (on AWS it makes
+    each adapter on first use; the in-process backend gives it memory ones)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def store(self) -> ContentStorePort: ...
+
+    @property
+    def sources(self) -> IngestBucketPort: ...
+
+    @property
+    def site_bucket(self) -> SiteBucketPort: ...
+
+    @property
+    def site(self) -> SiteWriter: ...
+
+    @property
+    def renderer(self) -> Renderer: ...
+
+    @property
+    def invalidations(self) -> InvalidationQueuePort: ...
+
+    @property
+    def rebuilds(self) -> WorkQueuePort: ...
+
+    @property
+    def distribution(self) -> DistributionPort: ...

@@ -25,100 +25,38 @@ related link).
 The table's stream carries entry and render-request changes to the listing function; heads are its
 own record of what it rendered, so a listing's pages are always a function of its entries. Heads of
 one kind share a partition, so "all tags" is one query.
+
+The items' keys and their conversion to and from values are `pressroom.table_layout`'s (shared
+with the memory store); this module holds the DynamoDB side: the requests, conditions and
+transactions, and the AttributeValue encoding.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
 from typing import Any
 
 from pressroom.adapters.aws import domain_errors
 from pressroom.errors import ConcurrentUpdate
-from pressroom.model import Tag
-from pressroom.publishing.catalog import (
-    ArticleRecord,
-    Card,
-    Entry,
-    Head,
-    ListingId,
-    Plan,
+from pressroom.publishing.catalog import ArticleRecord, Entry, Head, ListingId, Plan
+from pressroom.sources import Claim, SourceState
+from pressroom.table_layout import (
+    ENTRY_PREFIX,
+    RENDER_REQUEST_PREFIX,
+    TRANSLATION_LINK,
+    article_item,
+    entry_from_item,
+    entry_item,
+    entry_key,
+    head_from_item,
+    head_key,
+    introduction_item,
+    record_from_item,
+    redirect_item,
+    source_from_item,
 )
-
-
-@dataclass(frozen=True)
-class SourceState:
-    """What the table knows of one source key."""
-
-    key: str
-    rev: int = 0
-    status: str = "absent"  # published | unlisted | draft | rejected | deleted | absent
-    slug: str = ""  # the live article's slug ("" when nothing is live)
-    retired_slug: str = ""  # a slug this source last gave up, whose page may still need removing
-    digest: str = ""
-    sequencer: str = ""
-    synced_rev: int = 0
-    reason: str = ""
-    fix: str = ""
-    updated: str = ""
-    # The LastModified (ISO 8601) of the object version the live article was read from, so that
-    # a rejected re-upload can tell whether the key was deleted since ("" if unknown).
-    live_uploaded: str = ""
-    # Redirects (site keys, see `pressroom.redirects`): those leading to the live article, those
-    # it held before and must let go of, and the slugs it had before (newest last), whose pages
-    # redirect to its new one.
-    redirects: tuple[str, ...] = ()
-    released: tuple[str, ...] = ()
-    moved_from: tuple[str, ...] = ()
-    # What the editor should hear about although the file published (`Article.warnings`).
-    warnings: tuple[str, ...] = ()
-    # The listing a Hugo `_index.md` introduces (`Article.introduces`), and the one it last
-    # introduced before, whose introduction may still need removing.
-    introduces: str = ""
-    retired_intro: str = ""
-    # An asset source: its published files (`publishing.asset_refs.AssetRecord`, as JSON).
-    asset: str = ""
-    # An article: the thumbnail its card shows, so a changed cover image updates its listings.
-    shows: str = ""
-
-    @property
-    def exists(self) -> bool:
-        return self.rev > 0
-
-
-@dataclass(frozen=True)
-class Claim:
-    """The outcome of asking for an item several sources may ask for (a redirect's key, a
-    listing's introduction). The source with the lowest key holds it, whoever asked first, so
-    the site stays a function of the sources: a lower key takes it over from a higher one
-    (`displaced`), a higher one does not get it (`won` False) and waits for it."""
-
-    won: bool
-    previous: dict[str, Any] = field(default_factory=dict)  # the item it replaced, if any
-    displaced: str = ""  # the source key that held it before, if another
-
-
-def head_key(listing: ListingId) -> dict[str, str]:
-    return {"pk": f"DIR#{listing.kind}", "sk": listing.name or "-"}
-
-
-def listing_of_head_key(pk: str, sk: str) -> ListingId:
-    return ListingId(pk.removeprefix("DIR#"), "" if sk == "-" else sk)
-
-
-ENTRY_PREFIX = "LST#"
-# A referrer's sort key when its page names the article as a translation (no slug has a `#`).
-TRANSLATION_LINK = "translation#"
-RENDER_REQUEST_PREFIX = "RRQ#"
-WHOLE_LISTING = "-"  # a render request's part for a listing's root page, feeds and indexes
-
-
-def listing_of_stream_key(pk: str) -> ListingId:
-    """The listing an entry or render-request key (`LST#tag:x`, `RRQ#tag:x`) belongs to."""
-    return ListingId.parse(pk[4:])
 
 
 class ContentStore:
@@ -134,7 +72,7 @@ class ContentStore:
         found = {key: SourceState(key=key) for key in wanted}
         for item in self._batch_get([{"pk": f"SRC#{key}", "sk": "SRC"} for key in wanted]):
             key = item["pk"].removeprefix("SRC#")
-            found[key] = _source_from_item(key, item)
+            found[key] = source_from_item(key, item)
         return found
 
     def sources(self) -> Iterator[SourceState]:
@@ -148,7 +86,7 @@ class ContentStore:
         ):
             for raw in page["Items"]:
                 item = _load(raw)
-                yield _source_from_item(item["pk"].removeprefix("SRC#"), item)
+                yield source_from_item(item["pk"].removeprefix("SRC#"), item)
 
     def mark_synced(self, state: SourceState) -> bool:
         """Record that the site shows revision `state.rev`; False if a newer one was committed."""
@@ -179,11 +117,11 @@ class ContentStore:
 
     def get_head(self, listing: ListingId) -> Head:
         item = self._get(head_key(listing))
-        return Head(listing) if item is None else _head_from_item(item)
+        return Head(listing) if item is None else head_from_item(item)
 
     def heads_of_kind(self, kind: str) -> list[Head]:
         return [
-            _head_from_item(item)
+            head_from_item(item)
             for item in self._query(
                 KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": f"DIR#{kind}"}
             )
@@ -240,7 +178,7 @@ class ContentStore:
             ScanIndexForward=False,
             limit=limit,
         )
-        return [_entry_from_item(listing, item) for item in items]
+        return [entry_from_item(listing, item) for item in items]
 
     def period_entries(self, listing: ListingId, period: str) -> list[Entry]:
         """The entries published in a period (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`; "" for all),
@@ -250,7 +188,7 @@ class ContentStore:
             condition += " AND begins_with(sk, :period)"
             values[":period"] = period
         items = self._query(KeyConditionExpression=condition, ExpressionAttributeValues=values)
-        return [_entry_from_item(listing, item) for item in items]
+        return [entry_from_item(listing, item) for item in items]
 
     def count_day(self, listing: ListingId, day: str) -> int:
         """How many entries the listing has on one UTC day (`YYYY-MM-DD`)."""
@@ -497,31 +435,6 @@ class ContentStore:
             kwargs["ExclusiveStartKey"] = start_key
 
 
-def _source_from_item(key: str, item: dict[str, Any]) -> SourceState:
-    return SourceState(
-        key=key,
-        rev=int(item["rev"]),
-        status=item.get("status", "absent"),
-        slug=item.get("slug", ""),
-        retired_slug=item.get("retired_slug", ""),
-        digest=item.get("digest", ""),
-        sequencer=item.get("sequencer", ""),
-        synced_rev=int(item.get("synced_rev", 0)),
-        reason=item.get("reason", ""),
-        fix=item.get("fix", ""),
-        updated=item.get("updated", ""),
-        live_uploaded=item.get("live_uploaded", ""),
-        redirects=tuple(item.get("redirects", ())),
-        released=tuple(item.get("released", ())),
-        moved_from=tuple(item.get("moved_from", ())),
-        warnings=tuple(item.get("warnings", ())),
-        introduces=item.get("introduces", ""),
-        retired_intro=item.get("retired_intro", ""),
-        asset=item.get("asset", ""),
-        shows=item.get("shows", ""),
-    )
-
-
 def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
     values: dict[str, Any] = {
         ":rev": new.rev,
@@ -575,7 +488,7 @@ def _plan_actions(plan: Plan, correlation_id: str = "") -> list[dict[str, Any]]:
         actions.append(
             {
                 "Put": {
-                    "Item": _dump(_article_item(new)),
+                    "Item": _dump(article_item(new)),
                     # A slug belongs to one source file; another file claiming it is rejected
                     # before planning, and this condition closes the race between two of them.
                     "ConditionExpression": "attribute_not_exists(pk) OR source_key = :key",
@@ -594,108 +507,12 @@ def _plan_actions(plan: Plan, correlation_id: str = "") -> list[dict[str, Any]]:
             }
         )
     for entry in plan.delete_entries:
-        actions.append({"Delete": {"Key": _dump(_entry_key(entry))}})
+        actions.append({"Delete": {"Key": _dump(entry_key(entry))}})
     for entry in plan.put_entries:
         # The upload behind the change rides on the entry's stream record to the listing logs.
-        item = _entry_item(entry) | ({"correlation_id": correlation_id} if correlation_id else {})
+        item = entry_item(entry) | ({"correlation_id": correlation_id} if correlation_id else {})
         actions.append({"Put": {"Item": _dump(item)}})
     return actions
-
-
-def record_from_item(item: dict[str, Any]) -> ArticleRecord:
-    return ArticleRecord(
-        source_key=item["source_key"],
-        card=card_from_item(item["card"]),
-        status=item["status"],
-        # A list of listing ids (a map of listing id → seq in tables written before the
-        # listings were kept in date order: its keys are the listings).
-        memberships=frozenset(ListingId.parse(str(k)) for k in item["memberships"]),
-    )
-
-
-def redirect_item(key: str, source_key: str, slug: str) -> dict[str, Any]:
-    return {"pk": f"RDR#{key}", "sk": "RDR", "source_key": source_key, "slug": slug}
-
-
-def introduction_item(listing: ListingId, source_key: str, title: str, body: str) -> dict[str, Any]:
-    return {
-        "pk": f"INT#{listing}",
-        "sk": "INT",
-        "source_key": source_key,
-        "title": title,
-        "body": body,
-    }
-
-
-def _article_item(record: ArticleRecord) -> dict[str, Any]:
-    return {
-        "pk": f"ART#{record.slug}",
-        "sk": "ART",
-        "source_key": record.source_key,
-        "status": record.status,
-        "card": _card_item(record.card),
-        "memberships": sorted(str(listing) for listing in record.memberships),
-    }
-
-
-def _entry_key(entry: Entry) -> dict[str, str]:
-    return {"pk": f"{ENTRY_PREFIX}{entry.listing}", "sk": entry.card.sort_key}
-
-
-def _entry_item(entry: Entry) -> dict[str, Any]:
-    return {**_entry_key(entry), "card": _card_item(entry.card)}
-
-
-def _entry_from_item(listing: ListingId, item: dict[str, Any]) -> Entry:
-    return Entry(listing=listing, card=card_from_item(item["card"]))
-
-
-def _head_from_item(item: dict[str, Any]) -> Head:
-    return Head(
-        listing=listing_of_head_key(item["pk"], item["sk"]),
-        display=item.get("display", ""),
-        days={day: int(count) for day, count in item.get("days", {}).items()},
-        version=int(item.get("version", 0)),
-        owed=frozenset(item.get("owed", ())),
-    )
-
-
-def _card_item(card: Card) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "slug": card.slug,
-        "title": card.title,
-        "summary": card.summary,
-        "published": card.published.isoformat(),
-        "tags": [[tag.name, tag.slug] for tag in card.tags],
-        "authors": list(card.authors),
-    }
-    if card.modified is not None:
-        item["modified"] = card.modified.isoformat()
-    if card.thumbnail:
-        item["thumbnail"] = card.thumbnail
-    if card.language:
-        item["language"] = card.language
-    return item
-
-
-def card_from_item(item: dict[str, Any]) -> Card:
-    modified = item.get("modified")
-    return Card(
-        slug=item["slug"],
-        title=item["title"],
-        summary=item["summary"],
-        published=_parse_time(item["published"]),
-        modified=_parse_time(modified) if modified else None,
-        tags=tuple(Tag(name=name, slug=slug) for name, slug in item["tags"]),
-        authors=tuple(item["authors"]),
-        thumbnail=item.get("thumbnail", ""),
-        language=item.get("language", ""),
-    )
-
-
-def _parse_time(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # Items go to and from DynamoDB's AttributeValues here rather than through boto3's

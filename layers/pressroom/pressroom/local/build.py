@@ -24,9 +24,9 @@ from pressroom.settings import Settings
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from pressroom.adapters.content_store import SourceState
     from pressroom.local.inprocess import Engine
     from pressroom.local.runtime import LocalRuntime
+    from pressroom.sources import SourceState
 
 Backend = Literal["in-process", "moto"]
 BUILD_MARKER = ".pressroom-build"  # in every folder `pressroom build` made: what it was built for
@@ -51,16 +51,6 @@ class BuildReport:
     @property
     def ok(self) -> bool:
         return not self.rejected and not self.undelivered
-
-
-def article_files(src: Path) -> list[Path]:
-    if src.is_file():
-        return [src]
-    return sorted(
-        path
-        for path in src.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(src).parts)
-    )
 
 
 def build_site(

@@ -24,17 +24,10 @@ from dataclasses import dataclass, field, replace
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from pressroom.adapters.content_store import (
-    ENTRY_PREFIX,
-    RENDER_REQUEST_PREFIX,
-    WHOLE_LISTING,
-    card_from_item,
-    listing_of_stream_key,
-)
 from pressroom.errors import ConcurrentUpdate
 from pressroom.parallel import map_all
 from pressroom.paths import FEED_FILES, feed_path, listing_path, page_key
-from pressroom.pipeline import Pipeline
+from pressroom.ports import Pipeline
 from pressroom.publishing.archive import FEED_SIZE, Layout, Spec, day_of, rerender
 from pressroom.publishing.catalog import (
     HOME,
@@ -47,6 +40,13 @@ from pressroom.publishing.catalog import (
 )
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.render import ListingPage
+from pressroom.table_layout import (
+    ENTRY_PREFIX,
+    RENDER_REQUEST_PREFIX,
+    WHOLE_LISTING,
+    card_from_item,
+    listing_of_stream_key,
+)
 
 MAX_RENDERS = 5  # renders of one listing in one batch before a conflict fails the batch
 # A batch stops taking on listings once it has used this share of the function's time (or has

@@ -17,26 +17,25 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pressroom.adapters.content_store import (
+from pressroom.adapters.content_store import _dump
+from pressroom.errors import ConcurrentUpdate, ItemTooLarge
+from pressroom.publishing.catalog import ArticleRecord, Entry, Head, ListingId, Plan
+from pressroom.sources import Claim, SourceState
+from pressroom.table_layout import (
     ENTRY_PREFIX,
     RENDER_REQUEST_PREFIX,
     TRANSLATION_LINK,
-    Claim,
-    SourceState,
-    _article_item,
-    _dump,
-    _entry_from_item,
-    _entry_item,
-    _entry_key,
-    _head_from_item,
-    _source_from_item,
+    article_item,
+    entry_from_item,
+    entry_item,
+    entry_key,
+    head_from_item,
     head_key,
     introduction_item,
     record_from_item,
     redirect_item,
+    source_from_item,
 )
-from pressroom.errors import ConcurrentUpdate, ItemTooLarge
-from pressroom.publishing.catalog import ArticleRecord, Entry, Head, ListingId, Plan
 
 MAX_ITEM_BYTES = 400 * 1024  # DynamoDB's item size limit
 MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
@@ -177,13 +176,13 @@ class MemoryContentStore:
             found = {}
             for key in sorted(set(keys)):
                 item = self.table.get(f"SRC#{key}", "SRC")
-                found[key] = SourceState(key=key) if item is None else _source_from_item(key, item)
+                found[key] = SourceState(key=key) if item is None else source_from_item(key, item)
             return found
 
     def sources(self) -> Iterator[SourceState]:
         with self.table.lock:
             states = [
-                _source_from_item(pk.removeprefix("SRC#"), item)
+                source_from_item(pk.removeprefix("SRC#"), item)
                 for pk in self.table.partitions("SRC#")
                 for item in self.table.items_of(pk)
             ]
@@ -215,12 +214,12 @@ class MemoryContentStore:
         key = head_key(listing)
         with self.table.lock:
             item = self.table.get(key["pk"], key["sk"])
-        return Head(listing) if item is None else _head_from_item(item)
+        return Head(listing) if item is None else head_from_item(item)
 
     def heads_of_kind(self, kind: str) -> list[Head]:
         with self.table.lock:
             items = self.table.items_of(f"DIR#{kind}")
-        return [_head_from_item(item) for item in items]
+        return [head_from_item(item) for item in items]
 
     def save_head(self, head: Head, read_version: int) -> bool:
         item: Item = {**head_key(head.listing), "display": head.display}
@@ -252,12 +251,12 @@ class MemoryContentStore:
         pk = f"{ENTRY_PREFIX}{listing}"
         with self.table.lock:
             items = self.table.newest(pk, limit)
-        return [_entry_from_item(listing, item) for item in items]
+        return [entry_from_item(listing, item) for item in items]
 
     def period_entries(self, listing: ListingId, period: str) -> list[Entry]:
         with self.table.lock:
             items = self.table.items_of(f"{ENTRY_PREFIX}{listing}", period)
-        return [_entry_from_item(listing, item) for item in items]
+        return [entry_from_item(listing, item) for item in items]
 
     def count_day(self, listing: ListingId, day: str) -> int:
         with self.table.lock:
@@ -287,17 +286,17 @@ class MemoryContentStore:
                     owner = self.table.get(f"ART#{new.slug}", "ART")
                     if owner is not None and owner.get("source_key") != new.source_key:
                         raise ConcurrentUpdate(f"{new.slug}: another source holds the slug")
-                    puts.append(_article_item(new))
+                    puts.append(article_item(new))
                 if old is not None and (new is None or new.slug != old.slug):
                     owner = self.table.get(f"ART#{old.slug}", "ART")
                     if owner is None or owner.get("source_key") != old.source_key:
                         raise ConcurrentUpdate(f"{old.slug}: the article changed hands")
                     deletes.append((f"ART#{old.slug}", "ART"))
                 for entry in plan.delete_entries:
-                    key = _entry_key(entry)
+                    key = entry_key(entry)
                     deletes.append((key["pk"], key["sk"]))
                 for entry in plan.put_entries:
-                    item = _entry_item(entry)
+                    item = entry_item(entry)
                     puts.append(
                         item | ({"correlation_id": correlation_id} if correlation_id else {})
                     )
