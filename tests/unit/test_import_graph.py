@@ -370,3 +370,12 @@ def test_given_an_import_statement_when_read_then_its_module_is_found(source: st
     ]
 
     assert found == expected
+
+
+def test_what_the_layer_build_leaves_out_is_what_this_test_calls_not_shipped():
+    makefile = (SOURCES / "Makefile").read_text()
+    [excludes] = re.findall(r"^LAYER_EXCLUDES := (.*)$", makefile, re.MULTILINE)
+
+    left_out = {path.removesuffix(".py").replace("/", ".") for path in excludes.split()}
+
+    assert left_out == set(NOT_SHIPPED)

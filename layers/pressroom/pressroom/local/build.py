@@ -165,11 +165,11 @@ def _build_on_moto(
             )
         )
         reports = _rejections(runtime)
-        store = Pipeline(Settings.from_env(), runtime.stack.client).store
+        store = Pipeline(runtime.settings, runtime.stack.client).store
         rejected = _rejected(reports, store.get_sources(reports))
         report = BuildReport(undelivered=runtime.failures, rejected=rejected)
-        exported = export_site(out)
-        settings = Settings.from_env()  # what the functions ran with
+        settings = runtime.settings  # what the functions ran with
+        exported = export_site(out, settings.site_bucket)
     report.pages = len(exported)
     # Published and unlisted articles are those with a page (drafts and rejections have none);
     # counted here rather than by a scan of the table, which moto pages through in O(N²).
@@ -195,7 +195,7 @@ def site_backend(
 
 def _rejections(runtime: LocalRuntime) -> dict[str, str]:
     """The reports in the embedded ingest bucket (rejections and warnings), by source key."""
-    settings = Settings.from_env()
+    settings = runtime.settings
     s3 = runtime.stack.client("s3")
     rejected = {}
     paginator = s3.get_paginator("list_objects_v2")
@@ -242,10 +242,9 @@ class BuiltFor:
             return None
 
 
-def export_site(out: Path) -> list[str]:
+def export_site(out: Path, site_bucket: str) -> list[str]:
     """Copy the embedded (moto) site bucket to `out`, one file per object; returns the keys."""
-    settings = Settings.from_env()
-    return write_site(out, _bucket_objects(settings.site_bucket))
+    return write_site(out, _bucket_objects(site_bucket))
 
 
 def write_site(out: Path, objects: Iterable[tuple[str, bytes]]) -> list[str]:
@@ -276,13 +275,13 @@ def _write_file(path: str, body: bytes) -> None:
         file.write(body)
 
 
-def site_fingerprints() -> dict[str, str]:
+def site_fingerprints(site_bucket: str) -> dict[str, str]:
     """Each object of the site bucket, by key, with a fingerprint of its bytes (its ETag,
     which moto computes once per write): comparing two of these tells what a change rewrote
     or deleted without reading any page (`pressroom serve --watch`)."""
     from moto.s3.models import FakeKey
 
-    bucket = _embedded_bucket(Settings.from_env().site_bucket)
+    bucket = _embedded_bucket(site_bucket)
     return {
         key: current.etag
         for key in list(bucket.keys)
@@ -290,11 +289,11 @@ def site_fingerprints() -> dict[str, str]:
     }
 
 
-def site_object(key: str) -> bytes | None:
+def site_object(site_bucket: str, key: str) -> bytes | None:
     """The bytes of one object of the site bucket, or None if it has none."""
     from moto.s3.models import FakeKey
 
-    current = _embedded_bucket(Settings.from_env().site_bucket).keys.get(key)
+    current = _embedded_bucket(site_bucket).keys.get(key)
     return current.value if isinstance(current, FakeKey) else None
 
 

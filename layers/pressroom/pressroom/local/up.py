@@ -202,7 +202,8 @@ def local_cloud(
             stack, {**_FUNCTIONS_ENV, "POWERTOOLS_LOG_LEVEL": log_level, **site}
         )
         if not json_logs:
-            readable_logs = readable_function_logs()
+            service = runtime.environment.get("POWERTOOLS_SERVICE_NAME", "service_undefined")
+            readable_logs = readable_function_logs(service)
         for pump in runtime.pumps:
             if isinstance(pump, QueuePump):
                 pump.retry_after = retry_after

@@ -227,18 +227,19 @@ class FolderWatcher:
 class SiteMirror:
     """A folder kept equal to the site bucket by writing only the objects that changed."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, site_bucket: str) -> None:
         self.out = out.resolve()
+        self.site_bucket = site_bucket
         self.fingerprints: dict[str, str] = {}
 
     def sync(self) -> tuple[list[str], list[str]]:
         """Export what was written to the bucket since the last sync and remove what was
         deleted; returns (keys written, keys deleted)."""
-        current = site_fingerprints()
+        current = site_fingerprints(self.site_bucket)
         written = sorted(k for k, print_ in current.items() if self.fingerprints.get(k) != print_)
         deleted = sorted(self.fingerprints.keys() - current.keys())
         for key in written:
-            body = site_object(key)
+            body = site_object(self.site_bucket, key)
             if body is not None:
                 _write_atomically(self._file(key), body)
         for key in deleted:
@@ -433,7 +434,7 @@ class WarmSite:
         self.target = runtime.target
         self.settings = self.target.settings
         self.pipeline = self.target.pipeline
-        self.mirror = SiteMirror(out)
+        self.mirror = SiteMirror(out, runtime.settings.site_bucket)
 
     def publish(self, sources: dict[str, Signature]) -> Rebuild:
         """The first build: every source."""
@@ -699,7 +700,7 @@ def serve_and_watch(
             site = WarmSite(runtime, src, out, templates)
             started = clock()
             first = site.publish(watcher.published[0])
-            settings = Settings.from_env()
+            settings = runtime.settings
             BuiltFor(settings.site_url, settings.site_title).record(out)
             for line in first.problems():
                 say(line)
