@@ -119,6 +119,7 @@ class Import:
     target: str  # a module of the graph, or a third-party top-level package
     late: bool  # inside a function
     by_name: bool = False  # one of a registry's submodules (`DYNAMIC_SUBMODULES`)
+    type_only: bool = False  # under `if TYPE_CHECKING:` (never imported at run time)
 
 
 @dataclass
@@ -155,10 +156,21 @@ def graph() -> dict[str, Module]:
             if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
             for node in ast.walk(function)
         }
+        type_only = {
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and ast.unparse(block.test).endswith("TYPE_CHECKING")
+            for statement in block.body
+            for node in ast.walk(statement)
+        }
         for node in ast.walk(tree):
             for target in _targets(node, module, modules):
-                module.imports.append(Import(target, id(node) in late))
-            if isinstance(node, ast.Name | ast.Attribute) and "import_module" in ast.unparse(node):
+                module.imports.append(
+                    Import(target, id(node) in late, type_only=id(node) in type_only)
+                )
+            if (isinstance(node, ast.Name) and node.id == "import_module") or (
+                isinstance(node, ast.Attribute) and node.attr == "import_module"
+            ):
                 module.dynamic = True
     for name in DYNAMIC_SUBMODULES:
         submodules = [other for other in modules if other.rpartition(".")[0] == name]
@@ -305,8 +317,8 @@ def test_the_runtime_dependencies_are_exactly_what_the_shipped_code_imports():
         if not shipped(name):
             continue
         for i in module.imports:
-            if i.target in graph() or i.target in sys.stdlib_module_names:
-                continue
+            if i.target in graph() or i.target in sys.stdlib_module_names or i.type_only:
+                continue  # type-only: the stubs (boto3-stubs) are a development dependency
             for distribution in distributions.get(i.target, [i.target]):
                 imported.setdefault(_canonical(distribution), set()).add(name)
     assert set(imported) - declared == set(), "imported by the layer's code, not a dependency"

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pressroom.adapters.aws import domain_errors
 from pressroom.errors import ConcurrentUpdate
@@ -58,9 +58,13 @@ from pressroom.table_layout import (
     source_from_item,
 )
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryOutputTypeDef, TransactWriteItemTypeDef
+
 
 class ContentStore:
-    def __init__(self, table_name: str, client: Any) -> None:
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         self.table = table_name
         self._client = client
 
@@ -213,11 +217,9 @@ class ContentStore:
         Conditional on the source revision read before planning and on slug ownership, so a
         concurrent worker on the same article makes this fail with `ConcurrentUpdate` instead of
         both writing. Nothing in it is shared with another article's change."""
-        actions = [_source_update(source, new_source)]
+        actions = [_source_update(self.table, source, new_source)]
         if plan is not None:
-            actions += _plan_actions(plan, correlation_id)
-        for action in actions:
-            next(iter(action.values()))["TableName"] = self.table
+            actions += _plan_actions(self.table, plan, correlation_id)
         with domain_errors():
             self._client.transact_write_items(TransactItems=actions)
 
@@ -417,7 +419,7 @@ class ContentStore:
     def _query(self, limit: int | None = None, **kwargs: Any) -> list[dict[str, Any]]:
         return [_load(raw) for page in self._pages(limit, **kwargs) for raw in page["Items"]]
 
-    def _pages(self, limit: int | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    def _pages(self, limit: int | None = None, **kwargs: Any) -> Iterator[QueryOutputTypeDef]:
         """A query's responses, page after page, until it ends or `limit` items came back."""
         kwargs["ExpressionAttributeValues"] = _dump(kwargs["ExpressionAttributeValues"])
         kwargs.setdefault("ConsistentRead", True)
@@ -435,7 +437,7 @@ class ContentStore:
             kwargs["ExclusiveStartKey"] = start_key
 
 
-def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
+def _source_update(table: str, old: SourceState, new: SourceState) -> TransactWriteItemTypeDef:
     values: dict[str, Any] = {
         ":rev": new.rev,
         ":status": new.status,
@@ -464,6 +466,7 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
         condition = "attribute_not_exists(pk)"
     return {
         "Update": {
+            "TableName": table,
             "Key": _dump({"pk": f"SRC#{new.key}", "sk": "SRC"}),
             "UpdateExpression": (
                 "SET rev = :rev, #status = :status, slug = :slug, retired_slug = :retired, "
@@ -481,13 +484,16 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
     }
 
 
-def _plan_actions(plan: Plan, correlation_id: str = "") -> list[dict[str, Any]]:
-    actions: list[dict[str, Any]] = []
+def _plan_actions(
+    table: str, plan: Plan, correlation_id: str = ""
+) -> list[TransactWriteItemTypeDef]:
+    actions: list[TransactWriteItemTypeDef] = []
     old, new = plan.old_record, plan.record
     if new is not None and new != old:
         actions.append(
             {
                 "Put": {
+                    "TableName": table,
                     "Item": _dump(article_item(new)),
                     # A slug belongs to one source file; another file claiming it is rejected
                     # before planning, and this condition closes the race between two of them.
@@ -500,6 +506,7 @@ def _plan_actions(plan: Plan, correlation_id: str = "") -> list[dict[str, Any]]:
         actions.append(
             {
                 "Delete": {
+                    "TableName": table,
                     "Key": _dump({"pk": f"ART#{old.slug}", "sk": "ART"}),
                     "ConditionExpression": "source_key = :key",
                     "ExpressionAttributeValues": _dump({":key": old.source_key}),
@@ -507,11 +514,11 @@ def _plan_actions(plan: Plan, correlation_id: str = "") -> list[dict[str, Any]]:
             }
         )
     for entry in plan.delete_entries:
-        actions.append({"Delete": {"Key": _dump(entry_key(entry))}})
+        actions.append({"Delete": {"TableName": table, "Key": _dump(entry_key(entry))}})
     for entry in plan.put_entries:
         # The upload behind the change rides on the entry's stream record to the listing logs.
         item = entry_item(entry) | ({"correlation_id": correlation_id} if correlation_id else {})
-        actions.append({"Put": {"Item": _dump(item)}})
+        actions.append({"Put": {"TableName": table, "Item": _dump(item)}})
     return actions
 
 

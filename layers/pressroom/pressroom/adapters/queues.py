@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pressroom.adapters.aws import domain_errors
 from pressroom.errors import TransientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
 
 # SQS messages are at most 256 KiB; 1,500 paths of up to ~150 bytes stay well below.
 _PATHS_PER_MESSAGE = 1500
 
 
 class InvalidationQueue:
-    def __init__(self, url: str, client: Any) -> None:
+    def __init__(self, url: str, client: SQSClient) -> None:
         self.url = url
         self._client = client
 
@@ -33,14 +37,14 @@ class InvalidationQueue:
 class WorkQueue:
     """A queue of small JSON work orders (the rebuild queue), sent in batches of ten."""
 
-    def __init__(self, url: str, client: Any) -> None:
+    def __init__(self, url: str, client: SQSClient) -> None:
         self.url = url
         self._client = client
 
     def send_all(self, bodies: Iterable[str]) -> int:
         pending = list(bodies) if self.url else []
         for start in range(0, len(pending), 10):
-            entries = [
+            entries: list[SendMessageBatchRequestEntryTypeDef] = [
                 {"Id": str(number), "MessageBody": body}
                 for number, body in enumerate(pending[start : start + 10])
             ]

@@ -49,11 +49,13 @@ class Feed:
 
 
 def atom_feed(feed: Feed) -> bytes:
-    return _generator(feed, "atom").atom_str(pretty=True)
+    body: bytes = _generator(feed, "atom").atom_str(pretty=True)  # feedgen is untyped
+    return body
 
 
 def rss_feed(feed: Feed) -> bytes:
-    return _generator(feed, "rss").rss_str(pretty=True)
+    body: bytes = _generator(feed, "rss").rss_str(pretty=True)
+    return body
 
 
 def json_feed(feed: Feed) -> bytes:
