@@ -48,8 +48,7 @@ def make_handler(pipeline: ports.Pipeline, logger: Logger, metrics: Metrics) -> 
             )
         return {"batchItemFailures": []}
 
-    made: Handler = handler
-    return made
+    return handler
 
 
 @cache

@@ -44,8 +44,7 @@ def make_handler(pipeline: ports.Pipeline, logger: Logger, metrics: Metrics) -> 
         failures = [outcome.unfinished_from] if outcome.unfinished_from else []
         return {"batchItemFailures": [{"itemIdentifier": number} for number in failures]}
 
-    made: Handler = handler
-    return made
+    return handler
 
 
 @cache
