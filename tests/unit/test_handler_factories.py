@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 
 from pressroom.local.inprocess import InProcessBackend
-from pressroom.local.runtime import LambdaContext
+from pressroom.local.runtime import Collaborators, LambdaContext
 from pressroom.settings import Settings
 from tests.support import Site
 
@@ -101,3 +102,37 @@ def test_given_the_embedded_stack_when_an_article_publishes_then_the_environment
     assert site.page("/articles/kettle/") is not None
     assert site.runtime.settings.site_url == "https://news.example"
     assert [name for name in SETTINGS_VARIABLES if name in os.environ] == []
+
+
+@pytest.mark.parametrize("disabled", [True, False])
+def test_given_the_functions_environment_then_the_runtime_honours_its_metrics_switch(
+    disabled: bool, capsys: pytest.CaptureFixture[str]
+):
+    # GIVEN the collaborators the local runtime makes from a function's environment (as a
+    # mapping: Powertools itself would read POWERTOOLS_METRICS_DISABLED from os.environ)
+    environment = {
+        "CONTENT_TABLE": "content",
+        "INGEST_BUCKET": "ingest",
+        "SITE_BUCKET": "site",
+        "POWERTOOLS_SERVICE_NAME": "factory-test",
+        "POWERTOOLS_METRICS_NAMESPACE": "FactoryTest",
+        **({"POWERTOOLS_METRICS_DISABLED": "true"} if disabled else {}),
+    }
+    metrics = Collaborators.of(environment).metrics
+
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: Any) -> None:
+        metrics.add_metric(name="Published", unit=MetricUnit.Count, value=1)
+
+    # WHEN a handler adds a metric, twice
+    capsys.readouterr()
+    handler({}, None)
+    handler({}, None)
+
+    # THEN disabled metrics are neither printed nor kept; enabled ones are printed (EMF)
+    printed = capsys.readouterr().out
+    if disabled:
+        assert printed == ""
+        assert metrics.provider.metric_set == {}
+    else:
+        assert printed.count('"Namespace":"FactoryTest"') == 2

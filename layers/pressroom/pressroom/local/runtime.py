@@ -22,6 +22,9 @@ from types import ModuleType
 from typing import Any, TextIO
 
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import (
+    AmazonCloudWatchEMFProvider,
+)
 
 from pressroom.local.stack import LocalStack
 from pressroom.local.template import (
@@ -98,11 +101,25 @@ class Collaborators:
     @classmethod
     def of(cls, environment: Mapping[str, str]) -> Collaborators:
         service = environment.get("POWERTOOLS_SERVICE_NAME")
+        namespace = environment.get("POWERTOOLS_METRICS_NAMESPACE")
+        if environment.get("POWERTOOLS_METRICS_DISABLED", "").lower() in ("1", "true", "yes"):
+            # Powertools reads this one from os.environ when it flushes: honoured here instead.
+            metrics = Metrics(provider=_DiscardedMetrics(namespace=namespace, service=service))
+        else:
+            metrics = Metrics(service=service, namespace=namespace)
         return cls(
             Pipeline(Settings.from_env(environment)),
             Logger(service=service, level=environment.get("POWERTOOLS_LOG_LEVEL")),
-            Metrics(service=service, namespace=environment.get("POWERTOOLS_METRICS_NAMESPACE")),
+            metrics,
         )
+
+
+class _DiscardedMetrics(AmazonCloudWatchEMFProvider):
+    """Metrics a function whose environment disables them adds: dropped at each flush, neither
+    printed nor kept."""
+
+    def flush_metrics(self, raise_on_empty_metrics: bool = False) -> None:
+        self.clear_metrics()
 
 
 class Environments:
