@@ -15,8 +15,12 @@ from typing import Any
 from pressroom.ports import Pipeline
 from pressroom.publishing.catalog import HOME, LANGUAGE, ListingId
 from pressroom.publishing.ingest import SyncRequest, sync_sources
+from pressroom.publishing.rebuild_queue import rebuild_messages as rebuild_messages  # re-export
 from pressroom.publishing.site_writer import Changes
 from pressroom.table_layout import WHOLE_LISTING
+
+# `rebuild_messages` (the queue's format) lives below this module and ingest, which queues
+# re-renders too; it is named here as well for the callers that queue a rebuild.
 
 # Every kind the listing function renders (not translation groups: they have no pages).
 LISTING_KINDS = (HOME, "tag", "author", "month", LANGUAGE)
