@@ -22,12 +22,13 @@ Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 def make_handler(pipeline: ports.Pipeline, logger: Logger, metrics: Metrics) -> Handler:
     """The handler, on these collaborators (the local runtime and the tests pass their own)."""
 
-    def record_handler(record: SQSRecord) -> None:
-        result = rebuild(record.json_body, pipeline)
+    def record_handler(record: SQSRecord, remaining_ms: Callable[[], int]) -> None:
+        result = rebuild(record.json_body, pipeline, remaining_ms)
         logger.info(
             "rebuilt",
             articles=result.articles,
             listings=result.listings,
+            deferred=result.deferred,
             written=len(result.changes.written),
         )
         metrics.add_metric(name="ArticlesRebuilt", unit=MetricUnit.Count, value=result.articles)
@@ -51,7 +52,7 @@ def make_handler(pipeline: ports.Pipeline, logger: Logger, metrics: Metrics) -> 
         for raw in records:
             record = SQSRecord(raw)
             try:
-                record_handler(record)
+                record_handler(record, context.get_remaining_time_in_millis)
             except Exception as error:
                 failed.append(record.message_id)
                 errors.append(error)

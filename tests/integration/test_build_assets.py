@@ -49,13 +49,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
             ),
             "harbour/cover.jpg": encode(photo(1600, 900), "JPEG"),
             "harbour/quay.jpg": camera_jpeg(2400, 1600, orientation=1),
-            # Jekyll: a site-level assets/img folder, a cover in front matter, a PDF link.
+            # Jekyll: a site-level assets/img folder, a cover in front matter (with its alt text,
+            # as jekyll-seo-tag reads it), further images (Hugo's `images`), a PDF link.
             "_posts/2024-03-01-budget.md": (
-                "---\ntitle: The budget\nimage: /assets/img/chart.png\ntags: [harbour]\n---\n"
+                "---\ntitle: The budget\ntags: [harbour]\n"
+                "image: {path: /assets/img/chart.png, alt: Spending by department in 2024}\n"
+                "images: [/assets/img/chart.png, /assets/img/extra.jpg, /assets/img/nowhere.jpg]\n"
+                "---\n"
                 "See [the full report](/assets/docs/report.pdf) and the drawing:\n\n"
                 "![A drawing](/assets/img/drawing.svg)\n"
             ),
             "assets/img/chart.png": encode(photo(1400, 800), "PNG"),
+            "assets/img/extra.jpg": encode(photo(1000, 600), "JPEG"),
             "assets/img/drawing.svg": SVG_WITH_SCRIPT,
             "assets/docs/report.pdf": PDF,
             "assets/img/bomb.png": png_header(10_000, 10_000),
@@ -157,9 +162,41 @@ def test_given_images_figures_and_heroes_then_every_page_is_valid_html_and_feeds
         assert not parsed.bozo, (name, parsed.get("bozo_exception"))
         assert all("/articles/" in entry.link for entry in parsed.entries)
         enclosures = [e for entry in parsed.entries for e in entry.get("enclosures", [])]
-        if name == "atom.xml":
-            assert enclosures == []
-            continue
-        assert len(enclosures) == 2 and all(
-            e.href.startswith(SITE_URL + "/media/") for e in enclosures
-        )
+        # THEN each article with a cover carries its thumbnail, a published file of that size
+        assert len(enclosures) == 2, name
+        for enclosure in enclosures:
+            assert enclosure.href.startswith(SITE_URL + "/media/") and _resolves(
+                site, enclosure.href
+            )
+            path = site / enclosure.href.removeprefix(SITE_URL + "/")
+            assert int(enclosure.length) == path.stat().st_size > 0
+            assert enclosure.type == {"jpg": "image/jpeg", "png": "image/png"}[path.suffix[1:]]
+
+
+def test_given_front_matter_images_then_the_further_ones_are_og_images_and_missing_reported(
+    built,
+):
+    # GIVEN a post whose `images` list names its cover, another upload and a missing file
+    site, _, output = built
+    page = (site / "articles/budget/index.html").read_text()
+
+    # THEN the cover and the other upload are its og:images (each resolving), the cover first,
+    # and the missing one is reported to the editor
+    og = re.findall(r'<meta property="og:image" content="([^"]+)"', page)
+    assert len(og) == 2 and all(_resolves(site, url) for url in og)
+    assert "/chart-og." in og[0] and "/extra-og." in og[1]
+    assert "`/assets/img/nowhere.jpg` of `images`" in output
+    structured = re.search(r'"image": \[([^\]]*)\]', page)
+    assert structured is not None and structured[1].count(SITE_URL) == 2
+
+
+def test_given_a_cover_with_alt_text_then_the_hero_and_og_image_alt_say_it(built):
+    site, _, _ = built
+    budget = (site / "articles/budget/index.html").read_text()
+    hero = budget.split('<figure class="hero">')[1].split("</figure>")[0]
+    assert 'alt="Spending by department in 2024"' in hero
+    assert '<meta property="og:image:alt" content="Spending by department in 2024">' in budget
+    # A cover without alt text: the hero is decorative, the link preview falls back to the title
+    harbour = (site / "articles/harbour/index.html").read_text()
+    assert 'alt=""' in harbour.split('<figure class="hero">')[1].split("</figure>")[0]
+    assert '<meta property="og:image:alt" content="Harbour at dawn">' in harbour

@@ -4,6 +4,7 @@ article's key and the upload root, responsive rewriting, figures, warnings, cove
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,12 @@ def image(name: str) -> AssetRecord:
         ):
             files.append(
                 StoredFile(
-                    f"media/x/{name}-{width}.abcdef123456.{ext}", role, width, height, media_type
+                    f"media/x/{name}-{width}.abcdef123456.{ext}",
+                    role,
+                    width,
+                    height,
+                    media_type,
+                    width * 10,
                 )
             )
     files.append(StoredFile(f"media/x/{name}-og.abcdef123456.jpg", "og", 960, 640, "image/jpeg"))
@@ -142,7 +148,7 @@ def test_given_a_bundle_then_its_cover_candidates_are_beside_its_index():
     assert bundle_covers("articles/post.md") == ()
 
 
-def _article(body: str, cover_ref: str = "") -> Article:
+def _article(body: str, cover_ref: str = "", **more: Any) -> Article:
     return Article(
         source_key=KEY,
         slug="harbour",
@@ -151,6 +157,7 @@ def _article(body: str, cover_ref: str = "") -> Article:
         summary="",
         published=datetime(2026, 1, 1, tzinfo=UTC),
         cover_ref=cover_ref,
+        **more,
     )
 
 
@@ -178,3 +185,50 @@ def test_given_a_bundle_cover_then_it_is_the_cover_and_every_candidate_is_a_depe
     article = resolve_article(_article("<p>x</p>"), lambda keys: records, PREFIX, "")
     assert article.cover is not None and article.warnings == ()
     assert set(bundle_covers(KEY)) == set(article.depends_on)
+
+
+def test_given_further_front_matter_images_then_found_ones_are_shown_and_missing_reported():
+    # GIVEN a cover, and further images of which one is uploaded and one is not
+    records = {"articles/2026/harbour/c.jpg": image("c"), "articles/2026/harbour/d.jpg": image("d")}
+    article = _article("<p>x</p>", "c.jpg", image_refs=("d.jpg", "gone.jpg"))
+
+    # WHEN resolved
+    resolved = resolve_article(article, lambda keys: records, PREFIX, "https://s.example")
+
+    # THEN the uploaded one is a further image (its og:image absolute), the other a warning, and
+    # the article depends on both (so it is re-rendered when the missing one arrives)
+    assert [p.og_image for p in resolved.images] == [
+        "https://s.example/media/x/d-og.abcdef123456.jpg"
+    ]
+    assert len(resolved.warnings) == 1 and "`gone.jpg` of `images`" in resolved.warnings[0]
+    assert {"articles/2026/harbour/d.jpg", "articles/2026/harbour/gone.jpg"} <= set(
+        resolved.depends_on
+    )
+
+
+def test_given_a_cover_alt_then_the_cover_carries_it_and_its_thumbnails_size_and_type():
+    records = {"articles/2026/harbour/c.jpg": image("c")}
+    article = _article("<p>x</p>", "c.jpg", cover_alt="Boats at the quay")
+
+    resolved = resolve_article(article, lambda keys: records, PREFIX, "")
+
+    assert resolved.cover is not None and resolved.cover.alt == "Boats at the quay"
+    assert resolved.cover.thumbnail == "/media/x/c-480.abcdef123456.jpg"
+    assert (resolved.cover.thumbnail_bytes, resolved.cover.thumbnail_type) == (4800, "image/jpeg")
+
+
+def test_given_a_record_with_a_fingerprint_and_sizes_then_both_round_trip_and_old_ones_read():
+    record = AssetRecord(
+        "image/png",
+        "image",
+        (StoredFile("media/x/a.png", "fallback", 4, 3, "image/png", 99),),
+        fingerprint="f00d",
+    )
+    assert AssetRecord.from_json(record.to_json()) == record
+    old = (
+        '{"t":"image/png","k":"image",'
+        '"f":[["media/x/a.png","fallback",4,3,"image/png"]],"p":[],"d":[]}'
+    )
+    assert AssetRecord.from_json(old) == AssetRecord(
+        "image/png", "image", (StoredFile("media/x/a.png", "fallback", 4, 3, "image/png", 0),)
+    )

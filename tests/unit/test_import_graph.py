@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "pressroom",
             "pressroom.errors",
             "pressroom.languages",
+            "pressroom.media.image_settings",  # part of the settings object
             "pressroom.model",
             "pressroom.parallel",
             "pressroom.paths",

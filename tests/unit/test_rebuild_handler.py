@@ -35,17 +35,22 @@ def app(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     rebuilt: list[Any] = []
+    time_left: list[int | None] = []
 
-    def rebuild(body: dict[str, Any], pipeline: Any) -> Any:
+    def rebuild(body: dict[str, Any], pipeline: Any, remaining_ms: Any = None) -> Any:
         if "broken" in body["keys"]:
             raise RuntimeError("cannot rebuild")
         rebuilt.append(body)
-        return SimpleNamespace(articles=1, listings=0, changes=SimpleNamespace(written=["a"]))
+        time_left.append(remaining_ms() if remaining_ms else None)
+        return SimpleNamespace(
+            articles=1, listings=0, deferred=0, changes=SimpleNamespace(written=["a"])
+        )
 
     monkeypatch.setattr(module, "rebuild", rebuild)
     pipeline = SimpleNamespace()  # the stand-in rebuild never uses it
     logger, metrics = Logger(service="pressroom"), Metrics(namespace="Pressroom")
-    return SimpleNamespace(handler=module.make_handler(pipeline, logger, metrics), rebuilt=rebuilt)
+    handler = module.make_handler(pipeline, logger, metrics)
+    return SimpleNamespace(handler=handler, rebuilt=rebuilt, time_left=time_left)
 
 
 def message(message_id: str, body: Any) -> dict[str, Any]:
@@ -99,3 +104,12 @@ def test_given_no_failure_then_nothing_is_reported(app: SimpleNamespace):
 def test_given_an_event_without_records_then_it_is_refused(app: SimpleNamespace, event: dict):
     with pytest.raises(ValueError):
         app.handler(event, Context())
+
+
+def test_given_a_message_then_the_rebuild_is_given_the_invocations_time_left(
+    app: SimpleNamespace,
+):
+    # GIVEN a message; WHEN handled; THEN the domain function can stop before the timeout
+    app.handler({"Records": [message("m1", {"keys": ["articles/a.jpg"]})]}, Context())
+
+    assert app.time_left == [60000]

@@ -108,6 +108,9 @@ class Picture:
     og_height: int
     thumbnail: str
     alt: str = ""
+    # The thumbnail's size in bytes and media type (feed enclosures); 0 / "" when not known.
+    thumbnail_bytes: int = 0
+    thumbnail_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,12 @@ class Article:
     # what the page, the `og:image` and the card show (`publishing.asset_refs`).
     cover_ref: str = ""
     cover: Picture | None = None
+    # The cover's alt text from the front matter (`cover: {alt: ...}`, `image_alt`), "" if none.
+    cover_alt: str = ""
+    # The further images of a Hugo `images:` list (after the cover), unresolved; and those of
+    # them found among the uploads (the page's further `og:image`s).
+    image_refs: tuple[str, ...] = ()
+    images: tuple[Picture, ...] = ()
 
     @property
     def path(self) -> str:

@@ -152,7 +152,7 @@ def dry_run(files: Iterable[tuple[str, Path]], settings: Settings) -> list[DryRu
     for name, path in files:
         key = settings.articles_prefix + name
         if is_asset_key(key):
-            outcomes.append(_asset_outcome(key, path))
+            outcomes.append(_asset_outcome(key, path, settings))
             continue
         try:
             article = read_file(path, key, settings)
@@ -174,11 +174,11 @@ def dry_run(files: Iterable[tuple[str, Path]], settings: Settings) -> list[DryRu
     return outcomes
 
 
-def _asset_outcome(key: str, path: Path) -> DryRunOutcome:
+def _asset_outcome(key: str, path: Path, settings: Settings) -> DryRunOutcome:
     """What publishing an asset file would do: the files it becomes, or why it is refused."""
     from pressroom.publishing.assets import publishable
 
-    made = publishable(key, path.read_bytes())
+    made = publishable(key, path.read_bytes(), settings.images)
     if isinstance(made, Rejection):
         return DryRunOutcome(key, "rejected", f"{made.reason} ({made.fix})")
     return DryRunOutcome(key, "published", f"asset: {len(made.files)} file(s) under /media/")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from pressroom.media.image_settings import ImageSettings
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,9 @@ class Settings:
     # (`publishing.cache_policy`): what bounds their staleness, since they are never invalidated.
     home_cache_seconds: int = 5
     listing_cache_seconds: int = 30
+    # How uploaded images are processed (`IMAGE_WIDTHS`, ...): a change takes effect for every
+    # image at the next full re-render (`pressroom rebuild`), see `media.image_settings`.
+    images: ImageSettings = field(default_factory=ImageSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -48,4 +53,5 @@ class Settings:
             templates_dir=env.get("TEMPLATES_DIR", ""),
             home_cache_seconds=int(env.get("HOME_CACHE_SECONDS", cls.home_cache_seconds)),
             listing_cache_seconds=int(env.get("LISTING_CACHE_SECONDS", cls.listing_cache_seconds)),
+            images=ImageSettings.from_env(env),
         )

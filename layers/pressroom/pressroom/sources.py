@@ -43,7 +43,8 @@ class SourceState:
     retired_intro: str = ""
     # An asset source: its published files (`publishing.asset_refs.AssetRecord`, as JSON).
     asset: str = ""
-    # An article: the thumbnail its card shows, so a changed cover image updates its listings.
+    # An article: the thumbnail its card shows and its size, so a changed cover image updates
+    # its listings.
     shows: str = ""
 
     @property

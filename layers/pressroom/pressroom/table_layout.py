@@ -133,6 +133,8 @@ def card_item(card: Card) -> dict[str, Any]:
         item["modified"] = card.modified.isoformat()
     if card.thumbnail:
         item["thumbnail"] = card.thumbnail
+    if card.thumbnail_bytes:
+        item["thumbnail_bytes"] = card.thumbnail_bytes
     if card.language:
         item["language"] = card.language
     return item
@@ -149,6 +151,7 @@ def card_from_item(item: dict[str, Any]) -> Card:
         tags=tuple(Tag(name=name, slug=slug) for name, slug in item["tags"]),
         authors=tuple(item["authors"]),
         thumbnail=item.get("thumbnail", ""),
+        thumbnail_bytes=int(item.get("thumbnail_bytes", 0)),
         language=item.get("language", ""),
     )
 

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
         SizeLimits,
         classify,
     )
-    from pressroom.media.images import ImageSettings, ProcessedImage, Rendition, process_image
+    from pressroom.media.image_settings import ImageSettings
+    from pressroom.media.images import ProcessedImage, Rendition, process_image
     from pressroom.media.names import hashed_name
     from pressroom.media.srcset import Responsive, Source, responsive
     from pressroom.media.svg import SVG_MAX_NODES, sanitize_svg
@@ -40,7 +41,8 @@ _MODULES = {
         ("FORMATS", "SNIFF_BYTES", "Asset", "AssetFormat", "Kind", "SizeLimits", "classify"),
         "formats",
     ),
-    **dict.fromkeys(("ImageSettings", "ProcessedImage", "Rendition", "process_image"), "images"),
+    "ImageSettings": "image_settings",
+    **dict.fromkeys(("ProcessedImage", "Rendition", "process_image"), "images"),
     "hashed_name": "names",
     **dict.fromkeys(("Responsive", "Source", "responsive"), "srcset"),
     **dict.fromkeys(("SVG_MAX_NODES", "sanitize_svg"), "svg"),

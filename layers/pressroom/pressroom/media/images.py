@@ -60,6 +60,7 @@ from io import BytesIO
 from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 
 from pressroom.media.formats import FORMATS, AssetFormat
+from pressroom.media.image_settings import ImageSettings
 from pressroom.media.names import hashed_name
 from pressroom.model import Rejection
 
@@ -69,17 +70,6 @@ _MEDIA_TYPES = {"WEBP": "image/webp", "JPEG": "image/jpeg", "PNG": "image/png", 
 _EXTENSIONS = {"WEBP": "webp", "JPEG": "jpg", "PNG": "png", "GIF": "gif"}
 # What Pillow raises for data it cannot decode (truncated, corrupt, lying headers).
 _UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error)
-
-
-@dataclass(frozen=True)
-class ImageSettings:
-    widths: tuple[int, ...] = (480, 960, 1600)
-    og_width: int = 1200
-    max_pixels: int = 50_000_000  # per frame, as the header declares it
-    max_animation_pixels: int = 50_000_000  # width × height × frames
-    max_frames: int = 500
-    webp_quality: int = 80
-    jpeg_quality: int = 82
 
 
 @dataclass(frozen=True)

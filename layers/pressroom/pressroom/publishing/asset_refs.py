@@ -50,6 +50,7 @@ class StoredFile:
     width: int = 0
     height: int = 0
     media_type: str = ""
+    size: int = 0  # bytes (0 in records written before sizes were kept)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class AssetRecord:
     files: tuple[StoredFile, ...] = ()
     previous: tuple[str, ...] = ()
     doomed: tuple[str, ...] = ()
+    # How the files were made (`media.images.ImageSettings.fingerprint`; "" for files published
+    # as uploaded): a rebuild re-derives an image whose fingerprint is not the current one.
+    fingerprint: str = ""
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -72,14 +76,21 @@ class AssetRecord:
             return max(fallback, key=lambda file: file.width)
         return next((file for file in self.files if file.role == "file"), None)
 
+    @classmethod
+    def named(cls, text: str) -> set[str]:
+        """The site keys a stored record (JSON) needs: its files and the generation before."""
+        record = cls.from_json(text)
+        return set() if record is None else {*record.keys, *record.previous}
+
     def to_json(self) -> str:
         return json.dumps(
             {
                 "t": self.media_type,
                 "k": self.kind,
-                "f": [[f.key, f.role, f.width, f.height, f.media_type] for f in self.files],
+                "f": [[f.key, f.role, f.width, f.height, f.media_type, f.size] for f in self.files],
                 "p": list(self.previous),
                 "d": list(self.doomed),
+                **({"v": self.fingerprint} if self.fingerprint else {}),
             },
             separators=(",", ":"),
         )
@@ -95,6 +106,7 @@ class AssetRecord:
             files=tuple(StoredFile(*row) for row in data["f"]),
             previous=tuple(data["p"]),
             doomed=tuple(data["d"]),
+            fingerprint=data.get("v", ""),
         )
 
 
@@ -125,7 +137,9 @@ def picture_of(record: AssetRecord, alt: str, site_url: str) -> Picture | None:
 
     if not any(file.role == "webp" for file in record.files):  # SVG: one sanitised file
         url = "/" + main.key
-        return Picture(url, "", "", "", main.width, main.height, "", 0, 0, url, alt)
+        return Picture(
+            url, "", "", "", main.width, main.height, "", 0, 0, url, alt, main.size, main.media_type
+        )
 
     def rendition(file: StoredFile) -> Rendition:
         return Rendition(file.key, file.role, file.width, file.height, "", file.media_type, b"")
@@ -145,7 +159,7 @@ def picture_of(record: AssetRecord, alt: str, site_url: str) -> Picture | None:
     )
     shown = responsive(image, lambda r: "/" + r.name)
     [webp] = shown.sources
-    smallest = min(image.fallback, key=lambda r: r.width)
+    smallest = min((f for f in record.files if f.role == "fallback"), key=lambda f: f.width)
     return Picture(
         src=shown.src,
         srcset=shown.srcset,
@@ -156,8 +170,10 @@ def picture_of(record: AssetRecord, alt: str, site_url: str) -> Picture | None:
         og_image=site_url.rstrip("/") + shown.og_image,
         og_width=shown.og_width,
         og_height=shown.og_height,
-        thumbnail="/" + smallest.name,
+        thumbnail="/" + smallest.key,
         alt=alt,
+        thumbnail_bytes=smallest.size,
+        thumbnail_type=smallest.media_type,
     )
 
 
@@ -369,30 +385,43 @@ def resolve_article(
     prefix: str,
     site_url: str,
 ) -> Article:
-    """The article with its asset references resolved: body rewritten, cover found, warnings
-    for what is missing, and every upload key it may show in `depends_on` (found or not), so
-    the pipeline re-renders it when one of them arrives, changes or goes. `lookup` gives the
-    records of those of the keys that are published assets."""
+    """The article with its asset references resolved: body rewritten, cover and further
+    front-matter images found, warnings for what is missing, and every upload key it may show
+    in `depends_on` (found or not), so the pipeline re-renders it when one of them arrives,
+    changes or goes. `lookup` gives the records of those of the keys that are published assets."""
     key = article.source_key
     in_body = references(article.body_html, key, prefix)
     covers = cover_keys(article.cover_ref, key, prefix)
-    wanted = tuple(dict.fromkeys((*in_body, *covers)))
+    further = [resolve(ref, key, prefix) for ref in article.image_refs]
+    wanted = tuple(dict.fromkeys((*in_body, *covers, *(k for keys in further for k in keys))))
     if not wanted:
         return article
     records = lookup(wanted)
     warnings: list[str] = []
     found = first_found(covers, records)
-    cover = picture_of(found, article.title, site_url) if found is not None else None
+    cover = picture_of(found, article.cover_alt, site_url) if found is not None else None
     if article.cover_ref and cover is None:
         warnings.append(
             f"The cover image `{article.cover_ref}` is not among the uploaded images (yet), so "
             "the article has none; upload it (or correct the path) and the article is updated."
         )
+    images: list[Picture] = []
+    for ref, keys in zip(article.image_refs, further, strict=True):
+        record = first_found(keys, records)
+        picture = picture_of(record, "", site_url) if record is not None else None
+        if picture is None:
+            warnings.append(
+                f"The image `{ref}` of `images` is not among the uploaded images (yet), so it "
+                "is left out; upload it (or correct the path) and the article is updated."
+            )
+        else:
+            images.append(picture)
     rewritten = rewrite(article.body_html, key, prefix, records, lead_is_taken=cover is not None)
     return replace(
         article,
         body_html=rewritten.body_html,
         cover=cover,
+        images=tuple(images),
         warnings=(*article.warnings, *warnings, *rewritten.warnings),
         depends_on=tuple(dict.fromkeys((*article.depends_on, *wanted))),
     )

@@ -28,6 +28,16 @@ it) still finds every image it names for one whole generation. When the upload i
 files are deleted at once (an editor who deletes an image means it to go), and the pages showing it
 are re-rendered without it. Files to delete are recorded in the commit (`doomed`) and deleted after
 it, so a worker stopping in between leaves them to the next delivery, not behind for ever.
+
+Lost races: a worker whose commit loses to another version's deletes the files it wrote that no
+record names (`_clean_up`); a committer checks its new files are still there (`_ensure_written`),
+since a loser with the same bytes (the same content-hashed names) may have deleted them meanwhile.
+
+Reprocessing: an image's record keeps the fingerprint of the settings and code that made its
+files (`media.image_settings`); an upload whose bytes are unchanged is processed again only when
+that fingerprint is not the current one (so the full re-render after a settings change re-derives
+every image, and costs nothing for images already made the current way). Records written before
+fingerprints were kept count as made otherwise: the first rebuild brings them up to date.
 """
 
 from __future__ import annotations
@@ -44,6 +54,7 @@ from pressroom.media import (
     FORMATS,
     SNIFF_BYTES,
     Asset,
+    ImageSettings,
     Kind,
     ProcessedImage,
     SizeLimits,
@@ -72,11 +83,14 @@ class AssetOutcome:
     deleted: list[str] = field(default_factory=list)
 
 
+# A published file's content: its bytes, or the upload to copy inside S3; and its media type.
+_File = tuple[bytes | Inspected, str]
+
+
 @dataclass(frozen=True)
 class _Made:
     record: AssetRecord
-    # site key → (its bytes, or the upload to copy inside S3; its media type)
-    files: dict[str, tuple[bytes | Inspected, str]]
+    files: dict[str, _File]  # by site key
 
 
 @dataclass(frozen=True)
@@ -97,16 +111,70 @@ def sync_asset(
     rerender: Callable[[str], None],
 ) -> AssetOutcome:
     """Converge what the site shows for the asset upload `key` to its current object.
-    `rerender(target)` queues a re-render of the articles linked to `target` (`@<key>`)."""
-    for attempt in range(MAX_ATTEMPTS):
-        if attempt:
-            time.sleep(min(2.0, 0.05 * 2 ** (attempt - 1)) * random.random())  # noqa: S311  # nosec B311 # jitter
-        state = p.store.get_sources([key])[key]
-        try:
-            return _sync(key, sequencer, force, state, p, rerender)
-        except ConcurrentUpdate:
-            continue
-    raise TransientError(f"{key}: still changing after {MAX_ATTEMPTS} attempts; will retry")
+    `rerender(target)` queues a re-render of the articles linked to `target` (`@<key>`).
+
+    Files written for a commit this worker then lost (another worker committed another version
+    first) are orphans nobody's record names: they are deleted before returning (`_clean_up`)."""
+    uncommitted: dict[str, _File] = {}  # files this worker wrote that no commit of its names
+    try:
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt:
+                time.sleep(min(2.0, 0.05 * 2 ** (attempt - 1)) * random.random())  # noqa: S311  # nosec B311 # jitter
+            state = p.store.get_sources([key])[key]
+            try:
+                return _sync(key, sequencer, force, state, p, rerender, uncommitted)
+            except ConcurrentUpdate:
+                continue
+        raise TransientError(f"{key}: still changing after {MAX_ATTEMPTS} attempts; will retry")
+    finally:
+        if uncommitted:
+            try:
+                _clean_up(key, uncommitted, p)
+            except Exception:  # only waste is left behind: the sync's own outcome stands
+                logger.exception("%s: could not delete the files of a lost race", key)
+
+
+def _named(key: str, p: Pipeline) -> set[str]:
+    """The site keys the key's current state needs: its files and the generation before."""
+    return AssetRecord.named(p.store.get_sources([key])[key].asset)
+
+
+def _clean_up(key: str, uncommitted: dict[str, _File], p: Pipeline) -> None:
+    """Delete the files this worker wrote that the state does not name (it lost the race that
+    would have recorded them). Content-hashed names mean another worker's files differ unless
+    their bytes are the same; then the state names them (they are kept), or a worker with the
+    same bytes may commit them just after this read: so the state is read again after deleting,
+    and what it names now is put back (this worker has the very bytes). Together with the check
+    after each commit (`_ensure_written`), no record ever names a missing file."""
+    named = _named(key, p)
+    orphans = [site_key for site_key in uncommitted if site_key not in named]
+    for site_key in orphans:
+        p.site_bucket.delete(site_key)
+    if orphans:
+        logger.info("%s: deleted %d file(s) of a version that lost a race", key, len(orphans))
+        needed = _named(key, p)
+        for site_key in orphans:
+            if site_key in needed:
+                _put(site_key, uncommitted[site_key], p)
+
+
+def _put(site_key: str, content: _File, p: Pipeline) -> None:
+    data, media_type = content
+    cache_control = CachePolicy().rule_for(site_key).cache_control
+    if isinstance(data, bytes):
+        p.site_bucket.put(site_key, data, media_type, cache_control)
+    else:
+        p.site_bucket.copy_from(data, p.sources.name, site_key, media_type, cache_control)
+
+
+def _ensure_written(key: str, written: dict[str, _File], p: Pipeline) -> None:
+    """After a commit naming `written`: put back any of them deleted meanwhile by a worker
+    cleaning up after a lost race with the same bytes (`_clean_up`). One listing of the upload's
+    folder."""
+    present = set(p.site_bucket.keys(media_key(key, "")))
+    for site_key, content in written.items():
+        if site_key not in present:
+            _put(site_key, content, p)
 
 
 def _sync(
@@ -116,6 +184,7 @@ def _sync(
     state: SourceState,
     p: Pipeline,
     rerender: Callable[[str], None],
+    uncommitted: dict[str, _File],
 ) -> AssetOutcome:
     if sequencer and state.sequencer:
         if sequencer < state.sequencer:
@@ -135,11 +204,17 @@ def _sync(
         kept = "" if old is None else replace(old, files=(), previous=(), doomed=gone).to_json()
         new = _next(state, "deleted", "", sequencer, now, kept)
         rejection = None
-    # `force` (a rebuild) does not reprocess: an asset's files do not depend on the templates.
-    elif state.digest == source.digest and not unfinished:
+    # Unchanged bytes are not processed again, unless their files were made by other image
+    # settings or code (a fingerprint), or (on a rebuild) they were refused: limits may differ.
+    elif (
+        state.digest == source.digest
+        and not unfinished
+        and not _made_otherwise(old, state, p.settings.images)
+        and not (force and state.status == "rejected")
+    ):
         return AssetOutcome("unchanged" if state.status != "rejected" else "rejected")
     else:
-        made = _publishable_upload(key, source)
+        made = _publishable_upload(key, source, p.settings.images)
         if isinstance(made, Rejection):
             rejection = made
             if state.status == "rejected" and state.digest == source.digest:
@@ -154,22 +229,22 @@ def _sync(
             rejection = None
             record = _generations(made.record, old, unfinished)
             if old is not None and old.files == record.files and state.status == "published":
-                if state.digest == source.digest:
+                same = old.fingerprint == record.fingerprint
+                if state.digest == source.digest and same:
                     return _finish(state, p, rerender, new_content=unfinished, outcome="unchanged")
                 record = replace(record, previous=old.previous, doomed=())
-            policy = CachePolicy()
-            for site_key, (data, media_type) in sorted(made.files.items()):
+            for site_key, content in sorted(made.files.items()):
                 if old is None or site_key not in old.keys:
-                    cache_control = policy.rule_for(site_key).cache_control
-                    if isinstance(data, bytes):
-                        p.site_bucket.put(site_key, data, media_type, cache_control)
-                    else:
-                        bucket = p.sources.name
-                        p.site_bucket.copy_from(data, bucket, site_key, media_type, cache_control)
+                    uncommitted[site_key] = content
+                    _put(site_key, content, p)
                     written.append(site_key)
             new = _next(state, "published", source.digest, sequencer, now, record.to_json())
     if new is not state:
         p.store.commit(state, new, None)
+        if new.status == "published":
+            mine = {k: uncommitted.pop(k) for k in AssetRecord.named(new.asset) if k in uncommitted}
+            if mine:
+                _ensure_written(key, mine, p)
     outcome = _finish(
         new,
         p,
@@ -263,9 +338,17 @@ def _read_upload(key: str, p: Pipeline) -> _Upload | None:
     return None if source is None else _Upload(source.digest, source.body)
 
 
-def _publishable_upload(key: str, upload: _Upload) -> _Made | Rejection:
+def _made_otherwise(old: AssetRecord | None, state: SourceState, images: ImageSettings) -> bool:
+    """Whether the published files of an image were made by other settings or code."""
+    if old is None or state.status != "published":
+        return False
+    derived = any(file.role == "webp" for file in old.files)  # raster: processed, not copied
+    return derived and old.fingerprint != images.fingerprint
+
+
+def _publishable_upload(key: str, upload: _Upload, images: ImageSettings) -> _Made | Rejection:
     if upload.body is not None:
-        return publishable(key, upload.body)
+        return publishable(key, upload.body, images)
     found = upload.inspected
     assert found is not None
     asset = classify(key, found.head, found.size)
@@ -274,13 +357,15 @@ def _publishable_upload(key: str, upload: _Upload) -> _Made | Rejection:
     # `names.hashed_name` of the bytes, from the digest of the stream that read them.
     name = f"{stem_of(key)}.{found.digest[:HASH_DIGITS]}.{asset.extension}"
     site_key = media_key(key, name)
-    stored = StoredFile(site_key, "file", 0, 0, asset.media_type)
+    stored = StoredFile(site_key, "file", 0, 0, asset.media_type, found.size)
     record = AssetRecord(asset.media_type, asset.kind.value, (stored,))
     return _Made(record, {site_key: (found, asset.media_type)})
 
 
-def publishable(key: str, data: bytes) -> _Made | Rejection:
-    """The files to publish for an upload, or why it is refused."""
+def publishable(key: str, data: bytes, images: ImageSettings | None = None) -> _Made | Rejection:
+    """The files to publish for an upload, or why it is refused (raster images processed with
+    `images`, by default the default settings)."""
+    images = images or ImageSettings()
     asset = classify(key, data[:SNIFF_BYTES], len(data))
     if isinstance(asset, Rejection):
         return asset
@@ -290,30 +375,35 @@ def publishable(key: str, data: bytes) -> _Made | Rejection:
             return clean
         return _single(asset, clean)
     if asset.kind is Kind.IMAGE:
-        processed = process_image(key, data, asset.format)
+        processed = process_image(key, data, asset.format, images)
         if isinstance(processed, Rejection):
             return processed
-        return _renditions(asset, processed)
+        return _renditions(asset, processed, images.fingerprint)
     return _single(asset, data)
 
 
 def _single(asset: Asset, data: bytes) -> _Made:
     site_key = media_key(asset.key, hashed_name(asset.key, data, asset.extension))
-    record = AssetRecord(
-        asset.media_type, asset.kind.value, (StoredFile(site_key, "file", 0, 0, asset.media_type),)
-    )
+    stored = StoredFile(site_key, "file", 0, 0, asset.media_type, len(data))
+    record = AssetRecord(asset.media_type, asset.kind.value, (stored,))
     return _Made(record, {site_key: (data, asset.media_type)})
 
 
-def _renditions(asset: Asset, image: ProcessedImage) -> _Made:
-    files: dict[str, tuple[bytes | Inspected, str]] = {}
+def _renditions(asset: Asset, image: ProcessedImage, fingerprint: str) -> _Made:
+    files: dict[str, _File] = {}
     stored: list[StoredFile] = []
     for rendition in image.renditions:
         site_key = media_key(asset.key, rendition.name)
         files[site_key] = (rendition.data, rendition.media_type)
         stored.append(
             StoredFile(
-                site_key, rendition.role, rendition.width, rendition.height, rendition.media_type
+                site_key,
+                rendition.role,
+                rendition.width,
+                rendition.height,
+                rendition.media_type,
+                rendition.size,
             )
         )
-    return _Made(AssetRecord(asset.media_type, asset.kind.value, tuple(stored)), files)
+    record = AssetRecord(asset.media_type, asset.kind.value, tuple(stored), fingerprint=fingerprint)
+    return _Made(record, files)

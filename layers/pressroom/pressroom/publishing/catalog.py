@@ -53,6 +53,7 @@ class Card:
     tags: tuple[Tag, ...] = ()
     authors: tuple[str, ...] = ()
     thumbnail: str = ""  # the path of a small rendition of its cover image, if it has one
+    thumbnail_bytes: int = 0  # its size (feed enclosures); 0 when not known
     language: str = ""  # "" on cards written before articles had one
 
     @property
@@ -119,6 +120,7 @@ def card_of(article: Article) -> Card:
         tags=article.tags,
         authors=article.authors,
         thumbnail=article.cover.thumbnail if article.cover else "",
+        thumbnail_bytes=article.cover.thumbnail_bytes if article.cover else 0,
         language=article.language,
     )
 

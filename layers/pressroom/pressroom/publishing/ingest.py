@@ -545,7 +545,9 @@ def _next_state(
         )
     moved_from = _moved_from(state, desired.slug)
     redirects = _redirects_of(desired, moved_from)
-    shows = desired.cover.thumbnail if desired.cover else ""
+    # The card's thumbnail and its size (feed enclosures): a card written before sizes were
+    # kept is written again by the next rebuild.
+    shows = f"{desired.cover.thumbnail} {desired.cover.thumbnail_bytes}" if desired.cover else ""
     if (state.digest, state.status, state.redirects, state.warnings, state.shows) == (
         source.digest,
         desired.status,

@@ -9,6 +9,7 @@ change, and no one request holds more pages than an invocation renders in time."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ LISTING_KINDS = (HOME, "tag", "author", "month", LANGUAGE)
 class RebuildResult:
     articles: int = 0
     listings: int = 0
+    deferred: int = 0  # asset keys handed to messages of their own for lack of time
     changes: Changes = field(default_factory=Changes)
 
 
@@ -47,19 +49,29 @@ def listing_ids(p: Pipeline) -> list[str]:
     )
 
 
-def rebuild(message: dict[str, Any], p: Pipeline) -> RebuildResult:
+def rebuild(
+    message: dict[str, Any], p: Pipeline, remaining_ms: Callable[[], int] | None = None
+) -> RebuildResult:
     """One rebuild message: re-project its articles, request its listings. Idempotent; raises
-    (so the message is retried) when any key cannot be synced yet."""
+    (so the message is retried) when any key cannot be synced yet.
+
+    `remaining_ms` is the invocation's time left: re-deriving an image takes seconds (after an
+    image settings change every image is re-derived), so once too little is left for another,
+    the message's remaining asset keys are sent on in messages of their own (outcome
+    `deferred`, `ingest._with_assets`) and this one is done: the batch ends inside the timeout."""
     result = RebuildResult()
     invalidate = message.get("invalidate", True) is not False
     requests = [
         SyncRequest(key, force=True, invalidate=invalidate) for key in message.get("keys", [])
     ]
-    for synced in sync_sources(requests, p):
+    for synced in sync_sources(requests, p, remaining_ms):
         if isinstance(synced, Exception):
             raise synced
         result.changes.merge(synced.changes)
-        result.articles += 1
+        if synced.outcome == "deferred":
+            result.deferred += 1
+        else:
+            result.articles += 1
     for listing in map(ListingId.parse, message.get("listings", [])):
         head = p.store.get_head(listing)
         if not head.days:

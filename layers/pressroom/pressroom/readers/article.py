@@ -135,25 +135,57 @@ def build_article(
         warnings=file_warnings(metadata, names) + language_warnings + redirects.warnings,
         toc=table_of_contents(body_html) if _wants_toc(metadata) else (),
         redirects=redirects.keys,
-        cover_ref=_cover_ref(metadata),
+        **_cover_fields(metadata),
     )
 
 
-# Front-matter keys naming the cover image (Hugo, Jekyll themes, Pelican), in precedence order.
-COVER_KEYS = ("image", "cover", "featured_image", "featured", "images")
+# Front-matter keys naming the cover image (Hugo, Jekyll themes, Pelican), in precedence order
+# (keys are normalised: `featured_image` is `featuredimage`).
+COVER_KEYS = ("image", "cover", "featuredimage", "featured", "images")
+# Keys giving the cover's alt text beside it (`image_alt`, `imageAlt`, `cover_alt`).
+COVER_ALT_KEYS = ("imagealt", "coveralt")
+# Hugo's opengraph template shows the first 6 of `images`; the first is the cover.
+MAX_PAGE_IMAGES = 6
 
 
-def _cover_ref(metadata: Metadata) -> str:
-    """The cover image the front matter names (unresolved; the pipeline finds the upload)."""
+def _cover_fields(metadata: Metadata) -> dict[str, Any]:
+    ref, alt, more = _cover(metadata)
+    return {"cover_ref": ref, "cover_alt": alt, "image_refs": more}
+
+
+def _image_entry(value: Any) -> tuple[str, str]:
+    """(reference, alt) of one image entry: a path, or a map as themes write it (Hugo
+    `cover: {image: x.jpg, alt: ...}`, Jekyll SEO `image: {path: x.jpg, alt: ...}`)."""
+    if isinstance(value, dict):
+        ref = value.get("image") or value.get("src") or value.get("path") or value.get("url")
+        alt = value.get("alt") or ""
+        return (ref.strip() if isinstance(ref, str) else ""), (
+            text_of(str(alt)) if _is_text(alt) else ""
+        )
+    return (value.strip() if isinstance(value, str) else ""), ""
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _cover(metadata: Metadata) -> tuple[str, str, tuple[str, ...]]:
+    """The cover image the front matter names (unresolved; the pipeline finds the upload), its
+    alt text, and the further images of an `images:` list (Hugo: the page's other `og:image`s)."""
     found = first_present(metadata, *COVER_KEYS)
-    if found is None:
-        return ""
-    value = found[1]
-    if isinstance(value, list | tuple):
-        value = value[0] if value else ""
-    if isinstance(value, dict):  # `cover: {image: x.jpg, alt: ...}` (Hugo themes)
-        value = value.get("image") or value.get("src") or ""
-    return value.strip() if isinstance(value, str) else ""
+    listed = metadata.get("images")
+    entries = [_image_entry(item) for item in listed] if isinstance(listed, list | tuple) else []
+    ref, alt = "", ""
+    if found is not None:
+        value = found[1]
+        if isinstance(value, list | tuple):
+            value = value[0] if value else ""
+        ref, alt = _image_entry(value)
+    explicit = first_present(metadata, *COVER_ALT_KEYS)
+    if explicit is not None and _is_text(explicit[1]):
+        alt = text_of(str(explicit[1]))
+    more = tuple(dict.fromkeys(r for r, _ in entries if r and r != ref))
+    return ref, alt, more[: MAX_PAGE_IMAGES - 1]
 
 
 # --- title and slug -------------------------------------------------------------------------

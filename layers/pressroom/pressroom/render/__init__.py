@@ -87,6 +87,7 @@ class PageMeta:
     structured_data: tuple[dict[str, Any], ...] = ()
     breadcrumbs: tuple[tuple[str, str], ...] = ()  # (name, path), the last one is this page
     image: Picture | None = None  # the page's cover: `og:image` and a large Twitter card
+    more_images: tuple[Picture, ...] = ()  # further `og:image`s (a Hugo `images:` list)
     language: str = ""  # the page's `<html lang>`; "" for the site's language
     alternates: tuple[Alternate, ...] = ()  # the page's translations, itself included
 
@@ -234,6 +235,7 @@ class Renderer:
             structured_data=(self._article_data(article, url, description), self._trail(trail)),
             breadcrumbs=tuple(trail),
             image=article.cover if article.cover and article.cover.og_image else None,
+            more_images=tuple(image for image in article.images if image.og_image),
             language=article.language,
             alternates=self._alternates(article, translations),
         )
@@ -471,4 +473,7 @@ class Renderer:
             ]
         if article.tags:
             data["keywords"] = [tag.name for tag in article.tags]
+        images = [p.og_image for p in (article.cover, *article.images) if p and p.og_image]
+        if images:
+            data["image"] = images
         return data

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from pressroom.model import slug_of
 from pressroom.paths import listing_path
@@ -48,9 +49,32 @@ class Feed:
         return max((card.updated for card in self.cards), default=_EPOCH)
 
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
 def atom_feed(feed: Feed) -> bytes:
-    body: bytes = _generator(feed, "atom").atom_str(pretty=True)  # feedgen is untyped
-    return body
+    """Atom, with each entry's cover thumbnail as a `<link rel="enclosure">` (type, length),
+    added here because feedgen drops a link's `rel`, `type` and `length` in Atom entries."""
+    written: bytes = _generator(feed, "atom").atom_str(pretty=True)  # feedgen is untyped
+    thumbnails = {feed.url(card.path): card for card in feed.cards if card.thumbnail}
+    if not thumbnails:
+        return written
+    parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+    root = etree.fromstring(written, parser)
+    for entry in root.iter(f"{ATOM}entry"):
+        card = thumbnails.get(entry.findtext(f"{ATOM}id") or "")
+        if card is None:
+            continue
+        link = etree.SubElement(entry, f"{ATOM}link")
+        link.set("rel", "enclosure")
+        link.set("type", _image_type(card.thumbnail))
+        link.set("href", feed.url(card.thumbnail))
+        if card.thumbnail_bytes:
+            link.set("length", str(card.thumbnail_bytes))
+    enriched: bytes = etree.tostring(  # lxml is untyped here (no lxml-stubs)
+        root, pretty_print=True, xml_declaration=True, encoding="UTF-8"
+    )
+    return enriched
 
 
 def rss_feed(feed: Feed) -> bytes:
@@ -95,9 +119,8 @@ def _json_item(card: Card, feed: Feed) -> dict[str, object]:
 
 def _image_type(path: str) -> str:
     extension = path.rpartition(".")[2].lower()
-    return {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif"}.get(
-        extension, "image/" + extension
-    )
+    known = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "svg": "image/svg+xml"}
+    return known.get(extension, "image/" + extension)
 
 
 def _author(name: str, feed: Feed) -> dict[str, str]:
@@ -133,10 +156,11 @@ def _generator(feed: Feed, flavour: str) -> FeedGenerator:
         entry.guid(url, permalink=True)
         entry.title(card.title)
         entry.link(href=url, rel="alternate")
-        # RSS: the thumbnail as an <enclosure> (its length is not kept: 0). Not in Atom, where
-        # feedgen writes an enclosure link without its `rel`, which would make it the entry's link.
+        # RSS: the thumbnail as an <enclosure> (length 0, as RSS advises, on cards written
+        # before sizes were kept). Atom's is added by `atom_feed`: feedgen would drop its `rel`.
         if card.thumbnail and flavour == "rss":
-            entry.enclosure(feed.url(card.thumbnail), "0", _image_type(card.thumbnail))
+            length = str(card.thumbnail_bytes)
+            entry.enclosure(feed.url(card.thumbnail), length, _image_type(card.thumbnail))
         entry.summary(_as_text(card.summary or card.title, flavour))
         entry.published(card.published)
         entry.updated(card.updated)
