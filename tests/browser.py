@@ -77,6 +77,14 @@ class Browser:
 
         return str(self.driver.find_element(By.CSS_SELECTOR, css_selector).text)
 
+    def script(self, javascript: str, *args: Any) -> Any:
+        """Run `javascript` in the page (a function body: `return` gives the result)."""
+        return self.driver.execute_script(javascript, *args)
+
+    def resize(self, size: tuple[int, int]) -> Browser:
+        self.driver.set_window_size(*size)
+        return self
+
     def console(self) -> list[ConsoleEntry]:
         """Everything logged to the console since the browser started (failed loads and
         Content-Security-Policy violations included: Chromium logs them as SEVERE)."""

@@ -146,7 +146,15 @@ def test_given_a_committed_article_when_read_then_record_owner_and_entries_match
 ):
     store = backend.pipeline.store
     slug = f"first-{backend.token}"
-    modified = card(slug, modified=BASE + timedelta(hours=1))
+    # A card with everything a listing may show of it: its cover's thumbnail and renditions.
+    modified = card(
+        slug,
+        modified=BASE + timedelta(hours=1),
+        thumbnail="/media/x/c-480.abc.jpg",
+        image_srcset="/media/x/c-480.abc.jpg 480w, /media/x/c-960.def.jpg 960w",
+        image_width=1600,
+        image_height=1067,
+    )
     new, record = publish(backend, "first", [modified], [listing(backend), listing(backend, "b")])
 
     assert store.get_article(slug) == record

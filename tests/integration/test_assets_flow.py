@@ -34,7 +34,7 @@ def test_given_an_article_before_its_image_then_the_image_arriving_is_shown(site
     assert 'property="og:image"' in page
     assert site.report("harbour.md") is None
     home = site.page("/") or ""
-    assert 'class="card-thumb"' in home  # the card now shows the cover
+    assert 'class="lead-image"' in home  # the home page's lead story now shows its cover
 
 
 def test_given_the_image_replaced_then_deleted_then_the_page_follows_and_files_go(site: Site):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -79,6 +80,21 @@ def test_given_a_file_when_previewed_then_its_page_renders_without_aws(tmp_path:
 
     assert result.exit_code == 0, result.output
     assert "<h1>Good news</h1>" in result.output and 'href="/tags/a/"' in result.output
+
+
+def test_given_a_preview_opened_as_a_file_then_the_theme_is_inlined_not_linked(tmp_path: Path):
+    """GIVEN a previewed article written to a file WHEN it is opened from the disk (file://)
+    THEN it is styled: the theme's CSS is in the page, no stylesheet link leads nowhere."""
+    post, page = tmp_path / "good.md", tmp_path / "good.html"
+    post.write_text(GOOD)
+
+    result = CliRunner().invoke(main, ["preview", str(post), "--out", str(page)])
+
+    assert result.exit_code == 0, result.output
+    html = page.read_text()
+    assert 'rel="stylesheet"' not in html
+    [style] = re.findall(r"<style>(.*?)</style>", html, re.DOTALL)
+    assert ".site-header" in style and "--accent" in style
 
 
 def test_given_a_broken_file_when_previewed_then_exit_1_with_the_reason(tmp_path: Path):

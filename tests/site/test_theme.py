@@ -206,3 +206,78 @@ def test_given_the_built_samples_then_pages_have_landmarks_ordered_headings_and_
         assert {"header", "nav", "footer"} <= set(outline.landmarks), name
         assert outline.inline_styles == 0, f"{name}: inline styles break the CSP"
         assert set(outline.scripts) <= {"application/ld+json"}, f"{name}: only JSON-LD data"
+
+
+def _card(slug: str, **changes: object) -> Card:
+    fields: dict[str, object] = {
+        "slug": slug,
+        "title": slug.title(),
+        "summary": f"About {slug}.",
+        "published": PUBLISHED,
+        "authors": ("Maya Okafor", "Daniel Reyes"),
+        "thumbnail": f"/media/x/{slug}-480.abc.jpg",
+        "image_srcset": f"/media/x/{slug}-480.abc.jpg 480w, /media/x/{slug}-960.abc.jpg 960w",
+        "image_width": 1600,
+        "image_height": 1067,
+    }
+    fields.update(changes)
+    return Card(**fields)  # type: ignore[arg-type]
+
+
+def test_given_an_article_without_its_own_summary_then_no_standfirst_repeats_the_first_paragraph():
+    renderer = Renderer(SETTINGS)
+    # The summary a reader derives from the first paragraph is for cards and descriptions only.
+    derived = renderer.article_page(make_article(summary="Brewing at zero g."), [])
+    given = renderer.article_page(make_article(summary_given=True), [])
+
+    assert 'class="standfirst"' not in derived
+    assert '<p class="standfirst">How astronauts make tea.</p>' in given
+
+
+def test_given_several_authors_then_cards_and_articles_separate_them_with_a_comma_and_no_space():
+    renderer = Renderer(SETTINGS)
+    page = ListingPage(ListingId("tag", "x"), "X", "/tags/x/", [_card("a")])
+
+    card = renderer.listing_page(page)
+    article = renderer.article_page(make_article(authors=("Maya Okafor", "Daniel Reyes")), [])
+
+    for html in (card, article):
+        text = re.sub(r"<[^>]+>", "", html)
+        assert "Maya Okafor, Daniel Reyes" in " ".join(text.split())
+        assert " ," not in " ".join(text.split())
+
+
+def test_given_related_stories_then_those_on_the_site_link_and_the_others_stay_text():
+    article = make_article(related_stories=("On the site", "Not yet"))
+    renderer = Renderer(SETTINGS)
+
+    linked = renderer.article_page(
+        article, [], stories=[("On the site", "/articles/a/"), ("Not yet", "")]
+    )
+    offline = renderer.article_page(article, [])  # `pressroom preview`: nothing looked up
+
+    assert '<li><a href="/articles/a/">On the site</a></li>' in linked
+    assert "<li>Not yet</li>" in linked
+    assert "<li>On the site</li>" in offline and "<li>Not yet</li>" in offline
+
+
+def test_given_the_home_page_then_only_its_newest_card_leads_with_its_cover():
+    renderer = Renderer(SETTINGS)
+    cards = [_card("newest"), _card("older"), _card("oldest", thumbnail="", image_width=0)]
+    home = renderer.listing_page(ListingPage(ListingId("home"), "The Ledger", "/", cards))
+    archive = renderer.listing_page(
+        ListingPage(ListingId("home"), "The Ledger", "/2026/03/", cards, period="2026-03")
+    )
+    tag = renderer.listing_page(ListingPage(ListingId("tag", "x"), "X", "/tags/x/", cards))
+
+    images = re.findall(r"<img\b[^>]*>", home)
+    assert len(images) == 2
+    lead, thumb = images
+    assert 'src="/media/x/newest-480.abc.jpg"' in lead and 'srcset="/media/x/newest-480' in lead
+    assert 'width="1600" height="1067"' in lead and 'fetchpriority="high"' in lead
+    assert "loading=" not in lead
+    assert 'src="/media/x/older-480.abc.jpg"' in thumb and 'loading="lazy"' in thumb
+    assert home.count('class="card lead"') == 1
+    for plain in (archive, tag):
+        assert "card lead" not in plain and "fetchpriority" not in plain
+        assert all('loading="lazy"' in img for img in re.findall(r"<img\b[^>]*>", plain))

@@ -161,6 +161,9 @@ class Article:
     # them found among the uploads (the page's further `og:image`s).
     image_refs: tuple[str, ...] = ()
     images: tuple[Picture, ...] = ()
+    # Whether the summary is the author's (front matter) rather than the first paragraph's:
+    # only then does the page show it as a standfirst, or it would say the same thing twice.
+    summary_given: bool = False
 
     @property
     def path(self) -> str:

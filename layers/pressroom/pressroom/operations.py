@@ -218,11 +218,19 @@ def read_file(path: Path, key: str, settings: Settings) -> Article:
 
 
 def preview(path: Path, settings: Settings) -> str:
-    """One file rendered to its article page, with no AWS at all (no related articles)."""
-    from pressroom.render import Renderer
+    """One file rendered to its article page, with no AWS at all (no related articles). The
+    page is opened as a file, where the site's `/assets/style.….css` leads nowhere: the theme's
+    stylesheet is inlined instead (the preview is never served under the site's CSP)."""
+    import re
+
+    from pressroom.render import Renderer, stylesheet
 
     article = read_file(path, settings.articles_prefix + path.name, settings)
-    return Renderer(settings).article_page(article, [])
+    html = Renderer(settings).article_page(article, [])
+    css = stylesheet()
+    linked = re.compile(r'<link\b[^>]*\bhref="/' + re.escape(css.key) + r'"[^>]*>')
+    inline = "<style>\n" + css.body.decode("utf-8").replace("</", "<\\/") + "</style>"
+    return linked.sub(lambda _: inline, html, count=1)
 
 
 # -- status ------------------------------------------------------------------------------------

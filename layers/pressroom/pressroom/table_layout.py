@@ -135,6 +135,8 @@ def card_item(card: Card) -> dict[str, Any]:
         item["thumbnail"] = card.thumbnail
     if card.thumbnail_bytes:
         item["thumbnail_bytes"] = card.thumbnail_bytes
+    if card.image_width:
+        item["image"] = [card.image_srcset, card.image_width, card.image_height]
     if card.language:
         item["language"] = card.language
     return item
@@ -153,7 +155,15 @@ def card_from_item(item: dict[str, Any]) -> Card:
         thumbnail=item.get("thumbnail", ""),
         thumbnail_bytes=int(item.get("thumbnail_bytes", 0)),
         language=item.get("language", ""),
+        **_card_image(item.get("image")),
     )
+
+
+def _card_image(image: list[Any] | None) -> dict[str, Any]:
+    if not image:
+        return {}
+    srcset, width, height = image
+    return {"image_srcset": str(srcset), "image_width": int(width), "image_height": int(height)}
 
 
 def _parse_time(text: str) -> datetime:

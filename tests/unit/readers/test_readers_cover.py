@@ -60,3 +60,14 @@ def test_given_an_images_list_of_maps_when_read_then_their_paths_are_taken():
     article = read("articles/post.md", body)
 
     assert (article.cover_ref, article.image_refs) == ("a.jpg", ("b.jpg",))
+
+
+def test_given_a_summary_or_none_when_read_then_only_the_authors_is_marked_as_given() -> None:
+    # GIVEN one post with its own summary and one without WHEN read
+    given = read("articles/a.md", "---\ntitle: A\nsummary: Short.\n---\nFirst paragraph.\n")
+    derived = read("articles/b.md", "---\ntitle: B\n---\nFirst paragraph.\n")
+
+    # THEN both have a summary (cards need one), but only the author's is marked as given
+    # (the page shows it as a standfirst; the derived one would repeat the first paragraph)
+    assert (given.summary, given.summary_given) == ("Short.", True)
+    assert (derived.summary, derived.summary_given) == ("First paragraph.", False)

@@ -16,7 +16,7 @@ from pressroom.readers.markdown_reader import read_markdown
 from pressroom.readers.sanitize import THEME_IDS
 from tests.unit.readers.support import read
 
-ANCHOR = 'aria-label="Link to this section" rel="noopener noreferrer"></a>'
+ANCHOR = 'aria-label="Link to this section"></a>'
 TEMPLATES = Path(__file__).resolve().parents[3] / "layers/pressroom/pressroom/render/templates"
 
 

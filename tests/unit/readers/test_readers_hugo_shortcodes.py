@@ -82,10 +82,10 @@ GOLDEN: dict[str, tuple[str, str]] = {
     "ref-relref": (
         '[a]({{< ref "other.md" >}}) [b]({{< relref "post/2017-2-5-launch-day.md#crew" >}}) '
         '[c]({{< ref "/posts/my-bundle/index.md" >}}) [d]({{< ref other >}})\n',
-        f'<p><a href="/articles/other/" {NOOPENER}>a</a> '
-        f'<a href="/articles/launch-day/#crew" {NOOPENER}>b</a> '
-        f'<a href="/articles/my-bundle/" {NOOPENER}>c</a> '
-        f'<a href="/articles/other/" {NOOPENER}>d</a></p>\n',
+        '<p><a href="/articles/other/">a</a> '
+        '<a href="/articles/launch-day/#crew">b</a> '
+        '<a href="/articles/my-bundle/">c</a> '
+        '<a href="/articles/other/">d</a></p>\n',
     ),
     "details": (
         '{{< details summary="See more" >}}\nHidden **text**.\n{{< /details >}}\n',
@@ -184,7 +184,7 @@ def test_given_no_shortcodes_when_read_then_the_body_is_unchanged() -> None:
 
 def test_given_a_ref_to_a_section_file_when_read_then_no_url_and_a_warning() -> None:
     article = read_body('[posts]({{< ref "post/_index.md" >}})\n')
-    assert article.body_html == f'<p><a href="#" {NOOPENER}>posts</a></p>\n'
+    assert article.body_html == '<p><a href="#">posts</a></p>\n'
     assert article.warnings == (
         "The `ref` shortcode's target 'post/_index.md' is not valid: skipped.",
     )

@@ -27,7 +27,7 @@ class Includes:
 GOLDEN: dict[str, tuple[str, str]] = {
     "post_url": (
         "[Older]({{ site.baseurl }}{% post_url 2010-07-21-welcome-home %})\n",
-        '<p><a href="/articles/welcome-home/" rel="noopener noreferrer">Older</a></p>\n',
+        '<p><a href="/articles/welcome-home/">Older</a></p>\n',
     ),
     "post_url-in-folder": (
         "{% post_url news/2010-7-1-first %}\n",
@@ -35,7 +35,7 @@ GOLDEN: dict[str, tuple[str, str]] = {
     ),
     "link": (
         "[Page]({% link _posts/2016-07-26-name.md %})\n",
-        '<p><a href="/articles/name/" rel="noopener noreferrer">Page</a></p>\n',
+        '<p><a href="/articles/name/">Page</a></p>\n',
     ),
     "raw": (
         "{% raw %}Use {{ page.title }} and {% if x %}.{% endraw %}\n",
@@ -51,7 +51,7 @@ GOLDEN: dict[str, tuple[str, str]] = {
     ),
     "site-variables": (
         "[{{ site.title }}]({{ site.baseurl }}/x/) {{ site.url }}\n",
-        '<p><a href="/x/" rel="noopener noreferrer">Pressroom</a> http://127.0.0.1:8000</p>\n',
+        '<p><a href="/x/">Pressroom</a> http://127.0.0.1:8000</p>\n',
     ),
     "standard-liquid": (
         "{% assign n = 3 %}{% for i in (1..n) %}{{ i }}{% endfor %} {{ 'Ab' | downcase }}\n",

@@ -7,8 +7,6 @@ import pytest
 
 from tests.unit.readers.support import read
 
-NOOPENER = 'rel="noopener noreferrer"'
-
 LINKS: dict[str, tuple[str, str]] = {
     "filename-absolute": ("[x]({filename}/posts/other.md)", "/articles/other/"),
     "filename-relative": ("[x]({filename}other.md)", "/articles/other/"),
@@ -35,7 +33,7 @@ LINKS: dict[str, tuple[str, str]] = {
 def test_given_a_pelican_link_in_markdown_when_read_then_it_is_the_site_url(case: str) -> None:
     link, url = LINKS[case]
     article = read("articles/links.md", f"Title: T\n\n{link}\n")
-    assert article.body_html == f'<p><a href="{url}" {NOOPENER}>x</a></p>\n'
+    assert article.body_html == f'<p><a href="{url}">x</a></p>\n'
     assert article.warnings == ()
 
 
@@ -47,7 +45,7 @@ def test_given_pelican_links_in_images_and_raw_html_when_read_then_resolved() ->
     )
     assert article.body_html == (
         '<p><img src="/images/a.png" alt="pic"></p>\n'
-        f'<p><a href="/articles/other/" {NOOPENER}>o</a> <img src="/b.png" alt="b"></p>\n'
+        '<p><a href="/articles/other/">o</a> <img src="/b.png" alt="b"></p>\n'
     )
 
 
@@ -58,7 +56,7 @@ def test_given_a_pelican_link_in_an_html_article_when_read_then_resolved() -> No
         '<p><a href="{filename}/other.md">o</a> <a href="{tag}news">n</a></p></body></html>',
     )
     assert article.body_html == (
-        f'<p><a href="/articles/other/" {NOOPENER}>o</a> <a href="/tags/news/" {NOOPENER}>n</a></p>'
+        '<p><a href="/articles/other/">o</a> <a href="/tags/news/">n</a></p>'
     )
 
 
@@ -69,10 +67,10 @@ def test_given_a_pelican_link_in_code_when_read_then_it_stays_literal() -> None:
 
 def test_given_a_pelican_link_to_nothing_when_read_then_a_warning_and_no_url() -> None:
     article = read("articles/links.md", "Title: T\n\n[x]({tag}---)\n")
-    assert article.body_html == f'<p><a href="#" {NOOPENER}>x</a></p>\n'
+    assert article.body_html == '<p><a href="#">x</a></p>\n'
     assert article.warnings == ("The Pelican link `{tag}---` leads nowhere.",)
 
 
 def test_given_a_path_escaping_upwards_when_read_then_it_stays_on_the_site() -> None:
     article = read("articles/links.md", "Title: T\n\n[x]({static}../../../etc/passwd)\n")
-    assert article.body_html == f'<p><a href="/etc/passwd" {NOOPENER}>x</a></p>\n'
+    assert article.body_html == '<p><a href="/etc/passwd">x</a></p>\n'

@@ -3,13 +3,15 @@ WHEN cleaned, THEN nothing executable survives and ordinary article markup does.
 
 from __future__ import annotations
 
+from html import escape
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pressroom.errors import RejectedFile
 from pressroom.readers import SUPPORTED_EXTENSIONS
-from pressroom.readers.sanitize import clean_html
+from pressroom.readers.sanitize import clean_html, linking_from
 from tests.unit.readers.support import read
 
 HOSTILE = {
@@ -44,9 +46,9 @@ KEPT = {
     "blockquote": "<blockquote><p>Quoted.</p></blockquote>",
     "figure-image": '<figure><img src="https://img.example/a.jpg" alt="A press" title="Press" '
     'width="640" height="480"><figcaption>The press.</figcaption></figure>',
-    "relative-link": '<a href="/articles/other/" rel="noopener noreferrer">other</a>',
-    "footnotes": '<sup class="footnote-ref"><a href="#fn1" id="fnref1" '
-    'rel="noopener noreferrer">[1]</a></sup><section class="footnotes">'
+    "relative-link": '<a href="/articles/other/">other</a>',
+    "footnotes": '<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>'
+    '<section class="footnotes">'
     '<ol class="footnotes-list"><li id="fn1" class="footnote-item"><p>Note.</p></li></ol>'
     "</section>",
     "template-syntax": "<p>{{ site.title }} and {% include x %} and {# c #}</p>",
@@ -80,10 +82,37 @@ def test_given_ordinary_article_html_when_cleaned_then_it_is_unchanged(html: str
     assert clean_html(html) == html
 
 
-def test_given_a_link_when_cleaned_then_rel_noopener_noreferrer_is_added() -> None:
+def test_given_a_link_to_another_site_when_cleaned_then_rel_noopener_noreferrer_is_added() -> None:
     cleaned = clean_html('<a href="https://example.org" rel="opener">x</a>')
 
     assert cleaned == '<a href="https://example.org" rel="noopener noreferrer">x</a>'
+
+
+@pytest.mark.parametrize(
+    ("href", "external"),
+    [
+        ("https://other.example/a?b=1&c=2", True),
+        ("//other.example/x", True),
+        ("HTTP://Other.Example", True),
+        ("https://news.example/articles/x/", False),  # the site's own host
+        ("http://news.example:8080/x", False),
+        ("/articles/x/", False),
+        ("../x.html", False),
+        ("#fn1", False),
+        ("mailto:desk@news.example", False),
+        ("", False),
+    ],
+)
+def test_given_links_when_cleaned_for_a_site_then_only_links_to_other_hosts_get_rel(
+    href: str, external: bool
+) -> None:
+    """GIVEN a link in an article of https://news.example WHEN cleaned THEN only a link to
+    another host carries `rel="noopener noreferrer"`; an editor's own `rel` never survives."""
+    with linking_from("https://news.example"):
+        cleaned = clean_html(f'<a href="{escape(href)}" rel="opener">x</a>')
+
+    assert cleaned.endswith(' rel="noopener noreferrer">x</a>') is external, cleaned
+    assert cleaned.count("rel=") == int(external)
 
 
 def test_given_template_syntax_in_every_format_when_read_then_it_stays_literal_text() -> None:

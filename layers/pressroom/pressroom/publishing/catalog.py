@@ -55,6 +55,11 @@ class Card:
     thumbnail: str = ""  # the path of a small rendition of its cover image, if it has one
     thumbnail_bytes: int = 0  # its size (feed enclosures); 0 when not known
     language: str = ""  # "" on cards written before articles had one
+    # The cover's renditions (`srcset`, "" for an SVG) and intrinsic size, for a listing that
+    # shows the card large (the home page's lead story); 0 without a cover.
+    image_srcset: str = ""
+    image_width: int = 0
+    image_height: int = 0
 
     @property
     def path(self) -> str:
@@ -122,6 +127,9 @@ def card_of(article: Article) -> Card:
         thumbnail=article.cover.thumbnail if article.cover else "",
         thumbnail_bytes=article.cover.thumbnail_bytes if article.cover else 0,
         language=article.language,
+        image_srcset=article.cover.srcset if article.cover else "",
+        image_width=article.cover.width if article.cover else 0,
+        image_height=article.cover.height if article.cover else 0,
     )
 
 

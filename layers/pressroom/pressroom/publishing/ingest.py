@@ -42,7 +42,7 @@ from datetime import UTC, datetime
 from aws_lambda_powertools.utilities.data_classes import S3Event
 
 from pressroom.errors import ConcurrentUpdate, ItemTooLarge, RejectedFile, TransientError
-from pressroom.model import Article, Rejection, Source
+from pressroom.model import Article, Rejection, Source, slug_of
 from pressroom.paths import article_path, is_article_page, page_key, source_key_from_event
 from pressroom.ports import Pipeline
 from pressroom.publishing.asset_refs import AssetRecord, is_asset_key, resolve_article
@@ -80,6 +80,13 @@ MAX_WARNING_CHARS = 500
 # times the slowest image measured (bench/results/media-only.md), plus a full batch of articles.
 ASSET_RESERVE_MS = 15_000
 MAX_TRANSLATIONS = 50  # members of a translation group an article page reads: bounded work
+MAX_STORIES = 10  # "You may also like" titles an article page looks up: bounded work
+STORY_LINK = "~"  # a referrer's target: "~" + a title's slug form (a story the page names)
+# The referrer items double as the index of titles: ("=" + a title's slug form, slug) for each
+# article rendered with that title. Never removed (an article may take a title back, and a
+# removal could race with that); a lookup checks each against the article's record.
+TITLE_INDEX = "="
+MAX_SAME_TITLE = 5  # articles sharing a title that a lookup checks
 _RELATED_TAGS = 8  # bounded work: related articles come from at most this many tags
 
 
@@ -396,9 +403,8 @@ def _commit(
                 return SyncResult(key, "rejected", rejection=desired)
             p.store.commit(state, new_state, None, request.correlation_id)
             plan = None
-        return _Committed(
-            request, new_state, desired, _cards_gone_or_changed(plan), may_have_report
-        )
+        listed_elsewhere = _cards_gone_or_changed(plan) | _named_as_story(plan)
+        return _Committed(request, new_state, desired, listed_elsewhere, may_have_report)
     if state.synced_rev == state.rev and not force:
         return SyncResult(key, "unchanged")
     if state.synced_rev != state.rev:
@@ -545,9 +551,13 @@ def _next_state(
         )
     moved_from = _moved_from(state, desired.slug)
     redirects = _redirects_of(desired, moved_from)
-    # The card's thumbnail and its size (feed enclosures): a card written before sizes were
-    # kept is written again by the next rebuild.
-    shows = f"{desired.cover.thumbnail} {desired.cover.thumbnail_bytes}" if desired.cover else ""
+    # The card's thumbnail and its size (feed enclosures), and the cover's size (the home
+    # page's lead story): a card written before these were kept is written again by the next
+    # rebuild.
+    cover = desired.cover
+    shows = (
+        f"{cover.thumbnail} {cover.thumbnail_bytes} {cover.width}x{cover.height}" if cover else ""
+    )
     if (state.digest, state.status, state.redirects, state.warnings, state.shows) == (
         source.digest,
         desired.status,
@@ -647,6 +657,7 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
     owner: dict[str, int] = {}  # page key → the committed key it belongs to
     links: list[tuple[str, str, str]] = []
     shown: list[tuple[Article, list[Card]]] = []  # articles rendered, with their translations
+    unlinked: list[tuple[Article, list[tuple[str, str]]]] = []  # a story not (yet) on the site
     # No entry changes while the batch is projected: articles sharing a tag share its read.
     newest = functools.cache(lambda tag: p.store.newest_entries(tag, RELATED_LIMIT * 2))
     released: list[tuple[str, str]] = []  # (redirect key, source key) to let go of
@@ -658,7 +669,15 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
             group = translations_of(desired, p)
             related = related_cards(desired, newest, exclude={card.slug for card in group})
             links += [(card.slug, desired.slug, desired.source_key) for card in related]
-            html = p.renderer.article_page(desired, related, group)
+            stories = resolve_stories(desired, p)
+            if title_key := slug_of(desired.title):
+                links.append((TITLE_INDEX + title_key, desired.slug, desired.source_key))
+            links += [
+                (target, desired.slug, desired.source_key) for target in _story_targets(desired)
+            ]
+            if any(not path for _, path in stories[:MAX_STORIES]):
+                unlinked.append((desired, stories))
+            html = p.renderer.article_page(desired, related, group, stories)
             shown.append((desired, group))
             key = page_key(article_path(desired.slug))
             outputs.append(Output(key, html.encode("utf-8"), done.request.invalidate))
@@ -686,6 +705,7 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
         outputs += site_furniture(p)
     p.store.add_referrers(links)
     _link_translations(shown, p)
+    _recheck_stories(unlinked, p)
     correlation_id = ",".join(sorted({d.request.correlation_id for d in committed} - {""}))
     changes = p.site.apply(
         outputs, deletions, announce=lambda paths: p.invalidations.send(paths, correlation_id)
@@ -796,6 +816,64 @@ def _cards_gone_or_changed(plan: Plan | None) -> set[str]:
     if new is not None and new.card == old.card and _group(new) == _group(old):
         return set()
     return {old.slug}
+
+
+def _named_as_story(plan: Plan | None) -> set[str]:
+    """Referrer targets of the pages that may name this article as a story ("You may also
+    like") and whose link to it may now lead elsewhere: its title's when it arrives, leaves,
+    or changes its title or address; its slug's when it arrives at that slug."""
+    if plan is None:
+        return set()
+    old, new = plan.old_record, plan.record
+    if old and new and (old.slug, old.card.title) == (new.slug, new.card.title):
+        return set()
+    found = {STORY_LINK + key for r in (old, new) if r and (key := slug_of(r.card.title))}
+    return found | ({new.slug} if new is not None else set())
+
+
+def _story_targets(article: Article) -> list[str]:
+    """What each story the article names would be found by: its title, or a slug."""
+    keys = (slug_of(title) for title in article.related_stories[:MAX_STORIES])
+    return [target for key in keys if key for target in (STORY_LINK + key, key)]
+
+
+def resolve_stories(article: Article, p: Pipeline) -> list[tuple[str, str]]:
+    """The article's "You may also like" titles, each with the path of the live article on the
+    site that has that title (the first by slug of several), else that slug; "" for one not
+    on the site. At most `MAX_STORIES` are looked up; the rest stay unlinked."""
+    return [
+        (title, _story_path(title, article, p) if n < MAX_STORIES else "")
+        for n, title in enumerate(article.related_stories)
+    ]
+
+
+def _story_path(title: str, article: Article, p: Pipeline) -> str:
+    key = slug_of(title)
+    if not key:
+        return ""
+    titled = sorted(p.store.referrers(TITLE_INDEX + key))[:MAX_SAME_TITLE]
+    for slug in (*titled, key):
+        if slug == article.slug:
+            continue
+        record = p.store.get_article(slug)
+        if record is None:
+            continue
+        if slug == key or slug_of(record.card.title) == key:
+            return record.card.path
+    return ""
+
+
+def _recheck_stories(unlinked: list[tuple[Article, list[tuple[str, str]]]], p: Pipeline) -> None:
+    """An article naming a story that arrived while its page was rendered: the story's
+    publisher may have looked for the pages naming it before this page's link was recorded, so
+    look again now that it is, and re-render the page if the story is there."""
+    stale = [
+        article.source_key
+        for article, stories in unlinked
+        if any(not path and _story_path(title, article, p) for title, path in stories[:MAX_STORIES])
+    ]
+    if stale:
+        p.rebuilds.send_all(rebuild_messages(sorted(set(stale)), [], invalidate=False))
 
 
 def _group(record: ArticleRecord) -> set[ListingId]:

@@ -76,7 +76,7 @@ def read_article(
     Jekyll's `{% include %}` needs. Without it, includes are left out with a warning."""
     from pressroom.readers.article import build_article  # loaded with the first reader, as above
     from pressroom.readers.jekyll_liquid import UploadIncludes, reading_site
-    from pressroom.readers.sanitize import reporting_removals
+    from pressroom.readers.sanitize import linking_from, reporting_removals
 
     includes = UploadIncludes(source.key, settings.articles_prefix, fetch) if fetch else None
     try:
@@ -85,6 +85,7 @@ def read_article(
         with (
             reading_site(settings.site_url, settings.site_title, includes),
             reporting_removals() as removed,
+            linking_from(settings.site_url),
         ):
             body_html, metadata = reader(text)
         article = build_article(source, settings, body_html, metadata)

@@ -136,6 +136,7 @@ def build_article(
         toc=table_of_contents(body_html) if _wants_toc(metadata) else (),
         redirects=redirects.keys,
         **_cover_fields(metadata),
+        summary_given=_summary_given(metadata),
     )
 
 
@@ -338,6 +339,11 @@ def _summary(metadata: Metadata, body_html: str) -> str:
     if explicit is not None and (summary := as_text(explicit[1], explicit[0])):
         return shorten(summary, MAX_SUMMARY_CHARS)
     return shorten(_first_paragraph_text(body_html), SUMMARY_CHARS)
+
+
+def _summary_given(metadata: Metadata) -> bool:
+    explicit = first_present(metadata, *SUMMARY_KEYS)
+    return explicit is not None and bool(as_text(explicit[1], explicit[0]).strip())
 
 
 def _first_paragraph_text(body_html: str) -> str:

@@ -8,11 +8,14 @@ SVG). Kept: `<video>`/`<audio>` (the pipeline points them at uploaded files) and
 embeds from `EMBED_PROVIDERS` only, sandboxed. What is removed is reported
 (`reporting_removals`). Dropped, content kept: any other element (forms, buttons, `<font>`...).
 Attributes are allow-listed per tag; URLs may only be http(s), mailto or relative, so `javascript:`,
-`vbscript:` and `data:` never survive, not even in images. Classes are limited to the ones the
-readers generate (code language and Pygments token classes, footnotes, heading anchors, math) so
-that article text cannot borrow the theme's own classes. Ids must be plain (letters, marks,
-digits, `_-.:`), are unique in the page (a repeated id is dropped) and never one of the theme's
-own (`THEME_IDS`), so an article cannot clobber the page's landmarks.
+`vbscript:` and `data:` never survive, not even in images. A link to another site gets
+`rel="noopener noreferrer"`; links within the page (footnotes, heading anchors), relative links
+and absolute links to the site's own host (`linking_from`) get no `rel` (an editor's is
+dropped). Classes are limited to the ones the readers generate (code language and Pygments
+token classes, footnotes, heading anchors, math) so that article text cannot borrow the theme's
+own classes. Ids must be plain (letters, marks, digits, `_-.:`), are unique in the page (a
+repeated id is dropped) and never one of the theme's own (`THEME_IDS`), so an article cannot
+clobber the page's landmarks.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from urllib.parse import urlsplit
 
 import nh3
 from pygments.token import STANDARD_TYPES
@@ -102,7 +106,10 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 }
 
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
-LINK_REL = "noopener noreferrer"
+LINK_REL = "noopener noreferrer"  # on links to other sites only
+# A start tag as html5ever serialises it: attribute values double-quoted, `"` escaped inside.
+_LINK_TAG = re.compile(r'<a((?:\s+[^\s=>]+(?:="[^"]*")?)*)>')
+_HREF = re.compile(r'\shref="([^"]*)"')
 # Table cells keep their alignment (Markdown tables write it as an inline style), nothing else;
 # it then becomes a class, because the CDN's Content-Security-Policy (`style-src 'self'`) ignores
 # inline styles.
@@ -218,7 +225,7 @@ def clean_html(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_AttributeFilter(),
         url_schemes=set(URL_SCHEMES),
-        link_rel=LINK_REL,
+        link_rel=None,
         strip_comments=True,
         filter_style_properties=set(ALLOWED_STYLE_PROPERTIES),
         set_tag_attribute_values={"iframe": dict(_IFRAME_ATTRIBUTES)},
@@ -227,8 +234,42 @@ def clean_html(html: str) -> str:
     cleaned = _EMPTY_IFRAME.sub("", cleaned)
     if (removed := _REMOVED.get()) is not None:
         removed.extend(removed_by_cleaning(html))
+    cleaned = _LINK_TAG.sub(_with_rel, cleaned)
     # Only table cells may keep a style, and only `text-align`: as a theme class, or not at all.
     return _ANY_STYLE.sub("", _CELL_ALIGNMENT.sub(r' class="align-\1"', cleaned))
+
+
+def _with_rel(tag: re.Match[str]) -> str:
+    href = _HREF.search(tag[1])
+    if href is None or not is_external(href[1].replace("&amp;", "&")):
+        return tag[0]
+    return f'<a{tag[1]} rel="{LINK_REL}">'
+
+
+def is_external(href: str) -> bool:
+    """Whether a link leads to another site: an absolute or scheme-relative http(s) URL whose
+    host is not the site's own (`linking_from`; with no site known, any host is another)."""
+    try:
+        parts = urlsplit(href.strip())
+        host = parts.hostname
+    except ValueError:  # a malformed URL (a bad port, brackets): treat it as leaving
+        return True
+    if parts.scheme.lower() not in ("http", "https", "") or not parts.netloc:
+        return False
+    return host is None or host != _SITE_HOST.get()
+
+
+_SITE_HOST: ContextVar[str | None] = ContextVar("site_host", default=None)
+
+
+@contextmanager
+def linking_from(site_url: str) -> Iterator[None]:
+    """Links to `site_url`'s host cleaned inside this block are the site's own (no `rel`)."""
+    token = _SITE_HOST.set(urlsplit(site_url).hostname if site_url else None)
+    try:
+        yield
+    finally:
+        _SITE_HOST.reset(token)
 
 
 _REMOVED: ContextVar[list[str] | None] = ContextVar("removed_by_cleaning", default=None)

@@ -212,9 +212,15 @@ class Renderer:
     # -- pages ---------------------------------------------------------------------------------
 
     def article_page(
-        self, article: Article, related: list[Card], translations: Sequence[Card] = ()
+        self,
+        article: Article,
+        related: list[Card],
+        translations: Sequence[Card] = (),
+        stories: Sequence[tuple[str, str]] | None = None,
     ) -> str:
-        """`translations`: the cards of the article's translation group (itself included)."""
+        """`translations`: the cards of the article's translation group (itself included).
+        `stories`: its "You may also like" titles with the path of the article each names ("" for
+        one not on the site); None shows every title unlinked."""
         url = self._url(article.path)
         trail: list[tuple[str, str]] = [(self.settings.site_title, "/")]
         own_language = in_site_language(article.language, self.settings.site_language)
@@ -246,6 +252,9 @@ class Renderer:
             # Sanitised by the readers (nh3) before it ever reaches a template.
             body=Markup(article.body_html),  # noqa: S704  # nosec B704 # nh3-sanitised
             related=related,
+            stories=[(title, "") for title in article.related_stories]
+            if stories is None
+            else stories,
         )
 
     def _alternates(self, article: Article, group: Sequence[Card]) -> tuple[Alternate, ...]:
