@@ -41,6 +41,7 @@ FULL = {
     "freshness_mix": Mix(),
     "media_size": (6000, 4000),
     "media_runs": 5,
+    "search": [1_000, 10_000],
 }
 QUICK = {
     "publish": [12, 24],
@@ -53,8 +54,9 @@ QUICK = {
     "freshness_mix": QUICK_MIX,
     "media_size": (1200, 800),
     "media_runs": 2,
+    "search": [50],
 }
-PARTS = ("publish", "bulk", "cold", "aws-model", "concurrency", "freshness", "media")
+PARTS = ("publish", "bulk", "cold", "aws-model", "concurrency", "freshness", "media", "search")
 FULL_RUN = "results"  # the file stem of a run of every part
 
 
@@ -136,6 +138,15 @@ def run(
         results.media = measure_media(image[0], image[1], runs)
         print(f"media: {time.perf_counter() - started:.0f} s", file=sys.stderr)
     table = markdown(results)
+    if "search" in parts:
+        from bench import search  # Pagefind and Chromium: only for this part
+
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="pressroom-search-") as scratch:
+            sizes = plan["search"]  # type: ignore[assignment]
+            rows = [search.measure(n, seed, Path(scratch, str(n))) for n in sizes]  # type: ignore[union-attr]
+        table += "\n" + search.markdown(rows)
+        print(f"search: {time.perf_counter() - started:.0f} s", file=sys.stderr)
     print(table)
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{name}.md").write_text(table)

@@ -10,7 +10,7 @@ from typing import Any
 
 from pressroom.adapters.aws import session
 from pressroom.local.runtime import LocalRuntime, QueuePump
-from pressroom.paths import page_key, public_path
+from pressroom.paths import is_private, page_key, public_path
 from pressroom.pipeline import Pipeline
 
 
@@ -68,6 +68,7 @@ class Site:
             item["Key"]: item["ETag"]
             for page in paginator.paginate(Bucket=self.pipeline.settings.site_bucket)
             for item in page.get("Contents", [])
+            if not is_private(item["Key"])  # the search records: never served
         }
 
     def changed_during(self, action: Callable[[], None]) -> list[str]:

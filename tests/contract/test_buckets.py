@@ -105,6 +105,28 @@ def test_given_site_objects_when_written_then_read_listed_and_deleted(backend: B
     assert list(site.keys(prefix)) == [prefix + "b/index.html"]
 
 
+def test_given_site_objects_then_their_tags_are_listed_and_change_only_with_their_bytes(
+    backend: Backend,
+):
+    site = backend.pipeline.site_bucket
+    prefix = f"_search/{backend.token}/"
+    site.put(prefix + "b.json", b"two", "application/json", "private")
+    site.put(prefix + "a.json", b"one", "application/json", "private")
+    site.put(f"_search/{backend.token}x.json", b"outside", "application/json", "private")
+
+    first = dict(site.etags(prefix))
+    site.put(prefix + "a.json", b"one", "application/json", "private")  # the same bytes
+    site.put(prefix + "b.json", b"TWO", "application/json", "private")
+    site.delete(prefix + "c.json")
+    second = list(site.etags(prefix))
+
+    assert list(first) == [prefix + "a.json", prefix + "b.json"]
+    assert [key for key, _ in second] == list(first)
+    assert dict(second)[prefix + "a.json"] == first[prefix + "a.json"]
+    assert dict(second)[prefix + "b.json"] != first[prefix + "b.json"]
+    assert all(tag and '"' not in tag for _, tag in second)
+
+
 def test_given_an_upload_when_inspected_then_digest_head_size_and_its_version_is_copied(
     backend: Backend,
 ):

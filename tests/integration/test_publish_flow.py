@@ -72,12 +72,15 @@ def test_given_create_update_delete_then_each_step_rewrites_its_paths_and_invali
     created, invalidated = site.effects_during(
         lambda: site.upload("alpha.md", article("Alpha", ["1", "2"]))
     )
-    stylesheet = next(key for key in site.object_keys() if key.startswith("assets/"))
+    stylesheet = next(key for key in site.object_keys() if key.startswith("assets/style."))
+    script = next(key for key in site.object_keys() if key.startswith("assets/search."))
     assert created == sorted(
         [
             "/404.html",
             "/articles/alpha/",
             "/" + stylesheet,
+            "/" + script,
+            "/search/",
             "/robots.txt",
             "/sitemap.xml",
             "/sitemaps/2026-03.xml",

@@ -70,3 +70,16 @@ def test_given_a_rebuild_message_for_an_unsynced_upload_then_the_rebuild_functio
 
     assert invoke(site, "RebuildFunction", "rebuild-keys.json") == {"batchItemFailures": []}
     assert site.page("/articles/hello-world/") is not None
+
+
+def test_given_a_published_article_when_the_schedule_fires_then_the_search_index_is_built_once(
+    site: Site,
+):
+    site.upload("zebra.md", "---\ntitle: Zebra\n---\nStripes everywhere.\n")
+
+    first = invoke(site, "SearchIndexFunction", "search-scheduled.json")
+    again = invoke(site, "SearchIndexFunction", "search-scheduled.json")
+
+    assert first == {"rebuilt": True, "articles": 1, "written": first["written"]}
+    assert first["written"] > 5 and site.page("/pagefind/pagefind-entry.json") is not None
+    assert again == {"rebuilt": False, "articles": 1, "written": 0}, "nothing changed since"

@@ -177,6 +177,9 @@ def test_given_a_published_article_then_each_stored_object_carries_its_headers(s
     assert headers("atom.xml") == ("application/atom+xml; charset=utf-8", listing)
     assert headers("tags/one/rss.xml") == ("application/rss+xml; charset=utf-8", listing)
     assert headers("feed.json") == ("application/feed+json; charset=utf-8", listing)
-    [stylesheet] = [key for key in site.object_keys() if key.startswith("assets/")]
+    [stylesheet] = [key for key in site.object_keys() if key.startswith("assets/style.")]
     assert headers(stylesheet) == ("text/css; charset=utf-8", cache_control_of(stylesheet))
+    [script] = [key for key in site.object_keys() if key.startswith("assets/search.")]
+    assert headers(script) == ("text/javascript; charset=utf-8", cache_control_of(script))
+    assert headers("search/") == (html, listing)
     assert len({cache_control_of(k) for k in ("articles/alpha/", "index.html", "tags/one/")}) == 3

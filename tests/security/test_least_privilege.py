@@ -245,6 +245,7 @@ def test_given_a_publishing_workload_then_every_call_of_every_function_is_allowe
     site.upload("pic.png", encode(photo(120, 100), "PNG"))
     site.delete("pic.png")
     site.runtime.drain()
+    site.runtime.run_schedules()  # the search index's scheduled run sees the changed records
     template = Template(Path(find_template()))
 
     by_function = {call.function for call in recorded_calls}
@@ -258,6 +259,8 @@ def test_given_a_publishing_workload_then_every_call_of_every_function_is_allowe
     )
 
     assert {"IngestFunction", "ListingFunction", "InvalidationFunction"} <= by_function
+    assert "SearchIndexFunction" in by_function
+    assert any(c.resource.endswith("/pagefind/pagefind-entry.json") for c in recorded_calls)
     assert any(call.action == "s3:ListBucketVersions" for call in recorded_calls)
     assert any(call.action == "s3:GetObjectVersion" for call in recorded_calls)  # the copy
     assert denied == [], "\n".join(map(str, denied))

@@ -43,6 +43,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "pressroom.publishing.cache_policy",
             "pressroom.publishing.catalog",
             "pressroom.redirects",
+            "pressroom.search_records",
             "pressroom.settings",
             "pressroom.sources",
             "pressroom.table_layout",
@@ -70,6 +71,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "pressroom.publishing.invalidation",
             "pressroom.publishing.listings",
             "pressroom.publishing.rebuild",
+            "pressroom.publishing.search",
             "pressroom.adapters*",
         ),
     ),
@@ -108,7 +110,6 @@ LATE_IMPORTS = {
     ("pressroom.readers", "pressroom.readers.article"): "the parsers, with the first file read",
     ("pressroom.readers", "pressroom.readers.jekyll_liquid"): "python-liquid, the same",
     ("pressroom.readers", "pressroom.readers.sanitize"): "nh3, the same",
-    ("pressroom.render", "pressroom.render.feeds"): "feedgen and lxml, once a feed renders",
 }
 # Packages that import their own submodules by name (`import_module(f"{__name__}.x")`) so that
 # a reader or Pillow loads on first use: each may import any of its submodules.

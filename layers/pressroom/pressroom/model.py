@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,8 @@ Status = Literal["published", "draft", "unlisted"]
 MAX_SLUG_CHARS = 80
 
 
+# Cached: the same few names (tags, authors) are slugged again for every card a page shows.
+@functools.lru_cache(maxsize=16384)
 def slug_of(text: str) -> str:
     """The one slug rule of the project (tags, authors, titles, file names)."""
     return slugify(text, max_length=MAX_SLUG_CHARS, word_boundary=True, save_order=True)

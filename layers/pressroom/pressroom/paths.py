@@ -47,6 +47,15 @@ def is_content_hashed(key: str) -> bool:
     return bool(_CONTENT_HASHED.search(posixpath.basename(key)))
 
 
+# Objects the functions keep for themselves in the site bucket (the search records): the bucket
+# policy refuses them to CloudFront, and exports leave them out.
+PRIVATE_PREFIX = "_search/"
+
+
+def is_private(key: str) -> bool:
+    return key.startswith(PRIVATE_PREFIX)
+
+
 def article_path(slug: str) -> str:
     return f"/articles/{slug}/"
 

@@ -178,6 +178,11 @@ class SiteBucketPort(Protocol):
 
     def keys(self, prefix: str = "") -> Iterator[str]: ...
 
+    def etags(self, prefix: str) -> Iterator[tuple[str, str]]:
+        """(key, tag) of the current objects under `prefix`, in key order: the tag is opaque
+        and changes whenever the object's bytes do (S3's ETag, read from the listing alone)."""
+        ...
+
     def copy_from(
         self, source: Inspected, bucket: str, key: str, content_type: str, cache_control: str
     ) -> None:

@@ -169,3 +169,9 @@ class SiteBucket:
         for page in paginator.paginate(Bucket=self.name, Prefix=prefix):
             for obj in page.get("Contents", []):
                 yield obj["Key"]
+
+    def etags(self, prefix: str) -> Iterator[tuple[str, str]]:
+        paginator = self._client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.name, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                yield obj["Key"], obj["ETag"].strip('"')

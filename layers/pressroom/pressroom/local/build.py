@@ -7,18 +7,17 @@ the bench measures both, and a test holds their exports byte for byte equal."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
+from pressroom.local.export import StreamedExport, write_site
 from pressroom.local.template import LOCAL_ACCOUNT
-from pressroom.paths import export_name, is_article_page
+from pressroom.paths import is_article_page
 from pressroom.settings import Settings
 
 if TYPE_CHECKING:
@@ -97,13 +96,22 @@ def _build_in_process(
     from pressroom.operations import files_to_publish
 
     began = time.perf_counter()
-    engine = Engine.for_template(default_template(), overrides, whole_stream=True)
-    sources, prefix = engine.backend.sources, engine.backend.settings.articles_prefix
-    for name, path in files_to_publish([src]):
-        sources.put_object(prefix + name, path.read_bytes())
-        uploaded()
-    uploaded_at = time.perf_counter()
-    engine.run(lambda function, count: ingested(count) if function == INGEST else None)
+    engine = Engine.for_template(default_template(), overrides, whole_stream=True, search=True)
+    # The site is written into `out` as the functions write it, by a process of its own.
+    export = StreamedExport(out)
+    engine.backend.site_bucket.on_change = export.changed
+    try:
+        sources, prefix = engine.backend.sources, engine.backend.settings.articles_prefix
+        for name, path in files_to_publish([src]):
+            sources.put_object(prefix + name, path.read_bytes())
+            uploaded()
+        uploaded_at = time.perf_counter()
+        engine.run(lambda function, count: ingested(count) if function == INGEST else None)
+        ran = time.perf_counter()
+        exported = export.finish(engine.backend.site_bucket.objects())
+    except BaseException:
+        export.abort()
+        raise
     reports = _reports(engine)
     states = engine.backend.store.get_sources(reports)
     report = BuildReport(undelivered=engine.report.undelivered, rejected=_rejected(reports, states))
@@ -113,11 +121,10 @@ def _build_in_process(
         if state.status != "rejected"
         for warning in state.warnings
     ]
-    ran = time.perf_counter()
-    exported = write_site(out, engine.backend.site_bucket.objects())
     report.seconds = {
         "upload": uploaded_at - began,
         **engine.report.seconds,
+        # What is left once the functions are done: the writes the writer has not made yet.
         "export": time.perf_counter() - ran,
     }
     report.pages = len(exported)
@@ -164,6 +171,7 @@ def _build_on_moto(
                 ingested(count) if function == INGEST_FUNCTION else None
             )
         )
+        runtime.run_schedules()  # the search index, as its schedule would within minutes
         reports = _rejections(runtime)
         store = Pipeline(runtime.settings, runtime.stack.client).store
         rejected = _rejected(reports, store.get_sources(reports))
@@ -180,17 +188,17 @@ def _build_on_moto(
 @contextmanager
 def site_backend(
     site_url: str | None = None, site_title: str | None = None, templates_dir: Path | None = None
-) -> Iterator[LocalRuntime]:
-    """A warm embedded backend with the functions' site settings replaced (see `build_site`)
+) -> Iterator[Engine]:
+    """A warm in-process backend with the functions' site settings replaced (see `build_site`)
     and, given `templates_dir`, their TEMPLATES_DIR: `pressroom serve --watch` keeps one open
     while it watches."""
-    from pressroom.local.embedded import embedded_aws
+    from pressroom.local.inprocess import Engine, default_template
 
     overrides = _site_overrides(site_url, site_title)
     if templates_dir is not None:
         overrides["TEMPLATES_DIR"] = str(templates_dir.resolve())
-    with embedded_aws(overrides) as runtime:
-        yield runtime
+    # As a build: each drain renders every listing its changes touch once.
+    yield Engine.for_template(default_template(), overrides, whole_stream=True)
 
 
 def _rejections(runtime: LocalRuntime) -> dict[str, str]:
@@ -245,62 +253,6 @@ class BuiltFor:
 def export_site(out: Path, site_bucket: str) -> list[str]:
     """Copy the embedded (moto) site bucket to `out`, one file per object; returns the keys."""
     return write_site(out, _bucket_objects(site_bucket))
-
-
-def write_site(out: Path, objects: Iterable[tuple[str, bytes]]) -> list[str]:
-    """Write each (key, body) of a site bucket to `out`, one file per object; the keys."""
-    exported = []
-    root = out.resolve()  # once: resolving every file's path costs a stat per component
-    made: set[str] = set()  # folders already there: one mkdir per folder, not per file
-    writes: list[tuple[str, bytes]] = []
-    for key, body in objects:
-        # Keys are never trusted as paths: `..` or an absolute key must not leave the folder.
-        target = os.path.normpath(os.path.join(root, export_name(key)))
-        if os.path.commonpath([root, target]) != str(root) or target == str(root):
-            raise ValueError(f"refusing to export {key!r} outside {out}")
-        folder = os.path.dirname(target)
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        writes.append((target, body))
-        exported.append(key)
-    # Thousands of files: a few at a time, as the disk waits release the interpreter.
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda write: _write_file(*write), writes))
-    return exported
-
-
-def _write_file(path: str, body: bytes) -> None:
-    with open(path, "wb") as file:
-        file.write(body)
-
-
-def site_fingerprints(site_bucket: str) -> dict[str, str]:
-    """Each object of the site bucket, by key, with a fingerprint of its bytes (its ETag,
-    which moto computes once per write): comparing two of these tells what a change rewrote
-    or deleted without reading any page (`pressroom serve --watch`)."""
-    from moto.s3.models import FakeKey
-
-    bucket = _embedded_bucket(site_bucket)
-    return {
-        key: current.etag
-        for key in list(bucket.keys)
-        if isinstance(current := bucket.keys.get(key), FakeKey)
-    }
-
-
-def site_object(site_bucket: str, key: str) -> bytes | None:
-    """The bytes of one object of the site bucket, or None if it has none."""
-    from moto.s3.models import FakeKey
-
-    current = _embedded_bucket(site_bucket).keys.get(key)
-    return current.value if isinstance(current, FakeKey) else None
-
-
-def _embedded_bucket(bucket_name: str) -> Any:
-    from moto.s3.models import s3_backends
-
-    return s3_backends[LOCAL_ACCOUNT]["aws"].get_bucket(bucket_name)
 
 
 def _bucket_objects(bucket_name: str) -> Iterator[tuple[str, bytes]]:

@@ -58,7 +58,7 @@ from botocore.exceptions import ClientError
 from pressroom.local.background import BackgroundServer, bind
 from pressroom.local.embedded import find_template
 from pressroom.local.template import Template
-from pressroom.paths import page_key
+from pressroom.paths import is_private, page_key
 
 logger = logging.getLogger(__name__)
 
@@ -480,6 +480,8 @@ class Origin:
 
     def fetch(self, path: str) -> tuple[int, bytes, dict[str, str]]:
         key = page_key(unquote(path))
+        if is_private(key):
+            return 403, b"", {}  # the bucket policy's DenyCloudFrontPrivateObjects
         try:
             response = self._s3.get_object(Bucket=self._bucket, Key=key)
         except self._s3.exceptions.NoSuchKey:

@@ -13,15 +13,16 @@ logging and metrics, the Lambda event envelope).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import S3Event
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from pressroom.local.memory import (
@@ -35,18 +36,19 @@ from pressroom.local.memory import (
     Message,
 )
 from pressroom.local.memory.store import StreamChange
-from pressroom.local.template import StreamSource, Template
+from pressroom.local.template import ScheduleSource, StreamSource, Template
 from pressroom.parallel import one_at_a_time
 from pressroom.pipeline import Pipeline
 from pressroom.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-INGEST, LISTING, INVALIDATION, REBUILD = (
+INGEST, LISTING, INVALIDATION, REBUILD, SEARCH = (
     "IngestFunction",
     "ListingFunction",
     "InvalidationFunction",
     "RebuildFunction",
+    "SearchIndexFunction",
 )
 _QUEUES = {"IngestQueue": INGEST, "InvalidationQueue": INVALIDATION, "RebuildQueue": REBUILD}
 
@@ -71,6 +73,8 @@ class Wiring:
         for function in template.functions():
             timeouts[function.logical_id] = function.timeout_seconds * 1000
             for source in function.sources:
+                if isinstance(source, ScheduleSource):
+                    continue  # the engine runs the search index at the end instead
                 sizes[function.logical_id] = source.batch_size
                 if isinstance(source, StreamSource):
                     prefixes = source.key_prefixes.get("pk", ())
@@ -149,6 +153,12 @@ class InProcessBackend:
             pipeline,
         )
 
+    def redeploy(self) -> None:
+        """New code for the functions, as a deployment gives Lambda: a fresh Jinja2
+        environment, which reads the templates anew (a template added to TEMPLATES_DIR shadows
+        the theme's, a changed one is compiled again)."""
+        self.pipeline.__dict__.pop("renderer", None)  # the cached property's value
+
 
 @dataclass
 class EngineReport:
@@ -163,7 +173,11 @@ class Engine:
     which the memory adapters' locks make safe."""
 
     def __init__(
-        self, backend: InProcessBackend, wiring: Wiring, whole_stream: bool = False
+        self,
+        backend: InProcessBackend,
+        wiring: Wiring,
+        whole_stream: bool = False,
+        search: bool = False,
     ) -> None:
         """`whole_stream`: hand the listing function everything the stream holds as one batch,
         with no time budget (a build's choice: in process there is no payload limit and no
@@ -172,6 +186,9 @@ class Engine:
         self.backend = backend
         self.wiring = wiring
         self.whole_stream = whole_stream
+        # `search`: once everything else is done, the search index function's scheduled run
+        # (on AWS it runs every few minutes; a build wants the index at its end).
+        self.search = search
         self.report = EngineReport()
         self._cursor = 0  # the last stream change the listing function has been handed
         self._stream_attempts = 0
@@ -182,21 +199,26 @@ class Engine:
         template: Template,
         overrides: Mapping[str, str] | None = None,
         whole_stream: bool = False,
+        search: bool = False,
     ) -> Engine:
         wiring = Wiring.of(template)
         settings = settings_for(template, overrides)
-        return cls(InProcessBackend.create(settings, wiring.max_receives), wiring, whole_stream)
+        backend = InProcessBackend.create(settings, wiring.max_receives)
+        return cls(backend, wiring, whole_stream, search)
 
     def run(self, delivered: Callable[[str, int], None] = lambda function, count: None) -> None:
         """Until every queue is empty and the stream is read: ingest first (all of it, so the
         listing function folds as much as it can into one render per listing), then the
-        stream, rebuilds and invalidations, again and again."""
-        steps = (
+        stream, rebuilds and invalidations, again and again (and, for a build, the search
+        index's scheduled run once all of that is done)."""
+        steps: tuple[tuple[str, Callable[[], int]], ...] = (
             (INGEST, self._ingest_batch),
             (LISTING, self._stream_batch),
             (REBUILD, self._rebuild_batch),
             (INVALIDATION, self._invalidation_batch),
         )
+        if self.search:
+            steps += ((SEARCH, self._search_run),)
         with one_at_a_time():
             self._run(steps, delivered)
 
@@ -242,14 +264,14 @@ class Engine:
             outcomes = ingest_notifications([(n, c) for _, n, c in readable], self.backend.pipeline)
             for (message, _, _), outcome in zip(readable, outcomes, strict=True):
                 if isinstance(outcome, Exception):
-                    logger.warning("sync failed (%s): %s", message.message_id, outcome)
+                    _failed_with(INGEST, outcome)
                     self._failed(queue, message)
                 else:
                     queue.delete(message)
         return len(messages)
 
     def _stream_batch(self) -> int:
-        from pressroom.publishing.listings import fold, render_batch
+        from pressroom.publishing.listings import StreamRecord, fold_records, render_batch
 
         table = self.backend.store.table
         limit = 2**62 if self.whole_stream else self.wiring.batch_sizes.get(LISTING, 100)
@@ -268,7 +290,11 @@ class Engine:
         if not batch:
             self._advance(read_to)
             return 0
-        records = [DynamoDBRecord(change.record()) for change in batch]
+        # The table's own items, as `fold` would read them from the stream's records.
+        records = [
+            StreamRecord(f"{change.sequence:021d}", *change.keys, functools.partial(_image, change))
+            for change in batch
+        ]
         started = time.monotonic()
         timeout_ms = 2**62 if self.whole_stream else self.wiring.timeouts_ms.get(LISTING, 60_000)
 
@@ -276,10 +302,10 @@ class Engine:
             return max(0, timeout_ms - int((time.monotonic() - started) * 1000))
 
         try:
-            outcome = render_batch(fold(records), self.backend.pipeline, remaining_ms)
+            outcome = render_batch(fold_records(records), self.backend.pipeline, remaining_ms)
         except Exception as error:
             self._stream_attempts += 1
-            logger.warning("listing batch failed (attempt %d): %s", self._stream_attempts, error)
+            _failed_with(LISTING, error, f" (attempt {self._stream_attempts})")
             if self._stream_attempts > self.wiring.stream_retries:
                 self.report.undelivered += len(batch)  # on AWS: to the listing DLQ
                 self._advance(batch[-1].sequence)
@@ -304,7 +330,7 @@ class Engine:
             try:
                 rebuild(json.loads(message.body), self.backend.pipeline)
             except Exception as error:
-                logger.warning("rebuild failed (%s): %s", message.message_id, error)
+                _failed_with(REBUILD, error)
                 self._failed(queue, message)
             else:
                 queue.delete(message)
@@ -327,10 +353,28 @@ class Engine:
                 queue.delete(message)
         return len(messages)
 
+    def _search_run(self) -> int:
+        from pressroom.adapters.pagefind import build_index
+        from pressroom.publishing.search import refresh_site_search
+
+        result = refresh_site_search(self.backend.pipeline, build_index)
+        return 1 if result.rebuilt else 0
+
     def _failed(self, queue: MemoryQueue, message: Message) -> None:
         queue.release(message)
         if message in queue.dead:
             self.report.undelivered += 1
+
+
+def _failed_with(function: str, error: BaseException, attempt: str = "") -> None:
+    """One line: the function, what went wrong and why (no traceback: the batch is delivered
+    again, and the same error would print one per attempt)."""
+    reason = next(iter(str(error).splitlines()), "")
+    logger.warning("%s failed%s: %s: %s", function, attempt, type(error).__name__, reason)
+
+
+def _image(change: StreamChange) -> dict[str, Any]:
+    return change.new or {}
 
 
 def default_template() -> Template:

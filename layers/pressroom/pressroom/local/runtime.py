@@ -18,6 +18,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any, TextIO
 
@@ -32,6 +33,7 @@ from pressroom.local.template import (
     LOCAL_REGION,
     FunctionSpec,
     QueueSource,
+    ScheduleSource,
     StreamSource,
 )
 from pressroom.operations import Target
@@ -625,7 +627,65 @@ def _finished_before_failures(records: list[dict[str, Any]], response: Any) -> i
     return min(sequence.index(identifier) for identifier in named)
 
 
-Pump = QueuePump | StreamPump
+class SchedulePump(_Pump):
+    """An EventBridge schedule: the function is invoked every `every_seconds` of wall-clock
+    time, never twice at a time. Its runs are no records: they do
+    not keep `LocalRuntime.drain` from settling (`run_schedules` runs them on demand)."""
+
+    source: ScheduleSource  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        function: FunctionSpec,
+        source: ScheduleSource,
+        environments: Environments,
+        invocations: Invocations,
+    ) -> None:
+        super().__init__(function, environments, invocations)
+        self.source = source
+        # Like a new EventBridge rate rule, the first run is a whole period after it starts.
+        self._next = time.monotonic() + source.every_seconds
+
+    @property
+    def gathered(self) -> int:
+        return 0  # nothing is batched: `drain` never waits for a window of a schedule
+
+    @property
+    def window_closes(self) -> float | None:
+        return None
+
+    def poll(self) -> int:
+        now = time.monotonic()
+        if now >= self._next and not self._invocations.running(self):
+            self.trigger()
+        return 0
+
+    def trigger(self) -> None:
+        """Start a run now (the next one is then a whole period away)."""
+        self._next = time.monotonic() + self.source.every_seconds
+        self._start(0, self._deliver)
+
+    def _deliver(self) -> None:
+        # The shape EventBridge gives a scheduled rule's target.
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": LOCAL_ACCOUNT,
+            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "region": LOCAL_REGION,
+            "resources": [],
+            "detail": {},
+        }
+        try:
+            self._call(event)
+        except Exception:
+            logger.exception("%s: scheduled run failed", self.function.logical_id)
+            self._count_failures(1)
+
+
+Pump = QueuePump | StreamPump | SchedulePump
 
 
 @dataclass
@@ -666,6 +726,8 @@ class LocalRuntime:
             for source in function.sources:
                 if isinstance(source, QueueSource):
                     pumps.append(QueuePump(stack, function, source, environments, invocations))
+                elif isinstance(source, ScheduleSource):
+                    pumps.append(SchedulePump(function, source, environments, invocations))
                 else:
                     pumps.append(StreamPump(stack, function, source, environments, invocations))
         return cls(stack, pumps, invocations, environment, by_function)
@@ -712,6 +774,15 @@ class LocalRuntime:
             self.invocations.wait_until_idle()  # even when raising: no invocation outlives it
             for pump, original in zip(self.pumps, saved, strict=True):
                 pump.clock = original
+
+    def run_schedules(self) -> None:
+        """Run every scheduled function once now and wait for it (what the schedule would do
+        within its period): `pressroom up` tests, and the search index after a workload."""
+        for pump in self.pumps:
+            if isinstance(pump, SchedulePump):
+                pump.trigger()
+        self.invocations.wait_until_idle()
+        self.invocations.take_finished()
 
     def redeploy(self) -> None:
         """New code for every function, as a deployment gives Lambda: the next invocations

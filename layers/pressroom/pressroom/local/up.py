@@ -27,7 +27,7 @@ from pressroom.local.cdn import (
     Origin,
 )
 from pressroom.local.embedded import LOCAL_ENV, find_template, local_client, serialised
-from pressroom.local.runtime import LocalRuntime, QueuePump
+from pressroom.local.runtime import LocalRuntime, QueuePump, SchedulePump
 from pressroom.local.stack import LocalStack
 from pressroom.local.state import UpState
 from pressroom.local.template import Template
@@ -207,7 +207,7 @@ def local_cloud(
         for pump in runtime.pumps:
             if isinstance(pump, QueuePump):
                 pump.retry_after = retry_after
-            if max_window is not None:
+            if max_window is not None and not isinstance(pump, SchedulePump):
                 window = min(pump.source.window_seconds, max_window)
                 pump.source = replace(pump.source, window_seconds=window)
         watcher = InvalidationWatcher(local_client("cloudfront"), env["DISTRIBUTION_ID"], cache)

@@ -6,19 +6,24 @@ backend warm, serve FOLDER, and on every save publish only what changed and relo
   inode); a burst of saves (an editor's temp file and rename, a `git checkout`) is one change
   once nothing moved for `QUIET_SECONDS`. Polling needs no dependency and works on any
   filesystem (containers, network mounts); a stat per file per poll is cheap up to thousands.
-- **Sources**: each file added or changed is uploaded under its key, each one gone is deleted,
-  and the backend drains: the real functions publish it as on AWS, O(k) work for k tags.
+- **Sources**: the site is published on the in-process backend (`pressroom.local.inprocess`,
+  as `pressroom build`), kept in memory between changes. Each file added or changed is uploaded
+  under its key, each one gone is deleted, and the engine runs until nothing is left to do: the
+  functions' work publishes it as on AWS, O(k) for an article with k tags, each listing it
+  touches rendered once.
 - **Templates**: a template that does not compile is named in one line and nothing is rebuilt;
   otherwise the functions are redeployed (a fresh Jinja2 environment, as a deployment gives
   Lambda) and the pages that use it (the article pages, the listings, or both: followed through
   extends and includes) are re-rendered through the rebuild queue, as `pressroom rebuild` does.
-- **Exporting**: the site bucket's fingerprints (ETags) before and after tell what was written
-  or deleted; only those files are written (atomically) or removed in FOLDER.
+- **Exporting**: the first build streams the site into FOLDER as `pressroom build` does; then
+  the site bucket tells which keys each change wrote or deleted, and only the files whose bytes
+  changed are written (atomically) or removed.
 - **Live reload**: pages are served with a same-origin script, `/__pressroom/livereload.js`,
   added on the fly (never written to FOLDER, never deployed), which listens to the
   Server-Sent Events at `/__pressroom/events` and reloads the page when a rebuild changed the
   site. The server sends the deployed Content-Security-Policy with `script-src 'self'` and
-  `connect-src 'self'` added, so a theme that breaks the real policy breaks here too.
+  `connect-src 'self'` added where it lacks them (the deployed one has both, for site search),
+  so a theme that breaks the real policy breaks here too.
 """
 
 from __future__ import annotations
@@ -37,21 +42,17 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pressroom.local.background import BackgroundServer, bind
-from pressroom.local.build import (
-    BuiltFor,
-    prepare_output,
-    site_backend,
-    site_fingerprints,
-    site_object,
-)
+from pressroom.local.build import BuiltFor, prepare_output, site_backend
 from pressroom.local.cdn import LocalDistribution, handler_for
-from pressroom.local.runtime import LocalRuntime
+from pressroom.local.export import StreamedExport, export_path
 from pressroom.local.serve import FolderOrigin, NoCache
-from pressroom.paths import export_name
 from pressroom.settings import Settings
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+
+    from pressroom.local.inprocess import Engine
+    from pressroom.local.memory import MemorySiteBucket
 
 POLL_SECONDS = 0.1
 QUIET_SECONDS = 0.15  # a burst of saves is over when nothing moved for this long
@@ -225,33 +226,59 @@ class FolderWatcher:
 
 
 class SiteMirror:
-    """A folder kept equal to the site bucket by writing only the objects that changed."""
+    """A folder kept equal to a site bucket by writing only the objects that changed: the
+    bucket says which keys each write or delete touched, and a file is rewritten only when its
+    bytes did change."""
 
-    def __init__(self, out: Path, site_bucket: str) -> None:
+    def __init__(self, out: Path, bucket: MemorySiteBucket) -> None:
         self.out = out.resolve()
-        self.site_bucket = site_bucket
-        self.fingerprints: dict[str, str] = {}
+        self.bucket = bucket
+        self.exported: dict[str, bytes] = {}  # what the folder holds, by key
+        self._touched: set[str] = set()
+        self._lock = threading.Lock()
+        bucket.on_change = self._touch
+
+    def _touch(self, key: str, body: bytes | None) -> None:
+        with self._lock:
+            self._touched.add(key)
+
+    def publish(self, change: Callable[[], None]) -> tuple[list[str], list[str]]:
+        """Run `change` (the first build) with the folder written as the bucket is, in a
+        process of its own (`pressroom build`'s export); returns (keys written, [])."""
+        export = StreamedExport(self.out)
+        self.bucket.on_change = export.changed
+        try:
+            change()
+            objects = self.bucket.objects()
+            written = export.finish(objects)
+        except BaseException:
+            export.abort()
+            raise
+        finally:
+            self.bucket.on_change = self._touch
+        self.exported = dict(objects)
+        return written, []
 
     def sync(self) -> tuple[list[str], list[str]]:
         """Export what was written to the bucket since the last sync and remove what was
         deleted; returns (keys written, keys deleted)."""
-        current = site_fingerprints(self.site_bucket)
-        written = sorted(k for k, print_ in current.items() if self.fingerprints.get(k) != print_)
-        deleted = sorted(self.fingerprints.keys() - current.keys())
-        for key in written:
-            body = site_object(self.site_bucket, key)
-            if body is not None:
+        with self._lock:
+            touched, self._touched = sorted(self._touched), set()
+        written, deleted = [], []
+        for key in touched:
+            body = self.bucket.get(key)
+            if body is None:
+                if self.exported.pop(key, None) is not None:
+                    self._remove(self._file(key))
+                    deleted.append(key)
+            elif self.exported.get(key) != body:
                 _write_atomically(self._file(key), body)
-        for key in deleted:
-            self._remove(self._file(key))
-        self.fingerprints = current
+                self.exported[key] = body
+                written.append(key)
         return written, deleted
 
     def _file(self, key: str) -> Path:
-        target = (self.out / export_name(key)).resolve()
-        if not target.is_relative_to(self.out):
-            raise ValueError(f"refusing to export {key!r} outside {self.out}")
-        return target
+        return Path(export_path(str(self.out), key))
 
     def _remove(self, file: Path) -> None:
         file.unlink(missing_ok=True)
@@ -330,7 +357,7 @@ class _FailureLog(logging.Handler):
 
 @contextmanager
 def failures_in_one_line() -> Iterator[_FailureLog]:
-    runtime_log = logging.getLogger("pressroom.local.runtime")
+    runtime_log = logging.getLogger("pressroom.local.inprocess")
     handler = _FailureLog()
     propagate = runtime_log.propagate
     runtime_log.addHandler(handler)
@@ -343,9 +370,9 @@ def failures_in_one_line() -> Iterator[_FailureLog]:
 
 
 # The templates the renderer starts from (`pressroom.render.Renderer`), by what renders them:
-# an article's sync (its page, and the 404 page among the site's furniture), or the listing
-# function. tests/operations/test_watch.py holds this to the renderer's own calls.
-ARTICLE_TEMPLATES = ("article.html", "404.html")
+# an article's sync (its page; the 404 and search pages among the site's furniture), or the
+# listing function. tests/operations/test_watch.py holds this to the renderer's own calls.
+ARTICLE_TEMPLATES = ("article.html", "404.html", "search.html")
 LISTING_TEMPLATES = (
     "listing.html",
     "period.html",
@@ -419,31 +446,44 @@ def template_error(templates: Path, names: tuple[str, ...]) -> str:
 
 
 class WarmSite:
-    """A site published on a backend that stays open between changes, exported to `out`."""
+    """A site published on an in-process backend that stays open between changes, exported to
+    `out`."""
 
     def __init__(
         self,
-        runtime: LocalRuntime,
+        engine: Engine,
         src: Path,
         out: Path,
         templates: Path | None = None,
     ) -> None:
-        self.runtime = runtime
+        self.engine = engine
+        self.backend = engine.backend
         self.src = src
         self.templates = templates
-        self.target = runtime.target
-        self.settings = self.target.settings
-        self.pipeline = self.target.pipeline
-        self.mirror = SiteMirror(out, runtime.settings.site_bucket)
+        self.settings = self.backend.settings
+        self.pipeline = self.backend.pipeline
+        self.mirror = SiteMirror(out, self.backend.site_bucket)
 
     def publish(self, sources: dict[str, Signature]) -> Rebuild:
-        """The first build: every source."""
-        return self.apply(Change(added=tuple(sorted(sources))))
+        """The first build: every source, written into the folder as it is published."""
+        change = Change(added=tuple(sorted(sources)))
+        return self._publish(change, lambda run: self.mirror.publish(run))
 
     def apply(self, change: Change) -> Rebuild:
         """Publish `change` and export what it changed in the site."""
-        s3 = self.target.client("s3")
-        prefix = self.settings.articles_prefix
+
+        def export(run: Callable[[], None]) -> tuple[list[str], list[str]]:
+            run()
+            return self.mirror.sync()
+
+        return self._publish(change, export)
+
+    def _publish(
+        self,
+        change: Change,
+        export: Callable[[Callable[[], None]], tuple[list[str], list[str]]],
+    ) -> Rebuild:
+        sources, prefix = self.backend.sources, self.settings.articles_prefix
         rebuild = Rebuild(change)
         uploaded, deleted = [], list(change.deleted)
         for name in change.uploads:
@@ -455,34 +495,39 @@ class WarmSite:
             except OSError as error:
                 rebuild.failures.append(f"cannot read {self.src / name}: {error.strerror}")
                 continue
-            s3.put_object(Bucket=self.settings.ingest_bucket, Key=prefix + name, Body=body)
+            sources.put_object(prefix + name, body)
             uploaded.append(name)
         for name in deleted:
-            s3.delete_object(Bucket=self.settings.ingest_bucket, Key=prefix + name)
-        failed_before = self.runtime.failures
-        with failures_in_one_line() as failures:
+            sources.delete_object(prefix + name)
+        failed_before = self.engine.report.undelivered
+
+        def run() -> None:
             if change.templates and self.templates is not None:
                 rebuild.template_error = template_error(self.templates, change.templates)
                 if not rebuild.template_error:
                     self._rerender(change.templates)
-            self.runtime.drain()
-        rebuild.written, rebuild.deleted = self.mirror.sync()
+            self.engine.run()
+
+        with failures_in_one_line() as failures:
+            rebuild.written, rebuild.deleted = export(run)
         self._judge([prefix + name for name in uploaded], rebuild)
-        if self.runtime.failures > failed_before:
-            count = self.runtime.failures - failed_before
+        if self.engine.report.undelivered > failed_before:
+            count = self.engine.report.undelivered - failed_before
             rebuild.failures += [f"{count} event(s) failed after every retry", *failures.take()]
         return rebuild
 
     def _rerender(self, templates: tuple[str, ...]) -> None:
         """Queue a re-render of the pages that use `templates`, on functions redeployed with
         them (the uploads of the same change published first: the rebuild lists them)."""
-        from pressroom.operations import enqueue_rebuild
+        from pressroom.publishing.rebuild import listing_ids, rebuild_messages, source_keys
 
         articles, listings = pages_using(self.templates, templates)
         if articles or listings:
-            self.runtime.drain()
-            self.runtime.redeploy()
-            enqueue_rebuild(self.target, articles=articles, listings=listings)
+            self.engine.run()
+            self.backend.redeploy()
+            keys = source_keys(self.pipeline) if articles else []
+            ids = listing_ids(self.pipeline) if listings else []
+            self.backend.rebuilds.send_all(rebuild_messages(keys, ids))
 
     def _judge(self, keys: list[str], rebuild: Rebuild) -> None:
         for key, state in sorted(self.pipeline.store.get_sources(keys).items()):
@@ -696,12 +741,11 @@ def serve_and_watch(
     server = watch_server(out, reloads, host, port)  # bound first: the pages link to its URL
     watcher = FolderWatcher(src, templates, poll_seconds=poll_seconds, clock=clock)
     try:
-        with site_backend(site_url or server.url, site_title, templates) as runtime:
-            site = WarmSite(runtime, src, out, templates)
+        with site_backend(site_url or server.url, site_title, templates) as engine:
+            site = WarmSite(engine, src, out, templates)
             started = clock()
             first = site.publish(watcher.published[0])
-            settings = runtime.settings
-            BuiltFor(settings.site_url, settings.site_title).record(out)
+            BuiltFor(site.settings.site_url, site.settings.site_title).record(out)
             for line in first.problems():
                 say(line)
             say(

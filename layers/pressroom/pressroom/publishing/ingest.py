@@ -45,6 +45,7 @@ from pressroom.errors import ConcurrentUpdate, ItemTooLarge, RejectedFile, Trans
 from pressroom.model import Article, Rejection, Source, slug_of
 from pressroom.paths import article_path, is_article_page, page_key, source_key_from_event
 from pressroom.ports import Pipeline
+from pressroom.publishing import search
 from pressroom.publishing.asset_refs import AssetRecord, is_asset_key, resolve_article
 from pressroom.publishing.catalog import (
     TRANSLATION,
@@ -663,9 +664,15 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
     released: list[tuple[str, str]] = []  # (redirect key, source key) to let go of
     freed: list[tuple[str, str]] = []  # (page key, source key) others may wait for
     redirected: list[tuple[str, str]] = []  # (redirect key, source key) written
+    searchable: list[Article] = []  # their search records are written; `unsearchable`'s go
+    unsearchable: list[str] = []
     for index, done in enumerate(committed):
         state, desired = done.state, done.desired
         if isinstance(desired, Article) and desired.is_live and state.slug == desired.slug:
+            if search.is_searchable(desired):
+                searchable.append(desired)
+            else:
+                unsearchable.append(desired.slug)
             group = translations_of(desired, p)
             related = related_cards(desired, newest, exclude={card.slug for card in group})
             links += [(card.slug, desired.slug, desired.source_key) for card in related]
@@ -692,6 +699,7 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
                 redirected.append((key, state.key))
         retired = page_key(article_path(state.retired_slug)) if state.retired_slug else ""
         if retired not in ("", *state.redirects) and not p.store.slug_owner(state.retired_slug):
+            unsearchable.append(state.retired_slug)
             deletions.append(retired)
             owner.setdefault(retired, index)
             freed.append((retired, state.key))
@@ -710,6 +718,7 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
     changes = p.site.apply(
         outputs, deletions, announce=lambda paths: p.invalidations.send(paths, correlation_id)
     )
+    search.update_records(p.site_bucket, searchable, unsearchable)
     _check_redirects(redirected, p)
     for key, source_key in released:
         p.store.release_redirect(key, source_key)
@@ -937,12 +946,14 @@ def _rerender_referrers(
 
 def site_furniture(p: Pipeline) -> list[Output]:
     """Objects every page relies on; the hash check makes rewriting them free."""
-    from pressroom.render import stylesheet  # Jinja2: only when something is rendered
+    from pressroom.render import search_script, stylesheet  # Jinja2: only when rendering
 
-    css = stylesheet()
+    css, script = stylesheet(), search_script()
     return [
         Output(css.key, css.body),
+        Output(script.key, script.body),
         Output("404.html", p.renderer.not_found_page().encode("utf-8")),
+        Output("search/", p.renderer.search_page().encode("utf-8")),
     ]
 
 

@@ -19,8 +19,9 @@ the stream delivers again at once, instead of running into its timeout and redoi
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
@@ -88,15 +89,43 @@ def is_published(listing: ListingId) -> bool:
     return listing.kind != TRANSLATION
 
 
+@dataclass(frozen=True)
+class StreamRecord:
+    """What `fold` reads of one stream record: its position, its keys and (on demand, as it
+    costs a deserialisation) its new image."""
+
+    sequence_number: str
+    pk: str
+    sk: str
+    new_image: Callable[[], Mapping[str, Any]]
+
+
 def fold(records: Iterable[DynamoDBRecord]) -> ListingBatch:
-    """Fold a stream batch into the listings to re-render and what changed in each."""
+    """Fold a stream batch (as Lambda hands it) into the listings to re-render and what
+    changed in each."""
+    return fold_records(_stream_record(record) for record in records)
+
+
+def _stream_record(record: DynamoDBRecord) -> StreamRecord:
+    change = record.dynamodb
+    keys = change.keys if change else None
+    pk, sk = (str(keys.get("pk", "")), str(keys.get("sk", ""))) if keys else ("", "")
+    return StreamRecord(
+        (change.sequence_number if change else None) or "",
+        pk,
+        sk,
+        lambda: (change.new_image if change else None) or {},
+    )
+
+
+def fold_records(records: Iterable[StreamRecord]) -> ListingBatch:
+    """`fold`, for records already read (the in-process backend hands its own, with no round
+    trip through DynamoDB's attribute format)."""
     batch = ListingBatch()
     for position, record in enumerate(records):
-        change = record.dynamodb
-        batch.sequence_numbers.append((change.sequence_number if change else None) or "")
-        keys = change.keys if change else None
-        pk, sk = (str(keys.get("pk", "")), str(keys.get("sk", ""))) if keys else ("", "")
-        if change is None or not pk.startswith(_RECORD_PREFIXES):
+        batch.sequence_numbers.append(record.sequence_number)
+        pk, sk = record.pk, record.sk
+        if not pk.startswith(_RECORD_PREFIXES):
             continue  # not an entry or a request (the event filter already drops these on AWS)
         listing = listing_of_stream_key(pk)
         if not is_published(listing):
@@ -107,7 +136,7 @@ def fold(records: Iterable[DynamoDBRecord]) -> ListingBatch:
             found.months |= {sk} - {WHOLE_LISTING}
             continue
         found.days.add(day_of(sk))
-        image = change.new_image or {}
+        image = record.new_image()
         if image.get("card"):
             found.display = display_of(listing, card_from_item(image["card"])) or found.display
         if image.get("correlation_id"):
@@ -131,19 +160,20 @@ def render_batch(
     budget_ms = remaining_ms() * TIME_BUDGET_SHARE
     started, slowest = time.monotonic(), 0.0
     owing: list[Head] = []
+    correlation_id = batch.correlation_id  # once: a build's batch has one per article
     for listing, change in sorted(batch.listings.items(), key=lambda item: item[1].first):
         spent = (time.monotonic() - started) * 1000
         if spent and (spent >= budget_ms or remaining_ms() < 2 * slowest):
             outcome.unfinished_from = batch.sequence_numbers[change.first]
             break
         began = time.monotonic()
-        changes, head = _render_listing(listing, change, batch.correlation_id, p)
+        changes, head = _render_listing(listing, change, correlation_id, p)
         outcome.changes.merge(changes)
         if head.owed:
             owing.append(head)
         slowest = max(slowest, (time.monotonic() - began) * 1000)
     for index in sorted({name for head in owing for name in head.owed}):
-        outcome.changes.merge(_render_index(index, batch.correlation_id, p))
+        outcome.changes.merge(_render_index(index, correlation_id, p))
     for head in owing:
         p.store.settle_head(head)
     return outcome

@@ -24,6 +24,7 @@ _XML = "application/xml; charset=utf-8"
 _BY_EXTENSION = {
     ".html": _HTML,
     ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",  # RFC 9239 (Python's table differs by version)
     ".xml": _XML,
     ".xsl": _XML,
     ".atom": "application/atom+xml; charset=utf-8",

@@ -35,11 +35,17 @@ _EXPLICIT_SUMMARY_KEYS = ("summary", "description", "excerpt")
 
 
 def before_markdown(body: str, metadata: Metadata) -> str:
-    if uses_liquid(body):  # Jekyll: Liquid, in its sandbox, instead of Hugo's shortcodes
-        expanded, warnings = render_liquid(body, metadata, page_url=_page_url(metadata))
-    else:
-        expanded, warnings = expand_shortcodes(body, metadata)
-    _warn(metadata, warnings)
+    expanded = body
+    # Liquid and shortcodes both open with a brace, links to rewrite with `](`: most bodies
+    # have neither, and are not cut into code and prose at all.
+    if "{" in body:
+        if uses_liquid(body):  # Jekyll: Liquid, in its sandbox, instead of Hugo's shortcodes
+            expanded, warnings = render_liquid(body, metadata, page_url=_page_url(metadata))
+        else:
+            expanded, warnings = expand_shortcodes(body, metadata)
+        _warn(metadata, warnings)
+    if "](" not in expanded:
+        return expanded
     return "".join(
         piece if is_code else bracket_spaced_links(piece) for is_code, piece in segments(expanded)
     )

@@ -30,6 +30,7 @@ from pressroom.model import Article, Picture, Tag, slug_of
 from pressroom.paths import FEED_FILES, article_path, feed_path, listing_path
 from pressroom.publishing.archive import period_label
 from pressroom.publishing.catalog import HOME, LANGUAGE, Card, ListingId, language_listing
+from pressroom.render.feeds import Feed, atom_feed, json_feed, rss_feed
 from pressroom.settings import Settings
 
 FEED_TYPES = {
@@ -53,6 +54,14 @@ def stylesheet() -> Asset:
     body = resources.files("pressroom.render").joinpath("static/style.css").read_bytes()
     digest = hashlib.sha256(body).hexdigest()[:12]
     return Asset(key=f"assets/style.{digest}.css", body=body, content_type="text/css")
+
+
+@functools.cache
+def search_script() -> Asset:
+    """The search page's script (it drives Pagefind's API), content-hashed like the CSS."""
+    body = resources.files("pressroom.render").joinpath("static/search.js").read_bytes()
+    digest = hashlib.sha256(body).hexdigest()[:12]
+    return Asset(key=f"assets/search.{digest}.js", body=body, content_type="text/javascript")
 
 
 @dataclass(frozen=True)
@@ -197,6 +206,10 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A renderer's templates do not change under it (a new theme is a new renderer: a
+            # deployment on Lambda, `pressroom serve --watch` locally): no stat of the template
+            # file for every page and every `{% include %}` of every card.
+            auto_reload=False,
         )
         self.settings = settings
         self.env.globals.update(
@@ -368,6 +381,17 @@ class Renderer:
         )
         return self._render("404.html", meta=meta)
 
+    def search_page(self) -> str:
+        site = self.settings.site_title
+        meta = PageMeta(
+            title="Search",
+            document_title=f"Search · {site}",
+            description=f"Search the articles of {site}.",
+            canonical_url=None,  # results pages are not for search engines: noindex
+            feeds=self.feed_links(ListingId(HOME), site),
+        )
+        return self._render("search.html", meta=meta, search_script_path="/" + search_script().key)
+
     # -- feeds, sitemaps, robots ---------------------------------------------------------------
 
     def feed_links(self, listing: ListingId, title: str) -> tuple[FeedLink, ...]:
@@ -388,9 +412,6 @@ class Renderer:
 
     def feeds(self, listing: ListingId, title: str, cards: list[Card]) -> dict[str, bytes]:
         """The listing's feeds by format ("atom", "rss", "json"), newest card first."""
-        # feedgen and lxml load only where feeds are written (the listing function's cold start)
-        from pressroom.render.feeds import Feed, atom_feed, json_feed, rss_feed
-
         site = self.settings.site_title
         feed = Feed(
             title=site if listing.kind == HOME else f"{title} · {site}",

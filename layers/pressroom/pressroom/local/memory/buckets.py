@@ -165,6 +165,9 @@ class MemorySiteBucket:
         self._lock = threading.Lock()
         self._objects: dict[str, SiteObject] = {}
         self._uploads = uploads  # what `copy_from` copies from
+        # Told of each write (key, body) and delete (key, None), in the order they were made:
+        # `pressroom build` exports the site as it is written (`local.export.StreamedExport`).
+        self.on_change: Callable[[str, bytes | None], None] | None = None
 
     def copy_from(
         self, source: Inspected, bucket: str, key: str, content_type: str, cache_control: str
@@ -178,11 +181,14 @@ class MemorySiteBucket:
 
     def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None:
         with self._lock:
-            self._objects[key] = SiteObject(bytes(body), content_type, cache_control)
+            stored = self._objects[key] = SiteObject(bytes(body), content_type, cache_control)
+            if self.on_change is not None:
+                self.on_change(key, stored.body)
 
     def delete(self, key: str) -> None:
         with self._lock:
-            self._objects.pop(key, None)
+            if self._objects.pop(key, None) is not None and self.on_change is not None:
+                self.on_change(key, None)
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
@@ -197,6 +203,14 @@ class MemorySiteBucket:
         with self._lock:
             found = [key for key in self._objects if key.startswith(prefix)]
         yield from sorted(found)
+
+    def etags(self, prefix: str) -> Iterator[tuple[str, str]]:
+        with self._lock:
+            found = [(k, o.body) for k, o in self._objects.items() if k.startswith(prefix)]
+        # S3's ETag of a single-part upload: the MD5 of the bytes (a tag, not a security hash).
+        yield from sorted(
+            (k, hashlib.md5(body, usedforsecurity=False).hexdigest()) for k, body in found
+        )
 
     def objects(self) -> list[tuple[str, bytes]]:
         """Every (key, body), in key order (a snapshot)."""

@@ -38,6 +38,7 @@ from pressroom.table_layout import (
 )
 
 MAX_ITEM_BYTES = 400 * 1024  # DynamoDB's item size limit
+_MAX_CACHED_ENTRIES = 200_000  # entries kept parsed (`MemoryContentStore._entry`)
 MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
 STREAM_ARN = "arn:aws:dynamodb:local:000000000000:table/content/stream/in-process"
 
@@ -168,6 +169,10 @@ class MemoryContentStore:
 
     def __init__(self, table: MemoryTable | None = None) -> None:
         self.table = table or MemoryTable()
+        # Each entry item read, with the entry made from it: a listing's entries are read by
+        # every page and feed that shows them, and an item is replaced, never changed, so the
+        # entry stands while the very item does.
+        self._entries: dict[int, tuple[Item, Entry]] = {}
 
     # -- sources -------------------------------------------------------------------------------
 
@@ -251,12 +256,23 @@ class MemoryContentStore:
         pk = f"{ENTRY_PREFIX}{listing}"
         with self.table.lock:
             items = self.table.newest(pk, limit)
-        return [entry_from_item(listing, item) for item in items]
+        return [self._entry(listing, item) for item in items]
 
     def period_entries(self, listing: ListingId, period: str) -> list[Entry]:
         with self.table.lock:
             items = self.table.items_of(f"{ENTRY_PREFIX}{listing}", period)
-        return [entry_from_item(listing, item) for item in items]
+        return [self._entry(listing, item) for item in items]
+
+    def _entry(self, listing: ListingId, item: Item) -> Entry:
+        # Keyed by the item's identity, which the cache keeps alive (and so unique).
+        known = self._entries.get(id(item))
+        if known is not None and known[0] is item and known[1].listing == listing:
+            return known[1]
+        if len(self._entries) >= _MAX_CACHED_ENTRIES:
+            self._entries.clear()  # items replaced or deleted since are let go
+        entry = entry_from_item(listing, item)
+        self._entries[id(item)] = (item, entry)
+        return entry
 
     def count_day(self, listing: ListingId, day: str) -> int:
         with self.table.lock:
