@@ -1,4 +1,4 @@
-"""Ingest: SQS batches of S3 notifications → converge each named source key."""
+"""Ingest: SQS batches of S3 notifications (and scheduled wake-ups) → converge each named key."""
 
 from __future__ import annotations
 

@@ -82,6 +82,8 @@ def test_given_a_committed_source_when_read_then_every_field_round_trips(backend
         warnings=("w1", "w2"),
         introduces="tag:x",
         retired_intro="tag:y",
+        shows="/media/x.thumb.webp",
+        due="2026-03-14T19:00:00+00:00",
     )
 
     store.commit(SourceState(new.key), new, None)

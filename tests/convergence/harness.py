@@ -12,11 +12,14 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
+from unittest import mock
 
 from boto3.dynamodb.types import TypeDeserializer
 
+from pressroom.clock import ManualClock, SystemClock
 from pressroom.local.embedded import embedded_aws, local_client
 from pressroom.local.runtime import LocalRuntime
 from pressroom.local.stack import LocalStack
@@ -54,6 +57,10 @@ _VOLATILE = {
 }
 # Items that only record that something was asked for or done: rebuild requests, render counts.
 _BOOKKEEPING = {"RRQ", "VER"}
+# The time the functions and the scheduler pump decide by (scheduled publishing, issue 20):
+# the real time stands in for this clock, which histories move forward.
+CHAOS_START = datetime(2026, 4, 10, tzinfo=UTC)
+CLOCK = ManualClock(CHAOS_START)
 _deserializer = TypeDeserializer()
 
 
@@ -83,7 +90,24 @@ class Backend:
         BackendDict.reset()
         stack = LocalStack.create(self.stack.template, self.client)
         self.runtime = LocalRuntime.start(stack, CHAOS_ENVIRONMENT)
+        self._unfaulted_wake_ups()
         self.runtime.drain()  # the s3:TestEvent sent when notifications are configured
+
+    def _unfaulted_wake_ups(self) -> None:
+        """The scheduler pump stands for EventBridge Scheduler (AWS's side, like the event
+        source mappings): its calls are not the functions' and are not failed."""
+        pump = self.runtime.wake_ups
+        assert pump is not None
+        fire_due = pump.fire_due
+
+        def unfaulted() -> int:
+            armed, self.faults.armed_now = self.faults.armed_now, False
+            try:
+                return fire_due()
+            finally:
+                self.faults.armed_now = armed
+
+        pump.fire_due = unfaulted  # type: ignore[method-assign]
 
     def redrive(self) -> int:
         """`pressroom redrive`: move every dead letter back to its queue."""
@@ -108,7 +132,8 @@ class Backend:
 
 @contextmanager
 def backend() -> Iterator[Backend]:
-    with embedded_aws(CHAOS_ENVIRONMENT) as runtime:
+    clock = mock.patch.object(SystemClock, "now", lambda self: CLOCK.now())
+    with clock, embedded_aws(CHAOS_ENVIRONMENT) as runtime:
         injector = FaultInjector()
         injector.install()
         try:
@@ -121,11 +146,13 @@ def backend() -> Iterator[Backend]:
 
 @dataclass(frozen=True)
 class SiteState:
-    """What readers and operators can observe: site objects, the index, error reports."""
+    """What readers and operators can observe: site objects, the index, error reports, and
+    the wake-ups armed (source key → its schedule's expression)."""
 
     objects: dict[str, bytes]
     index: dict[tuple[str, str], dict[str, Any]]
     reports: dict[str, str]
+    schedules: dict[str, str] = field(default_factory=dict)
 
     def differences(self, expected: SiteState) -> list[str]:
         found = []
@@ -133,6 +160,7 @@ class SiteState:
             ("site object", self.objects, expected.objects),
             ("index item", self.index, expected.index),
             ("report", self.reports, expected.reports),
+            ("wake-up", self.schedules, expected.schedules),
         ):
             for key in sorted(mine.keys() - theirs.keys(), key=str):
                 found.append(f"orphan {label} {key}")
@@ -181,7 +209,17 @@ def site_state(b: Backend) -> SiteState:
         key: (p.sources.read(key, 1_000_000) or _EMPTY).body.decode()
         for key in p.sources.keys(p.settings.reports_prefix)
     }
-    return SiteState(objects, index, reports)
+    return SiteState(objects, index, reports, _schedules(b))
+
+
+def _schedules(b: Backend) -> dict[str, str]:
+    scheduler, group = b.client("scheduler"), b.pipeline.settings.schedule_group
+    found = {}
+    for summary in scheduler.list_schedules(GroupName=group)["Schedules"]:
+        schedule = scheduler.get_schedule(Name=summary["Name"], GroupName=group)
+        key = json.loads(schedule["Target"]["Input"])["key"]
+        found[key] = schedule["ScheduleExpression"]
+    return found
 
 
 class _Empty:

@@ -1,13 +1,16 @@
 """Model-based chaos test: whatever the delivery, the site converges to the bucket's contents.
 
 Hypothesis writes a *history* of editor actions (create, update, delete, rename) over a few keys
-that share tags and months, and a *delivery* of the S3 notifications they cause: each one held
+that share tags and months, some versions dated ahead or expiring, with the clock moving on
+an hour now and then (scheduled publishing: wake-ups fire once the functions are idle), and a
+*delivery* of the S3 notifications they cause: each one held
 back for a while, sent once or twice, shuffled, with or without S3 `sequencer`s, while chosen
 AWS calls of the functions fail (throttling, 5xx, lost conditional races, CloudFront's
 `TooManyInvalidationsInProgress`, and responses lost after the write happened). After everything
 is delivered and the dead letters are redriven (`pressroom redrive`), the site bucket, the index
 and the error reports must equal what a fresh backend renders from the bucket's final contents
-with no faults at all — no missing, stale or orphan page, no leftover index item.
+with no faults at all, at the final time — no missing, stale or orphan page, no leftover index
+item, no wake-up armed that the fresh build would not arm.
 
 The model is "build the final bucket on a fresh backend" rather than a re-implementation of the
 renderer: the expected site then comes from the same templates and the same code, and only the
@@ -26,12 +29,21 @@ import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.convergence.harness import Backend, SiteState, backend, s3_event_body, site_state
+from tests.convergence.harness import (
+    CHAOS_START,
+    CLOCK,
+    Backend,
+    SiteState,
+    backend,
+    s3_event_body,
+    site_state,
+)
 from tests.faults import FAULT_KINDS, Fault
 from tests.unit.media.generated import encode, photo
 
@@ -47,6 +59,12 @@ KEYS = ("articles/alpha.md", "articles/beta story.md", "articles/2026-04-02-ga+m
 TITLES = ("Tea in orbit", "Rocket news", "A quiet day")
 TAGS = ("Space", "Tea", "Rockets")
 DATES = ("2026-03-01", "2026-04-02")
+# Scheduled publishing (issue 20): the clock starts at CHAOS_START and a `tick` step moves it
+# an hour; versions go live, or expire, an hour or two after the start.
+TICK = timedelta(hours=1)
+LATER = tuple((CHAOS_START + hours * TICK).isoformat() for hours in (1, 2))
+TIMINGS = ("", "", "", *(f"date: {at}" for at in LATER), *(f"expiryDate: {at}" for at in LATER))
+TIMINGS += (f"date: {LATER[0]}\nexpiryDate: {LATER[1]}",)
 AUTHORS = ("Ada Lovelace", "Grace Hopper")
 NOT_UTF8 = b"---\ntitle: broken\n---\n\xff\xfe\xfa not UTF-8\n"
 # Two versions of the picture (an article body uploaded under its name is a rejected version
@@ -60,9 +78,19 @@ def rejected(key: str, body: bytes) -> bool:
 
 
 def article(
-    title: str, date: str, tags: tuple[str, ...], author: str, status: str, alias: str = ""
+    title: str,
+    date: str,
+    tags: tuple[str, ...],
+    author: str,
+    status: str,
+    alias: str = "",
+    timing: str = "",
 ) -> bytes:
+    if timing.startswith("date: "):  # dated ahead: goes live at that time
+        date, _, timing = timing.removeprefix("date: ").partition("\n")
     lines = ["---", f"title: {title}", f"date: {date}", f"tags: [{', '.join(tags)}]"]
+    if timing:  # an expiry
+        lines.append(timing)
     if author:
         lines.append(f"author: {author}")
     if alias:  # shared by whichever keys ask for it: the lowest key's article holds it
@@ -88,6 +116,7 @@ bodies = st.one_of(
         st.sampled_from(("", *AUTHORS)),
         st.sampled_from(("published", "published", "published", "draft", "unlisted")),
         st.sampled_from(("", "", "/old/a/", "/old/b/")),
+        st.sampled_from(TIMINGS),
     ),
     st.just(NOT_UTF8),  # a rejected version: reported, the live one (if any) left alone
     st.sampled_from(IMAGES),
@@ -98,7 +127,7 @@ bodies = st.one_of(
 class Step:
     """One editor action, and how the notifications it causes are delivered."""
 
-    action: str  # put | delete | rename
+    action: str  # put | delete | rename | tick (the clock moves on an hour)
     key: str
     body: bytes = b""
     to: str = ""  # rename target
@@ -111,6 +140,7 @@ steps = st.one_of(
     st.builds(Step, st.just("put"), st.sampled_from(KEYS), bodies),
     st.builds(Step, st.just("delete"), st.sampled_from(KEYS)),
     st.builds(Step, st.just("rename"), st.sampled_from(KEYS), to=st.sampled_from(KEYS)),
+    st.builds(Step, st.just("tick"), st.just("")),
 ).flatmap(
     lambda step: st.builds(
         Step,
@@ -154,7 +184,7 @@ def chaos_backend() -> Iterator[Backend]:
         yield built
 
 
-_expected_sites: dict[tuple[tuple[tuple[str, bytes], ...], ...], SiteState] = {}
+_expected_sites: dict[tuple[object, ...], SiteState] = {}
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -209,6 +239,7 @@ def deliver(
     """Play the history against the backend; returns the bucket's final contents. `versions`
     receives each key's bodies since its last delete."""
     versions = {} if versions is None else versions
+    CLOCK.set(CHAOS_START)
     b.reset()
     settings_ = b.pipeline.settings
     s3, sqs = b.client("s3"), b.client("sqs")
@@ -251,6 +282,8 @@ def deliver(
             act(True, step.key, step.body, step)
         elif step.action == "delete":
             act(False, step.key, b"", step)
+        elif step.action == "tick":  # wake-ups due by then fire once the functions are idle
+            CLOCK.advance(TICK)
         elif step.key in bucket and step.to != step.key:  # rename = copy, then delete
             act(True, step.to, bucket[step.key], step)
             act(False, step.key, b"", step)
@@ -284,16 +317,61 @@ def take_messages(sqs, queue: str) -> list[str]:
 def expected_site(
     b: Backend, final_bucket: dict[str, bytes], kept: dict[str, bytes] | None = None
 ) -> SiteState:
-    """A fresh build of the final contents; the `kept` versions are published first (then
-    replaced by their key's rejected last version)."""
+    """A fresh build of the final contents at the final time; the `kept` versions are
+    published first (then replaced by their key's rejected last version)."""
     contents = tuple(sorted(final_bucket.items()))
     first = tuple(sorted((kept or {}).items()))
-    if (contents, first) not in _expected_sites:
+    now = CLOCK.now().isoformat()
+    if (contents, first, now) not in _expected_sites:
         b.reset()
         s3 = b.client("s3")
         for uploads in (first, contents):
             for key, body in uploads:
                 s3.put_object(Bucket=b.pipeline.settings.ingest_bucket, Key=key, Body=body)
             b.runtime.drain()
-        _expected_sites[(contents, first)] = site_state(b)
-    return _expected_sites[(contents, first)]
+        _expected_sites[(contents, first, now)] = site_state(b)
+    return _expected_sites[(contents, first, now)]
+
+
+def timed(timing: str, title: str = "Tea in orbit") -> bytes:
+    return article(title, "2026-03-01", ("Tea", "Space"), "", "published", "", timing)
+
+
+# Histories around the scheduled time that random ones reach only now and then: each is
+# delivered in order, duplicated and late, and must still equal the fresh build at its end.
+SCHEDULE_HISTORIES = {
+    "dated-ahead-then-deleted": [
+        Step("put", KEYS[0], timed(TIMINGS[3]), deliver_after=True),
+        Step("delete", KEYS[0], copies=2, deliver_after=True),
+    ],
+    "dated-ahead-then-redated-back-then-time-passes": [
+        Step("put", KEYS[0], timed(TIMINGS[4]), deliver_after=True),
+        Step("put", KEYS[0], timed(TIMINGS[3]), delay=1, copies=2),
+        Step("tick", "", deliver_after=True),
+    ],
+    "expiring-then-expiry-dropped-before-it": [
+        Step("put", KEYS[1], timed(TIMINGS[5]), deliver_after=True),
+        Step("put", KEYS[1], timed(""), copies=2, deliver_after=True),
+        Step("tick", "", deliver_after=True),
+        Step("tick", "", deliver_after=True),
+    ],
+    "renamed-while-scheduled-then-live-then-expired": [
+        Step("put", KEYS[2], timed(TIMINGS[7]), deliver_after=True),
+        Step("rename", KEYS[2], to=KEYS[0], delay=2),
+        Step("tick", "", deliver_after=True),
+        Step("tick", "", deliver_after=True),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULE_HISTORIES))
+@pytest.mark.parametrize("sequenced", [True, False])
+def test_given_a_history_around_scheduled_times_then_site_and_wake_ups_equal_fresh_build(
+    chaos_backend: Backend, name: str, sequenced: bool
+):
+    history = History(SCHEDULE_HISTORIES[name], sequenced, shuffle=random.Random(name))
+
+    final_bucket = deliver(chaos_backend, history)
+    converged = site_state(chaos_backend)
+
+    assert converged.differences(expected_site(chaos_backend, final_bucket)) == []

@@ -4,6 +4,8 @@ handlers on the embedded backend."""
 from __future__ import annotations
 
 import json
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,22 @@ def test_given_an_uploaded_file_when_the_put_event_arrives_then_it_publishes_and
     site.delete("hello world.md", drain=False)
     assert invoke(site, "IngestFunction", "ingest-delete.json") == {"batchItemFailures": []}
     assert site.page("/articles/hello-world/") is None
+
+
+def test_given_an_article_whose_time_came_when_its_wake_up_arrives_then_it_publishes(
+    site: Site,
+):
+    # (dated a few seconds ahead: stored, scheduled; the wake-up then finds its time has come)
+    due = datetime.now(UTC) + timedelta(seconds=5)
+    body = f"---\ntitle: Hello world\ndate: {due.isoformat()}\n---\nHi.\n"
+    site.upload("hello world.md", body, drain=False)
+    assert invoke(site, "IngestFunction", "ingest-put.json") == {"batchItemFailures": []}
+    assert site.page("/articles/hello-world/") is None
+    while datetime.now(UTC) < due:
+        time.sleep(0.1)
+
+    assert invoke(site, "IngestFunction", "ingest-wake-up.json") == {"batchItemFailures": []}
+    assert site.page("/articles/hello-world/") is not None
 
 
 def test_given_the_s3_test_event_then_it_is_acknowledged_and_changes_nothing(site: Site):

@@ -204,6 +204,45 @@ def test_given_a_dead_letter_then_status_exits_1(embedded: LocalRuntime):
     assert "1 dead letter(s)" in result.output
 
 
+def test_given_articles_dated_ahead_or_expiring_then_status_lists_what_happens_when(
+    embedded: LocalRuntime, tmp_path: Path
+):
+    (tmp_path / "good.md").write_text(GOOD)
+    (tmp_path / "later.md").write_text("---\ntitle: Later\ndate: 2099-01-01\n---\nSoon.\n")
+    (tmp_path / "brief.md").write_text(
+        "---\ntitle: Brief\ndate: 2024-01-01\nexpiryDate: 2098-06-01T12:00:00Z\n---\nNow.\n"
+    )
+
+    assert invoke("publish", str(tmp_path), "--local").exit_code == 0
+    embedded.drain()
+
+    status = invoke("status", "--local")
+    assert status.exit_code == 0, status.output
+    assert "articles:  2 live" in status.output
+    assert status.output.index(
+        "scheduled: articles/brief.md expires at 2098-06-01T12:00:00+00:00"
+    ) < (status.output.index("scheduled: articles/later.md goes live at 2099-01-01T00:00:00+00:00"))
+    as_json = json.loads(invoke("status", "--local", "--json").output)
+    assert [item["key"] for item in as_json["scheduled"]] == [
+        "articles/brief.md",
+        "articles/later.md",
+    ]
+
+
+def test_given_an_article_dated_ahead_when_dry_run_then_it_would_be_held_back(tmp_path: Path):
+    (tmp_path / "later.md").write_text("---\ntitle: Later\npublishDate: 2099-01-01\n---\nSoon.\n")
+    (tmp_path / "gone.md").write_text("---\ntitle: Gone\nexpiryDate: 2001-01-01\n---\nOld.\n")
+
+    result = invoke("publish", "--dry-run", str(tmp_path))
+
+    assert result.exit_code == 0, result.output
+    assert sorted(result.output.splitlines()) == [
+        "would hold back articles/later.md until 2099-01-01T00:00:00+00:00"
+        " (then at /articles/later/)",
+        "would not publish articles/gone.md: past its expiry (its page would be /articles/gone/)",
+    ]
+
+
 def test_given_files_when_dry_run_then_each_good_one_would_publish(tmp_path: Path):
     (tmp_path / "good.md").write_text(GOOD)
     (tmp_path / "hidden.md").write_text("---\ntitle: Hidden\nunlisted: true\n---\nFine.\n")

@@ -181,6 +181,14 @@ def iam_requests(service: str, operation: str, params: dict[str, Any]) -> Iterat
             f"cloudfront:{operation.removesuffix('2020_05_31')}",
             f"arn:aws:cloudfront::{LOCAL_ACCOUNT}:distribution/{distribution}",
         )
+    elif service == "scheduler":
+        yield (
+            f"scheduler:{operation}",
+            f"arn:aws:scheduler:{LOCAL_REGION}:{LOCAL_ACCOUNT}:schedule/"
+            f"{params['GroupName']}/{params['Name']}",
+        )
+        if "RoleArn" in params.get("Target", {}):  # the schedule will act as that role
+            yield "iam:PassRole", params["Target"]["RoleArn"]
     else:
         yield f"{service}:{operation}", "*"
 
@@ -244,6 +252,10 @@ def test_given_a_publishing_workload_then_every_call_of_every_function_is_allowe
     site.upload("doc.pdf", b"%PDF-1.4\n%%EOF\n")
     site.upload("pic.png", encode(photo(120, 100), "PNG"))
     site.delete("pic.png")
+    # Scheduled publishing (issue 20): a wake-up created, moved, and deleted with the file.
+    site.upload("later.md", "---\ntitle: Later\ndate: 2099-01-01\n---\n\nSoon.\n")
+    site.upload("later.md", "---\ntitle: Later\ndate: 2098-01-01\n---\n\nSooner.\n")
+    site.delete("later.md")
     site.runtime.drain()
     site.runtime.run_schedules()  # the search index's scheduled run sees the changed records
     template = Template(Path(find_template()))
@@ -263,4 +275,6 @@ def test_given_a_publishing_workload_then_every_call_of_every_function_is_allowe
     assert any(c.resource.endswith("/pagefind/pagefind-entry.json") for c in recorded_calls)
     assert any(call.action == "s3:ListBucketVersions" for call in recorded_calls)
     assert any(call.action == "s3:GetObjectVersion" for call in recorded_calls)  # the copy
+    scheduled = {call.action for call in recorded_calls if call.function == "IngestFunction"}
+    assert {"scheduler:CreateSchedule", "scheduler:DeleteSchedule", "iam:PassRole"} <= scheduled
     assert denied == [], "\n".join(map(str, denied))

@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "values",  # the domain model, the catalog, settings, paths: plain values, no I/O
         (
             "pressroom",
+            "pressroom.clock",
             "pressroom.errors",
             "pressroom.languages",
             "pressroom.media.image_settings",  # part of the settings object
@@ -55,6 +56,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "pressroom.media*",
             "pressroom.publishing.asset_refs",
             "pressroom.publishing.rebuild_queue",
+            "pressroom.publishing.schedule",  # when an article goes live or expires: a decision
             "pressroom.publishing.site_writer",
             "pressroom.readers*",
             "pressroom.render*",
@@ -100,6 +102,7 @@ LATE_IMPORTS = {
     ("pressroom.pipeline", "pressroom.adapters.cdn"): "each adapter when first used",
     ("pressroom.pipeline", "pressroom.adapters.content_store"): "each adapter when first used",
     ("pressroom.pipeline", "pressroom.adapters.queues"): "each adapter when first used",
+    ("pressroom.pipeline", "pressroom.adapters.scheduler"): "each adapter when first used",
     ("pressroom.pipeline", "pressroom.publishing.cache_policy"): "the site writer when first used",
     ("pressroom.pipeline", "pressroom.publishing.site_writer"): "the site writer when first used",
     ("pressroom.pipeline", "pressroom.render"): "Jinja2 and the theme, once something renders",
@@ -110,6 +113,7 @@ LATE_IMPORTS = {
     ("pressroom.readers", "pressroom.readers.article"): "the parsers, with the first file read",
     ("pressroom.readers", "pressroom.readers.jekyll_liquid"): "python-liquid, the same",
     ("pressroom.readers", "pressroom.readers.sanitize"): "nh3, the same",
+    ("pressroom.render", "pressroom.render.feeds"): "feedgen and lxml, once a feed renders",
 }
 # Packages that import their own submodules by name (`import_module(f"{__name__}.x")`) so that
 # a reader or Pillow loads on first use: each may import any of its submodules.

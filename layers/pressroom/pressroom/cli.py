@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -128,11 +129,33 @@ def site_options(url_help: str) -> Callable[[Callable[..., Any]], Callable[..., 
     help="in-process: the functions' work on memory adapters (fast); moto: the real handlers "
     "on embedded AWS emulation, as `pressroom up` runs them (slower; for comparison).",
 )
+@click.option(
+    "--now",
+    "now",
+    metavar="ISO-8601",
+    help="Build the site as it is at this time (articles dated later are held back, those "
+    "expired by then left out) [default: the current time].",
+)
+@click.option(
+    "--future",
+    is_flag=True,
+    help="Publish articles whose date is still ahead (Hugo's --buildFuture).",
+)
+@click.option(
+    "--expired", is_flag=True, help="Keep articles past their expiryDate (Hugo's --buildExpired)."
+)
 def build(
-    src: Path, out: Path, site_url: str | None, site_title: str | None, backend: Backend
+    src: Path,
+    out: Path,
+    site_url: str | None,
+    site_title: str | None,
+    backend: Backend,
+    now: str | None,
+    future: bool,
+    expired: bool,
 ) -> None:
     """Publish every article under SRC on the in-process backend and export the site to OUT.
-    The same sources and settings always give the same bytes.
+    The same sources, settings and time always give the same bytes.
 
     Exit status: 0 when every file published, 1 when any was rejected (each named on stderr
     with its reason), 2 for usage errors."""
@@ -146,6 +169,9 @@ def build(
         reader_warnings,
     )
 
+    moment = _moment(now)
+    if moment is not None and backend == "moto":
+        raise click.UsageError("--now needs the in-process backend")
     try:
         prepare_output(out)
     except FileExistsError as error:
@@ -159,6 +185,9 @@ def build(
             site_url=site_url,
             site_title=site_title,
             backend=backend,
+            now=moment,
+            future=future,
+            expired=expired,
             uploaded=uploading.update,
             # S3's test event and redeliveries are notifications too: the bar stops at the total
             ingested=lambda count: publishing.update(min(count, publishing.total - publishing.n)),
@@ -170,6 +199,8 @@ def build(
         warnings = reader_warnings(files_to_publish([src]), offline_settings())
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
+    for item in report.scheduled:
+        click.echo(f"scheduled: {item.key} {item.change} at {item.at}", err=True)
     if report.undelivered:
         click.echo(
             f"{report.undelivered} event(s) failed after every retry; see the log above", err=True
@@ -180,6 +211,19 @@ def build(
         err=True,
     )
     sys.exit(0 if report.ok else 1)
+
+
+def _moment(text: str | None) -> datetime | None:
+    """`--now`: an ISO 8601 time (a date is its midnight; no zone is UTC)."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise click.BadParameter(
+            f"{text!r} is not an ISO 8601 time, e.g. 2026-03-14T06:00:00Z", param_hint="--now"
+        ) from error
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
 
 
 @main.command()
@@ -511,7 +555,7 @@ def publish(stack: StackChoice, paths: tuple[Path, ...], dry_run: bool) -> None:
 @stack_options
 def status(stack: StackChoice, as_json: bool) -> None:
     """Articles, tags, queued and dead-letter messages, rejected files with their reasons,
-    files that published with warnings.
+    files that published with warnings, articles scheduled to go live or expire (and when).
 
     Exit status: 0 when nothing needs you; 1 when files are rejected or messages wait in a
     dead-letter queue (`pressroom redrive` once the cause is fixed); 3 when the stack cannot
@@ -535,6 +579,8 @@ def status(stack: StackChoice, as_json: bool) -> None:
     for item in report.warned:
         for warning in item["warnings"]:
             click.echo(f"warning:   {item['key']} ({item['status']}): {warning}")
+    for item in report.scheduled:
+        click.echo(f"scheduled: {item['key']} {item['change']} at {item['at']}")
     if report.dead_letters:
         click.echo(f"{report.dead_letters} dead letter(s): see `pressroom redrive`", err=True)
     sys.exit(1 if needs_you else 0)

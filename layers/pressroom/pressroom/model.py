@@ -10,7 +10,9 @@ from typing import Literal
 
 from slugify import slugify
 
-Status = Literal["published", "draft", "unlisted"]
+# "scheduled" and "expired" are never read from a file: ingest gives them to an article whose
+# publish time has not come or whose expiry has passed (`publishing.schedule`).
+Status = Literal["published", "draft", "unlisted", "scheduled", "expired"]
 
 # Slugs name URLs, S3 keys and DynamoDB keys (`ART#<slug>`, a listing entry's sort key), so
 # they are short: a longer one is cut at the last whole word (hyphen) that fits.
@@ -158,6 +160,10 @@ class Article:
     # what the page, the `og:image` and the card show (`publishing.asset_refs`).
     cover_ref: str = ""
     cover: Picture | None = None
+    # When it may go on the site (None: at once) and when it comes off (None: never): Hugo's
+    # `publishDate` (else the article's own date) and `expiryDate` (`publishing.schedule`).
+    publish_at: datetime | None = None
+    expires: datetime | None = None
     # The cover's alt text from the front matter (`cover: {alt: ...}`, `image_alt`), "" if none.
     cover_alt: str = ""
     # The further images of a Hugo `images:` list (after the cover), unresolved; and those of
@@ -174,8 +180,9 @@ class Article:
 
     @property
     def is_live(self) -> bool:
-        """Drafts are not published at all; unlisted articles get a page but no listing."""
-        return self.status != "draft"
+        """Drafts (and articles before their time or past their expiry) are not published at
+        all; unlisted articles get a page but no listing."""
+        return self.status in ("published", "unlisted")
 
     @property
     def is_listed(self) -> bool:

@@ -121,10 +121,11 @@ def upload(target: Target, files: Iterable[tuple[str, Path]], progress: Callable
 @dataclass(frozen=True)
 class DryRunOutcome:
     key: str
-    outcome: str  # published | unlisted | draft | rejected
+    outcome: str  # published | unlisted | draft | scheduled | expired | rejected
     detail: str  # the page path and any warnings, or the reason and the fix
     page: str = ""  # the page path (not for a rejected file)
     warnings: tuple[str, ...] = ()  # what the reader would tell the editor of a good file
+    due: str = ""  # when a scheduled article would go live, a live one expire (ISO 8601)
 
     @property
     def rejected(self) -> bool:
@@ -136,16 +137,27 @@ class DryRunOutcome:
             return f"would reject {self.key}: {self.detail}"
         if self.outcome == "draft":
             text = f"would not publish {self.key}: a draft (its page would be {self.page})"
+        elif self.outcome == "scheduled":
+            text = f"would hold back {self.key} until {self.due} (then at {self.page})"
+        elif self.outcome == "expired":
+            text = f"would not publish {self.key}: past its expiry (its page would be {self.page})"
         else:
             shown = " (unlisted)" if self.outcome == "unlisted" else ""
-            text = f"would publish {self.key} at {self.page}{shown}"
+            until = f" until {self.due}" if self.due else ""
+            text = f"would publish {self.key} at {self.page}{shown}{until}"
         return text + "".join(f"; warning: {warning}" for warning in self.warnings)
 
 
-def dry_run(files: Iterable[tuple[str, Path]], settings: Settings) -> list[DryRunOutcome]:
-    """What publishing these files would do, judged by the same readers the ingest function
-    uses (without the table, a slug clash is only detected within this batch)."""
+def dry_run(
+    files: Iterable[tuple[str, Path]], settings: Settings, now: datetime | None = None
+) -> list[DryRunOutcome]:
+    """What publishing these files would do (at `now`, default the current time), judged by
+    the same readers the ingest function uses (without the table, a slug clash is only
+    detected within this batch)."""
     from pressroom.paths import article_path
+    from pressroom.publishing.schedule import as_due, timing
+
+    now = now or datetime.now(UTC)
 
     outcomes = []
     slugs: dict[str, str] = {}
@@ -168,8 +180,13 @@ def dry_run(files: Iterable[tuple[str, Path]], settings: Settings) -> list[DryRu
             slugs[article.slug] = key
         page = article_path(article.slug)
         notes = "".join(f"; warning: {warning}" for warning in article.warnings)
+        timed = timing(
+            article, now, future=settings.publish_future, expired=settings.publish_expired
+        )
         outcomes.append(
-            DryRunOutcome(key, article.status, page + notes, page, tuple(article.warnings))
+            DryRunOutcome(
+                key, timed.status, page + notes, page, tuple(article.warnings), as_due(timed.due)
+            )
         )
     return outcomes
 
@@ -251,6 +268,8 @@ class Status:
     rejected: list[dict[str, str]] = field(default_factory=list)  # key, reason, fix, updated
     # Files that published (or stayed drafts) with something their editor should hear about.
     warned: list[dict[str, Any]] = field(default_factory=list)  # key, status, warnings
+    # What the site will do by itself, soonest first: key, change (goes live | expires), at.
+    scheduled: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def articles(self) -> int:
@@ -269,9 +288,13 @@ class Status:
 
 
 def site_status(target: Target) -> Status:
+    from pressroom.publishing.schedule import upcoming
+
     p = target.pipeline
     status = Status()
-    for state in p.store.sources():
+    states = list(p.store.sources())
+    status.scheduled = [item.as_dict() for item in upcoming(states)]
+    for state in states:
         # Assets (images, documents, media) are counted apart from articles.
         counted = f"asset {state.status}" if is_asset_key(state.key) else state.status
         status.sources[counted] = status.sources.get(counted, 0) + 1

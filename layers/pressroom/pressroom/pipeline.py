@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from pressroom.adapters.aws import new_client
+from pressroom.clock import SystemClock
 from pressroom.settings import Settings
 
 # Each adapter is imported by the property that builds it: the invalidation function, which
@@ -18,10 +19,12 @@ from pressroom.settings import Settings
 # site writer.
 if TYPE_CHECKING:
     from pressroom.ports import (
+        Clock,
         ContentStorePort,
         DistributionPort,
         IngestBucketPort,
         InvalidationQueuePort,
+        SchedulerPort,
         SiteBucketPort,
         WorkQueuePort,
     )
@@ -30,9 +33,15 @@ if TYPE_CHECKING:
 
 
 class Pipeline:
-    def __init__(self, settings: Settings, client: Callable[[str], Any] = new_client) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        client: Callable[[str], Any] = new_client,
+        clock: Clock | None = None,
+    ) -> None:
         self.settings = settings
         self._client = client
+        self.clock: Clock = clock or SystemClock()  # what scheduled publishing decides by
 
     @classmethod
     def of(
@@ -45,6 +54,8 @@ class Pipeline:
         invalidations: InvalidationQueuePort,
         rebuilds: WorkQueuePort,
         distribution: DistributionPort,
+        scheduler: SchedulerPort | None = None,
+        clock: Clock | None = None,
     ) -> Pipeline:
         """A pipeline on ready adapters (the in-process backend's, a test's): no clients are
         made, nothing is read from the environment."""
@@ -52,7 +63,9 @@ class Pipeline:
         def no_clients(service: str) -> Any:
             raise RuntimeError(f"a pipeline given its adapters makes no {service} client")
 
-        pipeline = cls(settings, no_clients)
+        pipeline = cls(settings, no_clients, clock)
+        if scheduler is not None:
+            pipeline.__dict__["scheduler"] = scheduler
         # Each property caches its adapter in the instance's dict: fill it in advance.
         pipeline.__dict__.update(
             store=store,
@@ -111,6 +124,20 @@ class Pipeline:
         from pressroom.adapters.queues import WorkQueue
 
         return WorkQueue(self.settings.rebuild_queue_url, self._client("sqs"))
+
+    @cached_property
+    def scheduler(self) -> SchedulerPort:
+        from pressroom.adapters.scheduler import Scheduler
+
+        s = self.settings
+        return Scheduler(
+            s.schedule_group,
+            s.schedule_target_arn,
+            s.scheduler_role_arn,
+            self._client("scheduler") if s.schedule_group else None,
+            s.schedule_precision_seconds,
+            self.clock,
+        )
 
     @cached_property
     def distribution(self) -> DistributionPort:

@@ -1,5 +1,6 @@
 """The interfaces the core needs from the outside world: a content table, the ingest and site
-buckets, the two queues and the CDN; and the `Pipeline` that hands them to a domain function.
+buckets, the two queues, the CDN, a clock and a scheduler of wake-ups; and the `Pipeline` that
+hands them to a domain function.
 
 The domain functions (`publishing.*`) are written against these; `pressroom.adapters` implements
 them on AWS (DynamoDB, S3, SQS, CloudFront) and `pressroom.local.memory` in memory, for local
@@ -209,6 +210,27 @@ class DistributionPort(Protocol):
         ...
 
 
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+
+class SchedulerPort(Protocol):
+    """One-time wake-ups of source keys (EventBridge Scheduler on AWS): at its time, a key's
+    wake-up message (`publishing.schedule.wake_up_message`) reaches the ingest queue, which
+    converges the key again by the clock. At most one wake-up per key."""
+
+    def arm(self, key: str, at: datetime) -> None:
+        """Wake `key` up at `at`, never earlier, at most the scheduler's precision later;
+        replaces the key's earlier wake-up, if any."""
+        ...
+
+    def disarm(self, key: str) -> None:
+        """Cancel the key's wake-up; nothing if it has none."""
+        ...
+
+
 class Pipeline(Protocol):
     """What a domain function is handed: the settings, the adapters above, the site writer and
     the renderer. `pressroom.pipeline.Pipeline` is the one the functions use (on AWS it makes
@@ -240,3 +262,9 @@ class Pipeline(Protocol):
 
     @property
     def distribution(self) -> DistributionPort: ...
+
+    @property
+    def scheduler(self) -> SchedulerPort: ...
+
+    @property
+    def clock(self) -> Clock: ...

@@ -29,6 +29,17 @@ class Settings:
     # (`publishing.cache_policy`): what bounds their staleness, since they are never invalidated.
     home_cache_seconds: int = 5
     listing_cache_seconds: int = 30
+    # Scheduled publishing (`publishing.schedule`): the EventBridge Scheduler group the wake-ups
+    # live in, the queue they are sent to (the ingest queue) and the role the scheduler sends
+    # them with; its precision (a one-time schedule fires within the minute it names, so a
+    # wake-up is set for the next whole minute: never early); and Hugo's --buildFuture /
+    # --buildExpired, to publish articles whose time has not come / keep expired ones.
+    schedule_group: str = ""
+    schedule_target_arn: str = ""
+    scheduler_role_arn: str = ""
+    schedule_precision_seconds: int = 60
+    publish_future: bool = False
+    publish_expired: bool = False
     # How uploaded images are processed (`IMAGE_WIDTHS`, ...): a change takes effect for every
     # image at the next full re-render (`pressroom rebuild`), see `media.image_settings`.
     images: ImageSettings = field(default_factory=ImageSettings)
@@ -53,5 +64,17 @@ class Settings:
             templates_dir=env.get("TEMPLATES_DIR", ""),
             home_cache_seconds=int(env.get("HOME_CACHE_SECONDS", cls.home_cache_seconds)),
             listing_cache_seconds=int(env.get("LISTING_CACHE_SECONDS", cls.listing_cache_seconds)),
+            schedule_group=env.get("SCHEDULE_GROUP", ""),
+            schedule_target_arn=env.get("SCHEDULE_TARGET_ARN", ""),
+            scheduler_role_arn=env.get("SCHEDULER_ROLE_ARN", ""),
+            schedule_precision_seconds=int(
+                env.get("SCHEDULE_PRECISION_SECONDS", cls.schedule_precision_seconds)
+            ),
+            publish_future=_flag(env.get("BUILD_FUTURE", "")),
+            publish_expired=_flag(env.get("BUILD_EXPIRED", "")),
             images=ImageSettings.from_env(env),
         )
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")

@@ -17,7 +17,8 @@ class SourceState:
 
     key: str
     rev: int = 0
-    status: str = "absent"  # published | unlisted | draft | rejected | deleted | absent
+    # published | unlisted | draft | scheduled | expired | rejected | deleted | absent
+    status: str = "absent"
     slug: str = ""  # the live article's slug ("" when nothing is live)
     retired_slug: str = ""  # a slug this source last gave up, whose page may still need removing
     digest: str = ""
@@ -46,6 +47,9 @@ class SourceState:
     # An article: the thumbnail its card shows and its size, so a changed cover image updates
     # its listings.
     shows: str = ""
+    # When the article's presence changes by itself (ISO 8601, UTC; "" never): a `scheduled`
+    # one goes live, a live one expires (`publishing.schedule`). A wake-up is armed for it.
+    due: str = ""
 
     @property
     def exists(self) -> bool:

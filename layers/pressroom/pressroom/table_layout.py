@@ -59,6 +59,7 @@ def source_from_item(key: str, item: dict[str, Any]) -> SourceState:
         retired_intro=item.get("retired_intro", ""),
         asset=item.get("asset", ""),
         shows=item.get("shows", ""),
+        due=item.get("due", ""),
     )
 
 

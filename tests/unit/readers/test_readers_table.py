@@ -111,6 +111,36 @@ ACCEPTED: dict[str, Accepts] = {
         "---\ntitle: T\ndate: 2031-07-01T08:00:00Z\n---\nText.\n",
         {"published": utc(2031, 7, 1, 8), "status": "published"},
     ),
+    "md-yaml-future-date-goes-live-at-that-date": Accepts(
+        "articles/a.md",
+        "---\ntitle: T\ndate: 2031-07-01T08:00:00Z\n---\nText.\n",
+        {"publish_at": utc(2031, 7, 1, 8), "expires": None},
+    ),
+    "md-yaml-hugo-publishdate-and-expirydate": Accepts(
+        "articles/a.md",
+        "---\ntitle: T\ndate: 2026-03-01\npublishDate: 2026-03-14T06:00:00Z\n"
+        "expiryDate: 2026-04-01\n---\nText.\n",
+        {
+            "published": utc(2026, 3, 1),
+            "publish_at": utc(2026, 3, 14, 6),
+            "expires": utc(2026, 4, 1),
+        },
+    ),
+    "md-yaml-hugo-unpublishdate-is-an-expiry": Accepts(
+        "articles/a.md",
+        "---\ntitle: T\ndate: 2026-03-01\nunpublishdate: 2026-05-01 12:00\n---\nText.\n",
+        {"expires": utc(2026, 5, 1, 12)},
+    ),
+    "md-jekyll-file-name-date-is-the-publish-time": Accepts(
+        "articles/_posts/2031-02-05-later.md",
+        "---\ntitle: Later\n---\nText.\n",
+        {"publish_at": utc(2031, 2, 5)},
+    ),
+    "md-undated-goes-live-on-upload": Accepts(
+        "articles/undated.md",
+        "---\ntitle: T\n---\nText.\n",
+        {"publish_at": None, "date_source": "upload"},
+    ),
     "md-yaml-modified-and-lastmod": Accepts(
         "articles/a.md",
         "---\ntitle: T\ndate: 2026-01-01\nlast_modified_at: 2026-01-03 12:00\n---\nText.\n",

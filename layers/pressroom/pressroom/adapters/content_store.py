@@ -458,6 +458,7 @@ def _source_update(table: str, old: SourceState, new: SourceState) -> TransactWr
         ":retired_intro": new.retired_intro,
         ":asset": new.asset,
         ":shows": new.shows,
+        ":due": new.due,
     }
     if old.exists:
         condition = "rev = :old_rev"
@@ -475,7 +476,7 @@ def _source_update(table: str, old: SourceState, new: SourceState) -> TransactWr
                 "live_uploaded = :live_uploaded, source_key = :key, redirects = :redirects, "
                 "released = :released, moved_from = :moved_from, warnings = :warnings, "
                 "introduces = :introduces, retired_intro = :retired_intro, asset = :asset, "
-                "shows = :shows"
+                "shows = :shows, due = :due"
             ),
             "ConditionExpression": condition,
             "ExpressionAttributeNames": {"#status": "status"},

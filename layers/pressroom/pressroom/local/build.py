@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pressroom.local.export import StreamedExport, write_site
 from pressroom.local.template import LOCAL_ACCOUNT
@@ -46,6 +47,9 @@ class BuildReport:
     # `key: warning` for files that published or stayed drafts with warnings, as the table keeps
     # them (in-process builds; None: not known, read the files again to find them).
     warnings: list[str] | None = field(default=None, compare=False)
+    # Articles held back until their time, or live until their expiry, at the build's clock
+    # (`publishing.schedule.Upcoming`; in-process builds).
+    scheduled: list[Any] = field(default_factory=list, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -61,13 +65,25 @@ def build_site(
     ingested: Callable[[int], None] = lambda count: None,
     backend: Backend = "in-process",
     overrides: dict[str, str] | None = None,
+    now: datetime | None = None,
+    future: bool = False,
+    expired: bool = False,
 ) -> BuildReport:
     """`uploaded` is told of each file uploaded, `ingested` of each batch of upload
     notifications the ingest function has handled. `overrides` replaces values of the
     functions' environment; `site_url` (default `DEFAULT_SITE_URL`) and `site_title` (default
     the template's SiteTitle) replace SITE_URL and SITE_TITLE (on the embedded backend, the
-    template would give a made-up `*.cloudfront.net` domain)."""
+    template would give a made-up `*.cloudfront.net` domain). Scheduled publishing: the site
+    is built as it is at `now` (default: the real time; in-process only), `future` publishes
+    articles whose time has not come, `expired` keeps those past their expiry (Hugo's
+    `--buildFuture` / `--buildExpired`)."""
     settings = {"SITE_URL": DEFAULT_SITE_URL, **(overrides or {})}
+    if future:
+        settings["BUILD_FUTURE"] = "true"
+    if expired:
+        settings["BUILD_EXPIRED"] = "true"
+    if now is not None and backend == "moto":
+        raise ValueError("--now needs the in-process backend (moto's functions use the real time)")
     if site_url:
         settings["SITE_URL"] = site_url.rstrip("/")
     if site_title:
@@ -75,7 +91,7 @@ def build_site(
     if backend == "moto":
         report, used = _build_on_moto(src, out, settings, uploaded, ingested)
     else:
-        report, used = _build_in_process(src, out, settings, uploaded, ingested)
+        report, used = _build_in_process(src, out, settings, uploaded, ingested, now)
     BuiltFor(used.site_url, used.site_title).record(out)
     return report
 
@@ -91,12 +107,18 @@ def _build_in_process(
     overrides: dict[str, str],
     uploaded: Callable[[], None],
     ingested: Callable[[int], None],
+    now: datetime | None = None,
 ) -> tuple[BuildReport, Settings]:
+    from pressroom.clock import ManualClock
     from pressroom.local.inprocess import INGEST, Engine, default_template
     from pressroom.operations import files_to_publish
+    from pressroom.publishing.schedule import upcoming
 
     began = time.perf_counter()
-    engine = Engine.for_template(default_template(), overrides, whole_stream=True, search=True)
+    clock = ManualClock(now)
+    engine = Engine.for_template(
+        default_template(), overrides, whole_stream=True, search=True, clock=clock
+    )
     # The site is written into `out` as the functions write it, by a process of its own.
     export = StreamedExport(out)
     engine.backend.site_bucket.on_change = export.changed
@@ -121,6 +143,7 @@ def _build_in_process(
         if state.status != "rejected"
         for warning in state.warnings
     ]
+    report.scheduled = upcoming(engine.backend.store.sources())
     report.seconds = {
         "upload": uploaded_at - began,
         **engine.report.seconds,

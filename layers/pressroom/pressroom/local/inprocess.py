@@ -6,7 +6,9 @@ the engine does in a loop, with the template's batch sizes, stream filter, retry
 limits: S3 notifications in ingest batches (`ingest_notifications`, failed messages delivered
 again, dead-lettered after the queue's maxReceiveCount), the table's stream of listing changes
 in order (`listings.fold` / `render_batch`, resuming where a batch's time budget stopped it),
-rebuild orders (`rebuild.rebuild`) and invalidations (`invalidation.invalidate`). The handlers
+rebuild orders (`rebuild.rebuild`) and invalidations (`invalidation.invalidate`); scheduled
+wake-ups whose time the backend's clock has reached go to the ingest queue, as EventBridge
+Scheduler's target would put them (`publishing.schedule`). The handlers
 are thin shells over the same calls; what the engine leaves out is theirs alone (Powertools
 logging and metrics, the Lambda event envelope).
 """
@@ -25,6 +27,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes import S3Event
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from pressroom.clock import ManualClock
 from pressroom.local.memory import (
     MemoryContentStore,
     MemoryDistribution,
@@ -35,6 +38,7 @@ from pressroom.local.memory import (
     MemoryWorkQueue,
     Message,
 )
+from pressroom.local.memory.scheduler import MemoryScheduler
 from pressroom.local.memory.store import StreamChange
 from pressroom.local.template import ScheduleSource, StreamSource, Template
 from pressroom.parallel import one_at_a_time
@@ -50,6 +54,7 @@ INGEST, LISTING, INVALIDATION, REBUILD, SEARCH = (
     "RebuildFunction",
     "SearchIndexFunction",
 )
+SCHEDULER = "Scheduler"  # not a function: EventBridge Scheduler's one-time schedules
 _QUEUES = {"IngestQueue": INGEST, "InvalidationQueue": INVALIDATION, "RebuildQueue": REBUILD}
 
 
@@ -114,12 +119,19 @@ class InProcessBackend:
     rebuilds: MemoryWorkQueue
     distribution: MemoryDistribution
     pipeline: Pipeline
+    scheduler: MemoryScheduler
+    clock: ManualClock  # the time the functions decide by; it moves only when told to
 
     @classmethod
     def create(
-        cls, settings: Settings, max_receives: Mapping[str, int] | None = None
+        cls,
+        settings: Settings,
+        max_receives: Mapping[str, int] | None = None,
+        clock: ManualClock | None = None,
     ) -> InProcessBackend:
         receives = max_receives or {}
+        clock = clock or ManualClock()
+        scheduler = MemoryScheduler()
         ingest_queue = MemoryQueue(receives.get("IngestQueue", 5))
         store = MemoryContentStore()
         sources = MemoryIngestBucket(
@@ -140,6 +152,8 @@ class InProcessBackend:
             invalidations=invalidations,
             rebuilds=rebuilds,
             distribution=distribution,
+            scheduler=scheduler,
+            clock=clock,
         )
         return cls(
             settings,
@@ -151,6 +165,8 @@ class InProcessBackend:
             rebuilds,
             distribution,
             pipeline,
+            scheduler,
+            clock,
         )
 
     def redeploy(self) -> None:
@@ -200,10 +216,11 @@ class Engine:
         overrides: Mapping[str, str] | None = None,
         whole_stream: bool = False,
         search: bool = False,
+        clock: ManualClock | None = None,
     ) -> Engine:
         wiring = Wiring.of(template)
         settings = settings_for(template, overrides)
-        backend = InProcessBackend.create(settings, wiring.max_receives)
+        backend = InProcessBackend.create(settings, wiring.max_receives, clock)
         return cls(backend, wiring, whole_stream, search)
 
     def run(self, delivered: Callable[[str, int], None] = lambda function, count: None) -> None:
@@ -212,6 +229,7 @@ class Engine:
         stream, rebuilds and invalidations, again and again (and, for a build, the search
         index's scheduled run once all of that is done)."""
         steps: tuple[tuple[str, Callable[[], int]], ...] = (
+            (SCHEDULER, self._wake_ups),
             (INGEST, self._ingest_batch),
             (LISTING, self._stream_batch),
             (REBUILD, self._rebuild_batch),
@@ -242,6 +260,13 @@ class Engine:
                 return
 
     # -- one batch of each source ----------------------------------------------------------------
+
+    def _wake_ups(self) -> int:
+        """Put the wake-ups due by the backend's clock on the ingest queue."""
+        due = self.backend.scheduler.take_due(self.backend.clock.now())
+        for body in due:
+            self.backend.ingest_queue.send_body(body)
+        return len(due)
 
     def _ingest_batch(self) -> int:
         from pressroom.publishing.ingest import correlation_id_of, ingest_notifications

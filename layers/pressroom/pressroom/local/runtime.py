@@ -27,6 +27,7 @@ from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import (
     AmazonCloudWatchEMFProvider,
 )
 
+from pressroom.local.schedules import WakeUpPump
 from pressroom.local.stack import LocalStack
 from pressroom.local.template import (
     LOCAL_ACCOUNT,
@@ -705,6 +706,7 @@ class LocalRuntime:
     invocations: Invocations
     environment: dict[str, str]  # the functions' environment variables
     environments: dict[str, Environments]  # by function logical id
+    wake_ups: WakeUpPump | None = None  # fires the scheduler's due one-time schedules
 
     @property
     def settings(self) -> Settings:
@@ -715,7 +717,9 @@ class LocalRuntime:
     def start(cls, stack: LocalStack, overrides: Mapping[str, str]) -> LocalRuntime:
         """Attach a pump to each event source, feeding handlers made on the functions'
         environment (`function_environment`); the process's own is left as it is."""
-        environment = function_environment(stack, overrides)
+        # The local scheduler fires to the second (`WakeUpPump`): no rounding to a minute.
+        precision = {"SCHEDULE_PRECISION_SECONDS": "1"}
+        environment = function_environment(stack, {**precision, **overrides})
         forget_function_logger(environment)
         invocations = Invocations()
         pumps: list[Pump] = []
@@ -730,7 +734,7 @@ class LocalRuntime:
                     pumps.append(SchedulePump(function, source, environments, invocations))
                 else:
                     pumps.append(StreamPump(stack, function, source, environments, invocations))
-        return cls(stack, pumps, invocations, environment, by_function)
+        return cls(stack, pumps, invocations, environment, by_function, WakeUpPump(stack))
 
     def drain(
         self,
@@ -761,7 +765,7 @@ class LocalRuntime:
                 started = sum(pump.poll() for pump in self.pumps)
                 idle = not started and not running
                 if idle:
-                    started = self._close_next_window(clock)
+                    started = self._close_next_window(clock) or self._fire_due()
                 # Nothing to start while invocations run: wait for one to finish.
                 finished = self.invocations.take_finished(wait=not started and running > 0)
                 for function, count in finished.items():
@@ -798,6 +802,11 @@ class LocalRuntime:
                 fresh[spec.logical_id] = Environments(spec, self.environment)
             pump._handler = fresh[spec.logical_id].invoke
         self.environments = fresh
+
+    def _fire_due(self) -> int:
+        """Once all else is quiet: the wake-ups due by the clock (the one the functions decide
+        by, not the drain's simulated one) onto their queue."""
+        return self.wake_ups.fire_due() if self.wake_ups is not None else 0
 
     def _close_next_window(self, clock: _SimulatedClock) -> int:
         gathering = [pump for pump in self.pumps if pump.window_closes is not None]

@@ -1,4 +1,6 @@
-"""Create the template's buckets, queues, table and distribution on the embedded AWS (moto)."""
+"""Create the template's buckets, queues, table, distribution and schedule groups on the
+embedded AWS (moto); its IAM roles are named, not made (nothing local enforces IAM: the least
+privilege tests read the template's policies instead)."""
 
 from __future__ import annotations
 
@@ -41,6 +43,8 @@ class LocalStack:
         stack._create_tables()
         stack._create_distribution()
         stack._create_buckets()
+        stack._create_schedule_groups()
+        stack._record_roles()
         return stack
 
     @classmethod
@@ -65,6 +69,9 @@ class LocalStack:
             stack._record_distribution(logical, found)
         for logical, resource in template.of_type("AWS::S3::Bucket").items():
             stack._record_bucket(logical, stack._name(_props(resource), "BucketName", logical))
+        for logical, resource in template.of_type("AWS::Scheduler::ScheduleGroup").items():
+            stack._record_schedule_group(logical, stack._name(_props(resource), "Name", logical))
+        stack._record_roles()
         return stack
 
     def outputs(self) -> dict[str, str]:
@@ -197,6 +204,24 @@ class LocalStack:
         self.attributes[(logical, "Arn")] = f"arn:aws:s3:::{name}"
         self.attributes[(logical, "RegionalDomainName")] = f"{name}.s3.{LOCAL_REGION}.amazonaws.com"
         self.attributes[(logical, "DomainName")] = f"{name}.s3.amazonaws.com"
+
+    def _create_schedule_groups(self) -> None:
+        for logical, resource in self.template.of_type("AWS::Scheduler::ScheduleGroup").items():
+            name = self._name(_props(resource), "Name", logical)
+            self.client("scheduler").create_schedule_group(Name=name)
+            self._record_schedule_group(logical, name)
+
+    def _record_schedule_group(self, logical: str, name: str) -> None:
+        self.refs[logical] = name
+        self.attributes[(logical, "Arn")] = (
+            f"arn:aws:scheduler:{LOCAL_REGION}:{LOCAL_ACCOUNT}:schedule-group/{name}"
+        )
+
+    def _record_roles(self) -> None:
+        for logical, resource in self.template.of_type("AWS::IAM::Role").items():
+            name = self._name(_props(resource), "RoleName", logical)
+            self.refs[logical] = name
+            self.attributes[(logical, "Arn")] = f"arn:aws:iam::{LOCAL_ACCOUNT}:role/{name}"
 
 
 def _props(resource: dict[str, Any]) -> dict[str, Any]:

@@ -139,7 +139,10 @@ class EventPumps:
     def _run(self) -> None:
         while not self._stop.is_set():
             moved = 0
-            for poll in [*(pump.poll for pump in self._runtime.pumps), self._watcher.poll]:
+            polls = [pump.poll for pump in self._runtime.pumps]
+            if self._runtime.wake_ups is not None:  # the scheduler's due wake-ups
+                polls.append(self._runtime.wake_ups.poll)
+            for poll in [*polls, self._watcher.poll]:
                 try:
                     moved += poll()
                 except Exception:

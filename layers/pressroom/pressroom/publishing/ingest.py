@@ -57,6 +57,13 @@ from pressroom.publishing.catalog import (
     plan_change,
 )
 from pressroom.publishing.rebuild_queue import rebuild_messages
+from pressroom.publishing.schedule import (
+    as_due,
+    is_wake_up,
+    parse_due,
+    timing,
+    woken_key,
+)
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.readers import read_article
 from pressroom.redirects import redirect_page
@@ -94,8 +101,8 @@ _RELATED_TAGS = 8  # bounded work: related articles come from at most this many 
 @dataclass(frozen=True)
 class SyncResult:
     key: str
-    # published | unlisted | draft | deleted | rejected | unchanged | stale | deferred (an asset
-    # handed to the rebuild queue for lack of time)
+    # published | unlisted | draft | scheduled | expired | deleted | rejected | unchanged | stale
+    # | deferred (an asset handed to the rebuild queue for lack of time)
     outcome: str
     changes: Changes = field(default_factory=Changes)
     rejection: Rejection | None = None
@@ -124,6 +131,10 @@ class SyncRequest:
     # False when only another article's change is shown (its related list): the page's TTL
     # refreshes it on the CDN, no invalidation is paid for (`publishing.cache_policy`).
     invalidate: bool = True
+    # Make the key's wake-up match its state even if the state does not change: a wake-up (it
+    # may come early, or be stale), or a retry after another worker won (whose wake-up this
+    # worker may have overwritten with its own).
+    rearm: bool = False
 
 
 def ingest_notifications(
@@ -163,6 +174,10 @@ def _requests_of(
     event: S3Event, p: Pipeline, correlation_id: str
 ) -> Iterator[SyncRequest | SyncResult]:
     """The keys one notification names; a key we will not publish under is rejected here."""
+    if is_wake_up(event.raw_event):  # a scheduled wake-up (`publishing.schedule`)
+        key = woken_key(event.raw_event, p.settings.articles_prefix)
+        yield SyncRequest(key, correlation_id=correlation_id, rearm=True)
+        return
     if "Records" not in event.raw_event:  # the s3:TestEvent sent when notifications are set up
         return
     for record in event.records:
@@ -218,6 +233,8 @@ class _Committed:
     listed_elsewhere: set[str]  # slugs whose card other pages may show out of date
     may_have_report: bool
     new_content: bool = True  # False for a forced re-render of what the site already shows
+    had_due: bool = False  # the state before this commit had a wake-up armed
+    project: bool = True  # False: only the wake-up is to be set (the site is up to date)
 
 
 def sync_sources(
@@ -241,6 +258,7 @@ def sync_sources(
             seen.force or request.force,
             seen.correlation_id or request.correlation_id,
             seen.invalidate or request.invalidate,
+            seen.rearm or request.rearm,
         )
     results: dict[str, SyncResult | Exception] = {}
     reads: dict[str, _Read] = {}  # kept across attempts: a lost race does not read S3 again
@@ -274,16 +292,18 @@ def sync_sources(
                 _refresh_referrers(done.listed_elsewhere, done.request.key, p)
                 if done.new_content:  # the pages that include this file
                     _rerender_referrers("@" + done.request.key, done.request.key, p)
+                rearmed = _set_wake_up(done, p)
+                # Conditional on the revision this worker read: when it fails, a newer one
+                # landed (and may have armed its own wake-up before this one's): again.
                 if not p.store.mark_synced(done.state):
-                    retry.append(done.request)  # a newer revision landed: again from the top
+                    retry.append(replace(done.request, rearm=done.request.rearm or rearmed))
                     continue
             except Exception as error:  # this key fails alone
                 results[done.request.key] = error
                 continue
             rejection = done.desired if isinstance(done.desired, Rejection) else None
-            results[done.request.key] = SyncResult(
-                done.request.key, done.state.status, changes, rejection
-            )
+            said = done.state.status if done.project else "unchanged"
+            results[done.request.key] = SyncResult(done.request.key, said, changes, rejection)
         pending = retry
         if not pending:
             break
@@ -365,7 +385,8 @@ def _commit(
 ) -> SyncResult | _Committed:
     """Commit the key's new state (one conditional transaction), unless nothing changed."""
     key, sequencer, force = request.key, request.sequencer, request.force
-    if sequencer and state.sequencer:
+    # (not for a re-arm: an older event's worker must still set the newer revision's wake-up)
+    if sequencer and state.sequencer and not request.rearm:
         if sequencer < state.sequencer:
             return SyncResult(key, "stale")
         if sequencer == state.sequencer and state.synced_rev == state.rev and not force:
@@ -378,10 +399,13 @@ def _commit(
     read = _read(state, reads, p)
     source = read.source
     live = p.store.get_article(state.slug)  # what this source has on the site now, if anything
-    desired = _desired(read.parsed, live, p)
+    now = p.clock.now()
+    desired, due = _in_time(_desired(read.parsed, live, p), now, p)
     # Only a rejection decides by the key's delete history: an update of a live article reads none.
-    live_deleted = isinstance(desired, Rejection) and _deleted_since_live(state, p)
-    new_state = _next_state(state, source, desired, sequencer, live_deleted)
+    live_deleted = isinstance(desired, Rejection) and (
+        _deleted_since_live(state, p) or _expired_live(state, now)
+    )
+    new_state = _next_state(state, source, desired, sequencer, live_deleted, due=due, now=now)
 
     if new_state is not None:
         article = desired if isinstance(desired, Article) and desired.is_live else None
@@ -399,23 +423,75 @@ def _commit(
                 f"the article is too large to index ({error})",
                 "shorten its title, summary, tags or authors",
             )
-            new_state = _next_state(state, source, desired, sequencer)
+            new_state = _next_state(state, source, desired, sequencer, now=now)
             if new_state is None:
                 return SyncResult(key, "rejected", rejection=desired)
             p.store.commit(state, new_state, None, request.correlation_id)
             plan = None
         listed_elsewhere = _cards_gone_or_changed(plan) | _named_as_story(plan)
-        return _Committed(request, new_state, desired, listed_elsewhere, may_have_report)
+        return _Committed(
+            request,
+            new_state,
+            desired,
+            listed_elsewhere,
+            may_have_report,
+            had_due=bool(state.due),
+        )
     if state.synced_rev == state.rev and not force:
+        if request.rearm:  # the site is right; its wake-up may not be
+            return _Committed(request, state, desired, set(), False, False, project=False)
         return SyncResult(key, "unchanged")
     if state.synced_rev != state.rev:
         # Recovering a revision committed by a worker that stopped before finishing: what it
-        # changed is not known any more, so refresh whatever may list this source's articles.
+        # changed is not known any more, so refresh whatever may list this source's articles
+        # (and cancel a wake-up the revision before may have left).
         listed_elsewhere = {state.slug, state.retired_slug} - {""}
     else:
         listed_elsewhere = set()  # a forced re-render changes no card
     new_content = state.synced_rev != state.rev
-    return _Committed(request, state, desired, listed_elsewhere, may_have_report, new_content)
+    return _Committed(
+        request,
+        state,
+        desired,
+        listed_elsewhere,
+        may_have_report,
+        new_content,
+        had_due=new_content,
+    )
+
+
+def _in_time(
+    desired: Article | Rejection | None, now: datetime, p: Pipeline
+) -> tuple[Article | Rejection | None, datetime | None]:
+    """The article as it is at `now` (held back as `scheduled`, taken down as `expired`), and
+    when that changes next (`publishing.schedule`)."""
+    if not isinstance(desired, Article):
+        return desired, None
+    settings = p.settings
+    timed = timing(desired, now, future=settings.publish_future, expired=settings.publish_expired)
+    if timed.status != desired.status:
+        desired = replace(desired, status=timed.status)  # type: ignore[arg-type]
+    return desired, timed.due
+
+
+def _expired_live(state: SourceState, now: datetime) -> bool:
+    """Whether the live article's expiry has passed (it comes down even if the file now in the
+    bucket cannot be read: that upload was rejected, the live version stayed)."""
+    due = parse_due(state.due)
+    return bool(state.slug) and due is not None and now >= due
+
+
+def _set_wake_up(done: _Committed, p: Pipeline) -> bool:
+    """Arm the key's wake-up for its state's due time, or cancel one it may have; whether the
+    scheduler was called. Nothing for the many keys that never had a due time."""
+    due = parse_due(done.state.due)
+    if due is not None:
+        p.scheduler.arm(done.state.key, due)
+        return True
+    if done.had_due or done.request.rearm:
+        p.scheduler.disarm(done.state.key)
+        return True
+    return False
 
 
 def _parse(source: Source | None, p: Pipeline) -> Article | Rejection | None:
@@ -511,23 +587,31 @@ def _next_state(
     desired: Article | Rejection | None,
     sequencer: str,
     live_deleted: bool = False,
+    *,
+    due: datetime | None = None,
+    now: datetime,
 ) -> SourceState | None:
     """The source state to commit, or None when the table already says this. `live_deleted`:
-    the key was deleted after the version the live article (if any) came from."""
-    now = datetime.now(UTC).isoformat()
+    the live article (if any) must go: the key was deleted after the version it came from, or
+    its expiry passed. `due`: when the desired article's presence changes by itself."""
+    when = as_due(due)
+    updated = now.astimezone(UTC).isoformat()
     sequencer = max(sequencer, state.sequencer)
     if desired is None:
         if not state.exists or state.status == "deleted":
             return None
-        return _retire(state, "deleted", digest="", sequencer=sequencer, now=now)
+        return _retire(state, "deleted", digest="", sequencer=sequencer, now=updated)
     assert source is not None
     if isinstance(desired, Rejection):
         if live_deleted and state.slug:  # reported, and the deleted article leaves the site
-            gone = _retire(state, "rejected", digest=source.digest, sequencer=sequencer, now=now)
+            gone = _retire(
+                state, "rejected", digest=source.digest, sequencer=sequencer, now=updated
+            )
             return replace(gone, reason=desired.reason, fix=desired.fix)
         if state.status == "rejected" and state.digest == source.digest:
             return None
-        # A rejected re-upload leaves the live version (if any) alone.
+        # A rejected re-upload leaves the live version (if any) alone, and its expiry; a
+        # version that was waiting for its time is no more, nor its wake-up.
         return replace(
             state,
             rev=state.rev + 1,
@@ -536,19 +620,23 @@ def _next_state(
             sequencer=sequencer,
             reason=desired.reason,
             fix=desired.fix,
-            updated=now,
+            updated=updated,
+            due=state.due if state.slug else "",
         )
     warnings = _kept_warnings(desired.warnings)
-    if desired.status == "draft":
-        draft = (source.digest, "draft", warnings, desired.introduces)
-        if (state.digest, state.status, state.warnings, state.introduces) == draft:
+    if not desired.is_live:  # a draft, an article before its time or past its expiry
+        kept_back = (source.digest, desired.status, warnings, desired.introduces, when)
+        if (state.digest, state.status, state.warnings, state.introduces, state.due) == kept_back:
             return None
-        kept = _retire(state, "draft", digest=source.digest, sequencer=sequencer, now=now)
+        kept = _retire(
+            state, desired.status, digest=source.digest, sequencer=sequencer, now=updated
+        )
         return replace(
             kept,
             warnings=warnings,
             introduces=desired.introduces,
             retired_intro=_retired_intro(state, desired.introduces),
+            due=when,
         )
     moved_from = _moved_from(state, desired.slug)
     redirects = _redirects_of(desired, moved_from)
@@ -559,12 +647,13 @@ def _next_state(
     shows = (
         f"{cover.thumbnail} {cover.thumbnail_bytes} {cover.width}x{cover.height}" if cover else ""
     )
-    if (state.digest, state.status, state.redirects, state.warnings, state.shows) == (
+    if (state.digest, state.status, state.redirects, state.warnings, state.shows, state.due) == (
         source.digest,
         desired.status,
         redirects,
         warnings,
         shows,
+        when,
     ):
         return None
     retired = state.slug if state.slug and state.slug != desired.slug else state.retired_slug
@@ -578,7 +667,7 @@ def _next_state(
         sequencer=sequencer,
         reason="",
         fix="",
-        updated=now,
+        updated=updated,
         live_uploaded=source.uploaded.isoformat(),
         redirects=redirects,
         released=_released(state, redirects),
@@ -587,6 +676,7 @@ def _next_state(
         introduces="",
         retired_intro=_retired_intro(state, ""),
         shows=shows,
+        due=when,
     )
 
 
@@ -647,6 +737,7 @@ def _retire(
         warnings=(),
         introduces="",
         retired_intro=_retired_intro(state, ""),
+        due="",
     )
 
 
@@ -667,6 +758,8 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
     searchable: list[Article] = []  # their search records are written; `unsearchable`'s go
     unsearchable: list[str] = []
     for index, done in enumerate(committed):
+        if not done.project:
+            continue
         state, desired = done.state, done.desired
         if isinstance(desired, Article) and desired.is_live and state.slug == desired.slug:
             if search.is_searchable(desired):
@@ -724,6 +817,8 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
         p.store.release_redirect(key, source_key)
     _wake_redirect_waiters(released + freed, p)
     for done in committed:
+        if not done.project:
+            continue
         if isinstance(done.desired, Rejection):
             p.sources.put_report(done.state.key, done.desired.report())
         elif done.state.warnings:

@@ -23,8 +23,14 @@ Published: `date` / `publishDate` / `pubdate` (or a date-valued `published`); el
 file-name date; else the upload time. `date_source` records which. Naive times and bare dates
 are UTC. Modified: `modified` / `lastmod` / `updated` / `last_modified_at`.
 
+Timing (`publishing.schedule`): the article goes on the site at `publishDate` / `pubdate` if
+given, else at its own date (from the metadata or the Jekyll file name: a post dated tomorrow
+waits for tomorrow; an undated one, dated by its upload, goes at once), and comes off at
+`expiryDate` / `unpublishDate` (Hugo's keys).
+
 Status: `draft` for `draft: true`, `published: false` or `status: draft`; `unlisted` for
-`status: hidden` (Pelican) or `unlisted: true`; otherwise `published`.
+`status: hidden` (Pelican's meaning: a page, but in no listing, feed or sitemap) or
+`unlisted: true`; otherwise `published`. A hidden article is scheduled and expires like any.
 
 Length caps. The title, summary, slug, tags and authors end up in DynamoDB items (the article
 item, and one listing entry per listing, each holding the article's card), which DynamoDB limits
@@ -80,6 +86,8 @@ WORDS_PER_MINUTE = 230
 
 DATE_KEYS = ("date", "publishdate", "pubdate")
 MODIFIED_KEYS = ("modified", "lastmod", "updated", "lastmodifiedat")
+PUBLISH_AT_KEYS = ("publishdate", "pubdate")
+EXPIRY_KEYS = ("expirydate", "unpublishdate")
 SUMMARY_KEYS = ("summary", "description", "excerpt")
 LANGUAGE_KEYS = ("lang", "language", "locale")
 REDIRECT_KEYS = ("aliases", "redirect_from", "permalink", "url")
@@ -135,6 +143,8 @@ def build_article(
         warnings=file_warnings(metadata, names) + language_warnings + redirects.warnings,
         toc=table_of_contents(body_html) if _wants_toc(metadata) else (),
         redirects=redirects.keys,
+        publish_at=_publish_at(metadata, published, date_source),
+        expires=_optional_date(metadata, EXPIRY_KEYS),
         **_cover_fields(metadata),
         summary_given=_summary_given(metadata),
     )
@@ -269,6 +279,17 @@ def _published(metadata: Metadata, names: NameFacts, source: Source) -> tuple[da
     if names.date is not None:
         return names.date, "filename"
     return as_datetime(source.uploaded, "upload time"), "upload"
+
+
+def _publish_at(
+    metadata: Metadata, published: datetime, date_source: DateSource
+) -> datetime | None:
+    """When the article may go on the site: `publishDate`, else its own date; None (at once)
+    for an article dated by its upload."""
+    explicit = _optional_date(metadata, PUBLISH_AT_KEYS)
+    if explicit is not None:
+        return explicit
+    return None if date_source == "upload" else published
 
 
 def _optional_date(metadata: Metadata, keys: tuple[str, ...]) -> datetime | None:

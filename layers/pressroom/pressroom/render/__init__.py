@@ -30,7 +30,6 @@ from pressroom.model import Article, Picture, Tag, slug_of
 from pressroom.paths import FEED_FILES, article_path, feed_path, listing_path
 from pressroom.publishing.archive import period_label
 from pressroom.publishing.catalog import HOME, LANGUAGE, Card, ListingId, language_listing
-from pressroom.render.feeds import Feed, atom_feed, json_feed, rss_feed
 from pressroom.settings import Settings
 
 FEED_TYPES = {
@@ -412,6 +411,9 @@ class Renderer:
 
     def feeds(self, listing: ListingId, title: str, cards: list[Card]) -> dict[str, bytes]:
         """The listing's feeds by format ("atom", "rss", "json"), newest card first."""
+        # feedgen and lxml load only where feeds are written (the listing function's cold start)
+        from pressroom.render.feeds import Feed, atom_feed, json_feed, rss_feed
+
         site = self.settings.site_title
         feed = Feed(
             title=site if listing.kind == HOME else f"{title} · {site}",
