@@ -913,7 +913,7 @@ class _Model:
         )
 
     def _render_index(self, name: str) -> float:
-        """`listings._render_index`: the tags index (every tag's head) or the sitemap index and
+        """`listings.render_index`: the tags index (every tag's head) or the sitemap index and
         robots.txt (every month's head), on a version check."""
         p = self.p
         kind = "tag" if name == "tags" else "month"

@@ -11,7 +11,15 @@ import pytest
 
 from pressroom.errors import ConcurrentUpdate, ItemTooLarge
 from pressroom.model import Tag
-from pressroom.publishing.catalog import ArticleRecord, Card, Entry, Head, ListingId, Plan
+from pressroom.publishing.catalog import (
+    ArticleRecord,
+    Card,
+    Entry,
+    Head,
+    IndexState,
+    ListingId,
+    Plan,
+)
 from pressroom.sources import Claim, SourceState
 from tests.contract.conftest import Backend
 
@@ -24,6 +32,7 @@ def card(slug: str, published: datetime = BASE, **extra: object) -> Card:
         "summary": f"Summary of {slug}",
         "tags": (Tag(name="Space Flight", slug="space-flight"),),
         "authors": ("Ada Lovelace",),
+        "categories": ("Natural Science",),
     }
     return Card(slug=slug, published=published, **(fields | extra))  # type: ignore[arg-type]
 
@@ -265,6 +274,64 @@ def test_given_a_render_version_when_claimed_then_first_claim_from_a_read_wins(
     assert store.render_version(name) == 1
     assert store.claim_render(name, 1) is True
     assert store.render_version(name) == 2
+
+
+def test_given_an_index_when_rendered_and_a_refresh_scheduled_then_its_state_says_so(
+    backend: Backend,
+):
+    store = backend.pipeline.store
+    name = f"authors-{backend.token}"
+    # GIVEN a page never rendered: nothing to refresh, nothing can be scheduled
+    assert store.index_state(name) == IndexState()
+    assert store.schedule_render(name, 100) is False
+    assert store.index_state(name) == IndexState()
+
+    # WHEN it is rendered at 1000 THEN its state says when
+    assert store.claim_render(name, 0, 1000) is True
+    assert store.index_state(name) == IndexState(version=1, rendered=1000)
+
+    # WHEN a refresh is scheduled for 1060 THEN once: the same or an earlier time is refused
+    assert store.schedule_render(name, 1060) is True
+    assert store.schedule_render(name, 1060) is False
+    assert store.schedule_render(name, 1030) is False
+    assert store.index_state(name) == IndexState(version=1, rendered=1000, scheduled=1060)
+    assert store.render_version(name) == 1  # a schedule is no render
+
+    # WHEN it is rendered again THEN the schedule is spent
+    assert store.claim_render(name, 1, 1070) is True
+    assert store.index_state(name) == IndexState(version=2, rendered=1070)
+    assert store.schedule_render(name, 1130) is True
+
+
+def test_given_kept_article_bodies_then_read_in_one_go_and_forgotten_but_one(
+    backend: Backend,
+):
+    store = backend.pipeline.store
+    slug, other = f"tea-{backend.token}", f"moon-{backend.token}"
+    body = "<p>Tea in orbit – ünïcode.</p>" * 2000  # ~70 KB: kept compressed, well within limits
+    store.put_feed_content(slug, "k1", body)
+    store.put_feed_content(slug, "k2", "<p>Newer.</p>")
+    store.put_feed_content(other, "k1", "<p>Moon.</p>")
+
+    assert store.feed_contents([(slug, "k1"), (slug, "k2"), (other, "k1"), (slug, "none")]) == {
+        (slug, "k1"): body,
+        (slug, "k2"): "<p>Newer.</p>",
+        (other, "k1"): "<p>Moon.</p>",
+    }
+    store.forget_feed_contents(slug, keep="k2")
+    assert store.feed_contents([(slug, "k1"), (slug, "k2")]) == {(slug, "k2"): "<p>Newer.</p>"}
+    store.forget_feed_contents(other)
+    assert store.feed_contents([(other, "k1")]) == {}
+    assert store.feed_contents([]) == {}
+
+
+def test_given_a_month_head_with_a_date_then_it_is_read_back(backend: Backend):
+    store = backend.pipeline.store
+    month = ListingId("month", f"2024-03-{backend.token}")
+    head = Head(month, "", {"2024-03-01": 1}, 1, lastmod="2024-03-01T10:00:00+00:00")
+    assert store.save_head(head, 0) is True
+    assert store.get_head(month) == head
+    assert store.get_head(month).newest_day == "2024-03-01"
 
 
 # -- redirects ----------------------------------------------------------------------------------

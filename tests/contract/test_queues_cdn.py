@@ -4,6 +4,7 @@ functions read, and invalidations' idempotency by caller reference."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -37,6 +38,20 @@ def test_given_work_orders_when_sent_then_each_is_a_message(backend: Backend):
     sent = backend.pipeline.rebuilds.send_all(orders)
 
     assert sent == 23
+    assert sorted(backend.messages("rebuild")) == sorted(orders)
+
+
+def test_given_delayed_work_orders_when_the_delay_is_up_then_each_is_a_message(
+    backend: Backend,
+):
+    """A delayed order (a deferred index refresh) is delivered no sooner than its delay on SQS,
+    at once in memory (a local build drains its queues before it exports)."""
+    orders = [json.dumps({"indexes": ["tags"], "test": f"{backend.token}/{n}"}) for n in range(3)]
+
+    sent = backend.pipeline.rebuilds.send_all(orders, delay_seconds=1)
+    time.sleep(1.5)
+
+    assert sent == 3
     assert sorted(backend.messages("rebuild")) == sorted(orders)
 
 

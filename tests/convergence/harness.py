@@ -31,7 +31,13 @@ from tests.faults import FaultInjector
 
 # Two articles a page: a history's few articles fill archive pages, root coverage and redirects,
 # which are a function of the sources like everything else (`publishing.archive`).
-CHAOS_ENVIRONMENT = {"SITE_URL": "https://news.example", "PAGE_SIZE": "2"}
+# Indexes are refreshed at once (no refresh period): a deferred refresh arrives by a delayed
+# message, which a history would otherwise have to wait for before its site is compared.
+CHAOS_ENVIRONMENT = {
+    "SITE_URL": "https://news.example",
+    "PAGE_SIZE": "2",
+    "INDEX_REFRESH_SECONDS": "0",
+}
 
 # "Related articles" are chosen when an article is rendered and not revisited when the related
 # articles change later (incremental publishing, DESIGN invariant 3), so that section depends on

@@ -55,7 +55,14 @@ EXAMPLES = max(1, TOTAL_EXAMPLES // len(VARIANTS))
 
 ANCHOR = "articles/anchor.md"  # always there, so both sites have a home page, sitemap, etc.
 PICTURE = "articles/pic.jpg"  # an image the articles show (issue 17)
-KEYS = ("articles/alpha.md", "articles/beta story.md", "articles/2026-04-02-ga+mma.md", PICTURE)
+PROFILE = "articles/authors/ada-lovelace.md"  # an author's profile: her page's bio (issue 20)
+KEYS = (
+    "articles/alpha.md",
+    "articles/beta story.md",
+    "articles/2026-04-02-ga+mma.md",
+    PICTURE,
+    PROFILE,
+)
 TITLES = ("Tea in orbit", "Rocket news", "A quiet day")
 TAGS = ("Space", "Tea", "Rockets")
 DATES = ("2026-03-01", "2026-04-02")
@@ -66,6 +73,8 @@ LATER = tuple((CHAOS_START + hours * TICK).isoformat() for hours in (1, 2))
 TIMINGS = ("", "", "", *(f"date: {at}" for at in LATER), *(f"expiryDate: {at}" for at in LATER))
 TIMINGS += (f"date: {LATER[0]}\nexpiryDate: {LATER[1]}",)
 AUTHORS = ("Ada Lovelace", "Grace Hopper")
+CATEGORIES = ("News", "Science")
+BIOS = ("Ada wrote the first program.", "Ada *computed* Bernoulli numbers.")
 NOT_UTF8 = b"---\ntitle: broken\n---\n\xff\xfe\xfa not UTF-8\n"
 # Two versions of the picture (an article body uploaded under its name is a rejected version
 # of it, and a picture under an article's name a rejected article).
@@ -85,12 +94,15 @@ def article(
     status: str,
     alias: str = "",
     timing: str = "",
+    category: str = "",
 ) -> bytes:
     if timing.startswith("date: "):  # dated ahead: goes live at that time
         date, _, timing = timing.removeprefix("date: ").partition("\n")
     lines = ["---", f"title: {title}", f"date: {date}", f"tags: [{', '.join(tags)}]"]
     if timing:  # an expiry
         lines.append(timing)
+    if category:  # a section: a listing of its own, counted on the categories index
+        lines.append(f"categories: [{category}]")
     if author:
         lines.append(f"author: {author}")
     if alias:  # shared by whichever keys ask for it: the lowest key's article holds it
@@ -117,6 +129,12 @@ bodies = st.one_of(
         st.sampled_from(("published", "published", "published", "draft", "unlisted")),
         st.sampled_from(("", "", "/old/a/", "/old/b/")),
         st.sampled_from(TIMINGS),
+        st.sampled_from(("", *CATEGORIES)),
+    ),
+    # a profile (under PROFILE a bio of Ada's; under another key, an article: dated, as every
+    # article here, since an undated one keeps its first upload's time, which is history)
+    st.sampled_from(
+        tuple(f"---\nname: Ada Lovelace\ndate: 2026-04-02\n---\n\n{b}\n".encode() for b in BIOS)
     ),
     st.just(NOT_UTF8),  # a rejected version: reported, the live one (if any) left alone
     st.sampled_from(IMAGES),

@@ -23,11 +23,17 @@ def test_given_ten_uploads_in_one_batch_then_their_pages_share_the_batch_writes(
 
     assert calls["TransactWriteItems"] == 10  # each article commits on its own
     assert calls["SendMessage"] == 0  # new pages are in no cache: nothing to invalidate
-    assert calls["BatchWriteItem"] == 3  # 50 related links (25 to a request), the page hashes
-    assert calls["PutObject"] == 10  # the ten pages (the stylesheet and 404 are unchanged)
+    # 60 referrer items in one write of 3 requests (25 to a request): 50 related links and each
+    # title in the title index; then the page hashes. Nothing to forget: no page names a new
+    # article as a story, and the pages listing it as related were rendered after its commit
+    assert calls["BatchWriteItem"] == 3 + 1
+    # the ten pages and their search records (the stylesheet and 404 are unchanged)
+    assert calls["PutObject"] == 10 + 10
     # related articles: the newest of each of the 11 tags, once; each article's translations;
-    # the pages made from each new file (a Jekyll include), to re-render them
-    assert calls["Query"] == 11 + 10 + 10
+    # the pages made from each new file (a Jekyll include), and the pages naming each new
+    # article as a story ("You may also like", by its title or slug: one key here), to
+    # re-render them
+    assert calls["Query"] == 11 + 10 + 10 + 10
     assert calls["DeleteObject"] == 0  # no report to clear
     for n in range(10):
         page = site.page(f"/articles/story-{n}/")
@@ -50,7 +56,7 @@ def test_given_ten_served_pages_edited_in_one_batch_then_one_message_invalidates
     upload_all("Corrected text")
 
     assert calls["TransactWriteItems"] == 10
-    assert calls["PutObject"] == 10  # the ten pages, rewritten in place
+    assert calls["PutObject"] == 20  # the ten pages, rewritten in place, and their search records
     assert calls["SendMessage"] == 1  # one invalidation message for the ten pages
     assert site.object_keys() == pages
     [invalidation] = site.invalidated_paths()[invalidations:]

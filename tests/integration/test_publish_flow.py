@@ -58,6 +58,10 @@ def test_given_article_when_tags_change_then_it_moves_between_tag_pages(site: Si
             "/articles/tea-in-orbit/",
             "/tags/",
             *with_feeds("/", "/tags/rockets/", "/tags/space/", "/tags/tea/"),
+            # the sitemap index names the tags' sitemaps: one came, one went
+            "/sitemap.xml",
+            "/sitemaps/tag/rockets.xml",
+            "/sitemaps/tag/tea.xml",
         ]
     )
     # The tag pages it left and joined are listings: their TTL refreshes them, unpaid.
@@ -84,6 +88,11 @@ def test_given_create_update_delete_then_each_step_rewrites_its_paths_and_invali
             "/robots.txt",
             "/sitemap.xml",
             "/sitemaps/2026-03.xml",
+            # the listings' pages have sitemaps too, and so do the indexes
+            "/sitemaps/home.xml",
+            "/sitemaps/indexes.xml",
+            "/sitemaps/tag/1.xml",
+            "/sitemaps/tag/2.xml",
             "/tags/",
             *with_feeds("/", "/tags/1/", "/tags/2/"),
         ]
@@ -96,7 +105,14 @@ def test_given_create_update_delete_then_each_step_rewrites_its_paths_and_invali
         lambda: site.upload("alpha.md", article("Alpha", ["2", "3"]))
     )
     assert moved == sorted(
-        ["/articles/alpha/", "/tags/", *with_feeds("/", "/tags/1/", "/tags/2/", "/tags/3/")]
+        [
+            "/articles/alpha/",
+            "/sitemap.xml",
+            "/sitemaps/tag/1.xml",
+            "/sitemaps/tag/3.xml",
+            "/tags/",
+            *with_feeds("/", "/tags/1/", "/tags/2/", "/tags/3/"),
+        ]
     )
     assert invalidated == ["/articles/alpha/"]
 
@@ -108,7 +124,11 @@ def test_given_create_update_delete_then_each_step_rewrites_its_paths_and_invali
             "/articles/alpha/",
             "/sitemap.xml",
             "/sitemaps/2026-03.xml",
-            "/tags/",
+            "/sitemaps/home.xml",
+            "/sitemaps/indexes.xml",
+            "/sitemaps/tag/2.xml",
+            "/sitemaps/tag/3.xml",
+            "/tags/",  # no tag left: the index goes too
             *with_feeds("/", "/tags/2/", "/tags/3/"),
         ]
     )
@@ -185,11 +205,12 @@ def test_given_an_article_listed_as_related_when_it_changes_or_goes_then_the_lis
     assert invalidated == ["/articles/older-story/"]
 
 
-def test_given_existing_tags_when_an_article_joins_them_then_the_tags_index_is_left_alone(
+def test_given_existing_tags_when_an_article_joins_them_then_the_tags_index_waits_its_period(
     site: Site,
 ):
-    """The tags index lists every tag, so rendering it costs O(tags): it changes only when a
-    tag appears or goes, not on every publish (each tag page carries its own count)."""
+    """The tags index lists every tag, so rendering it costs O(tags): it is rendered at once
+    when a tag appears or goes; a count that alone changed waits for the index's refresh
+    period (`tests/integration/test_sections_authors.py` follows the refresh)."""
     site.upload("first.md", article("First", ["Space", "Tea"]))
 
     joined = site.changed_during(lambda: site.upload("second.md", article("Second", ["Tea"])))

@@ -99,8 +99,13 @@ def test_given_a_rebuild_touching_a_tag_then_the_tags_index_is_rendered_again(
 
     site.upload("story.md", "---\ntitle: Story\ntags: [Tea]\n---\nText.\n")
     renders: list[int] = []
-    render = listings._tags_index
-    monkeypatch.setattr(listings, "_tags_index", lambda p: renders.append(1) or render(p))
+    render = listings._term_index
+
+    def counted(name: str, p: Pipeline) -> tuple:
+        renders.append(1)
+        return render(name, p)
+
+    monkeypatch.setattr(listings, "_term_index", counted)
 
     site.upload("other.md", "---\ntitle: Other\ntags: [Tea]\n---\nMore.\n")
     assert renders == []

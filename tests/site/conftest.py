@@ -30,6 +30,13 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 
 
 @pytest.fixture(scope="session")
+def full_feed_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """GIVEN every sample article published with feeds that carry whole articles."""
+    out = tmp_path_factory.mktemp("full-feeds")
+    return build(sample_source(), out, {"PAGE_SIZE": PAGE_SIZE, "FEED_CONTENT": "full"})
+
+
+@pytest.fixture(scope="session")
 def served_site(built_site: BuiltSite) -> Iterator[str]:
     """The built site on http://127.0.0.1:<free port>, with the CDN's security headers."""
     with serve(built_site.folder) as base:

@@ -13,7 +13,7 @@ import pytest
 
 from pressroom.local.embedded import embedded_aws
 from pressroom.pipeline import Pipeline
-from tests.site.support import build
+from tests.site.support import BuiltSite, build
 from tests.support import Site, walk
 
 
@@ -114,7 +114,10 @@ def test_given_the_same_articles_published_one_by_one_or_at_once_then_listings_a
     # GIVEN seven articles (archive pages of two), published one at a time into one site
     # and in one go into another: events batch differently, so listings render at other moments
     def listing_pages(one_at_a_time: bool) -> dict[str, str | None]:
-        with embedded_aws({"SITE_URL": "https://news.example", "PAGE_SIZE": "2"}) as runtime:
+        # The indexes refreshed at once: a count change's deferred refresh is a delayed message
+        # that draining does not wait for (`test_sections_authors.py` follows it).
+        settings = {"SITE_URL": "https://news.example", "PAGE_SIZE": "2"}
+        with embedded_aws({**settings, "INDEX_REFRESH_SECONDS": "0"}) as runtime:
             site = Site(runtime, Pipeline(runtime.settings, runtime.stack.client))
             for day in range(1, 8):
                 site.upload(f"p{day}.md", post(f"Post {day}", day), drain=one_at_a_time)
@@ -170,3 +173,33 @@ def test_given_150_posts_uploaded_in_shuffled_order_then_every_listing_walks_in_
         assert dates == sorted(dates, reverse=True), f"{root}: a date goes up"
         assert all(cards for _, cards in pages), f"{root}: an empty page"
     assert len(walk(built.page, "/tags/busy/")) > 5, "the busy tag has archive pages"
+
+
+# -- indexes with counts, sections, author profiles (issue 20) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("index", "intro"),
+    [("/tags/", "tagged"), ("/categories/", "in"), ("/authors/", "by")],
+)
+def test_given_the_samples_then_each_index_count_is_what_the_listing_page_says(
+    built_site: BuiltSite, index: str, intro: str
+):
+    import re
+
+    page = built_site.page(index) or ""
+    found = re.findall(r'<a href="([^"]+)">([^<]+)</a> <span class="count">(\d+) article', page)
+    assert found, f"{index} lists nothing"
+    for path, name, count in found:
+        listing = built_site.page(path) or ""
+        said = re.search(r'<p class="listing-intro">(\d+) articles? ' + intro, listing)
+        assert said is not None and said[1] == count, f"{name}: {index} says {count}"
+
+
+def test_given_the_samples_then_the_author_profile_is_on_the_author_page_only(
+    built_site: BuiltSite,
+):
+    author = built_site.page("/authors/lena-park/") or ""
+    assert "edits the Ledger's technology desk" in author
+    assert built_site.page("/articles/lena-park/") is None  # a profile is no article
+    assert "technology desk" not in (built_site.page("/") or "")

@@ -79,8 +79,11 @@ def test_given_the_built_samples_then_the_sitemap_lists_every_article_exactly_on
     site = built_site.site_url
     index = ElementTree.parse(built_site.folder / "sitemap.xml").getroot()
     assert index.tag == f"{{{SITEMAP_NS}}}sitemapindex"
-    shard_urls = [loc.text or "" for loc in index.iter(f"{{{SITEMAP_NS}}}loc")]
+    shards = index.findall(f"{{{SITEMAP_NS}}}sitemap")
+    shard_urls = [shard.findtext(f"{{{SITEMAP_NS}}}loc") or "" for shard in shards]
     assert shard_urls and all(url.startswith(site + "/sitemaps/") for url in shard_urls)
+    for shard in shards:  # every shard is dated
+        assert W3C_DATETIME.match(shard.findtext(f"{{{SITEMAP_NS}}}lastmod") or ""), shard
 
     listed: list[str] = []
     for url in shard_urls:
@@ -90,13 +93,33 @@ def test_given_the_built_samples_then_the_sitemap_lists_every_article_exactly_on
         assert 0 < len(urls) <= 50_000
         for entry in urls:
             loc = entry.findtext(f"{{{SITEMAP_NS}}}loc") or ""
-            lastmod = entry.findtext(f"{{{SITEMAP_NS}}}lastmod") or ""
+            lastmod = entry.findtext(f"{{{SITEMAP_NS}}}lastmod")
             assert loc.startswith(site + "/"), loc
-            assert W3C_DATETIME.match(lastmod), lastmod
+            assert lastmod is None or W3C_DATETIME.match(lastmod), lastmod
             listed.append(loc.removeprefix(site))
-    assert sorted(listed) == sorted(_listed_articles(built_site))
+    articles = [path for path in listed if path.startswith("/articles/")]
+    assert sorted(articles) == sorted(_listed_articles(built_site))
+    # ... and every other page a reader can reach and a search engine may index, once: the
+    # listings' roots and archive pages, the indexes
+    others = [path for path in listed if not path.startswith("/articles/")]
+    assert sorted(others) == sorted(set(others))
+    assert set(others) == _canonical_listing_pages(built_site)
+    assert {"/", "/tags/", "/categories/", "/authors/"} <= set(others)
     robots = (built_site.folder / "robots.txt").read_text()
     assert f"Sitemap: {site}/sitemap.xml" in robots.splitlines()
+
+
+def _canonical_listing_pages(built_site: BuiltSite) -> set[str]:
+    """The exported pages, articles aside, whose canonical URL is their own address."""
+    found = set()
+    for page in built_site.html_pages():
+        path = "/" + page.relative_to(built_site.folder).as_posix().removesuffix("index.html")
+        if path.startswith("/articles/"):
+            continue
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)"', page.read_text("utf-8"))
+        if canonical and canonical[1] == built_site.site_url + path:
+            found.add(path)
+    return found
 
 
 def _listed_articles(built_site: BuiltSite) -> list[str]:
@@ -113,6 +136,48 @@ def _listed_articles(built_site: BuiltSite) -> list[str]:
     return sorted(linked)
 
 
-@pytest.mark.parametrize("name", ["404.html", "robots.txt", "sitemap.xml", "tags/index.html"])
+def test_given_full_feeds_then_every_feed_parses_and_carries_each_whole_article(
+    full_feed_site: BuiltSite,
+):
+    site = full_feed_site.site_url
+    for path in full_feed_site.files("atom.xml") + full_feed_site.files("rss.xml"):
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, f"{path}: {parsed.get('bozo_exception')}"
+        for entry in parsed.entries:
+            [content] = entry.content
+            assert content.type == "text/html" and "<p>" in content.value, entry.link
+            # links and images lead to the site from wherever the reader shows them
+            assert not re.search(r'(?:src|href)="/(?!/)', content.value), entry.link
+            assert entry.summary  # the summary stays
+    for path in full_feed_site.files("feed.json"):
+        for item in json.loads(path.read_text("utf-8"))["items"]:
+            assert "<p>" in item["content_html"] and "content_text" not in item
+            assert not re.search(r'(?:src|href)="/(?!/)', item["content_html"])
+    images = [
+        src
+        for path in full_feed_site.files("feed.json")
+        for item in json.loads(path.read_text("utf-8"))["items"]
+        for src in re.findall(r'<img[^>]+src="([^"]+)"', item["content_html"])
+    ]
+    assert all(src.startswith(site + "/") for src in images)
+
+
+def test_given_summary_feeds_then_items_carry_no_article_body(built_site: BuiltSite):
+    for path in built_site.files("atom.xml"):
+        for entry in feedparser.parse(path.read_bytes()).entries:
+            assert "content" not in entry
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "404.html",
+        "robots.txt",
+        "sitemap.xml",
+        "tags/index.html",
+        "categories/index.html",
+        "authors/index.html",
+    ],
+)
 def test_given_the_built_samples_then_the_site_furniture_exists(built_site: BuiltSite, name: str):
     assert (built_site.folder / name).is_file()

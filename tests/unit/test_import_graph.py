@@ -110,6 +110,9 @@ LATE_IMPORTS = {
     ("pressroom.publishing.asset_refs", "pressroom.media.srcset"): "Pillow, to show an image",
     ("pressroom.publishing.ingest", "pressroom.publishing.assets"): "Pillow, to sync an asset",
     ("pressroom.publishing.ingest", "pressroom.render"): "Jinja2, once something renders",
+    ("pressroom.publishing.rebuild", "pressroom.publishing.listings"): (
+        "the listing renderer and Jinja2, once a message renders an index"
+    ),
     ("pressroom.readers", "pressroom.readers.article"): "the parsers, with the first file read",
     ("pressroom.readers", "pressroom.readers.jekyll_liquid"): "python-liquid, the same",
     ("pressroom.readers", "pressroom.readers.sanitize"): "nh3, the same",

@@ -67,8 +67,8 @@ def is_article_page(key: str) -> bool:
 
 
 def listing_path(kind: str, name: str) -> str:
-    """A listing's root page: `/`, `/tags/x/`, `/authors/x/`, a language's `/fr/` (its archive
-    pages are below it, see `publishing.archive`)."""
+    """A listing's root page: `/`, `/tags/x/`, `/categories/x/`, `/authors/x/`, a language's
+    `/fr/` (its archive pages are below it, see `publishing.archive`)."""
     if kind == "home":
         return "/"
     if kind == "language" and TOP_LEVEL_LANGUAGE.fullmatch(name):
@@ -76,7 +76,12 @@ def listing_path(kind: str, name: str) -> str:
     return f"/{_LISTING_DIRS[kind]}/{name}/"
 
 
-_LISTING_DIRS = {"tag": "tags", "author": "authors", "language": "languages"}
+_LISTING_DIRS = {
+    "tag": "tags",
+    "category": "categories",  # Hugo's URL for a category's page
+    "author": "authors",
+    "language": "languages",
+}
 # A language with a two-letter code (ISO 639-1: every widely written one) is listed at the top
 # (`/fr/`, `/pt-br/`); one with only a three-letter code at `/languages/haw/`: ISO 639-3 makes
 # words such as `old` and `new` languages, and `/old/` is more likely an old URL (an alias).

@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from pressroom.model import Inspected, Source
-    from pressroom.publishing.catalog import ArticleRecord, Entry, Head, ListingId, Plan
+    from pressroom.publishing.catalog import (
+        ArticleRecord,
+        Entry,
+        Head,
+        IndexState,
+        ListingId,
+        Plan,
+    )
     from pressroom.publishing.site_writer import SiteWriter
     from pressroom.render import Renderer
     from pressroom.settings import Settings
@@ -67,7 +74,20 @@ class ContentStorePort(Protocol):
 
     def render_version(self, name: str) -> int: ...
 
-    def claim_render(self, name: str, read_version: int) -> bool: ...
+    def index_state(self, name: str) -> IndexState:
+        """The page's render version, last render time and scheduled refresh (`IndexState`;
+        all 0 for a page never rendered)."""
+        ...
+
+    def claim_render(self, name: str, read_version: int, rendered: int = 0) -> bool:
+        """Record a render made at `rendered` as version read_version + 1 unless another was
+        recorded since (else False); it clears the scheduled refresh."""
+        ...
+
+    def schedule_render(self, name: str, at: int) -> bool:
+        """Set the scheduled refresh to `at` if the page was rendered and no refresh as late
+        is recorded since its last render; else False."""
+        ...
 
     def request_render(self, listing: ListingId, part: str) -> None:
         """Bump the render request (listing, part): one stream record per call."""
@@ -117,6 +137,19 @@ class ContentStorePort(Protocol):
     def remove_introduction(self, listing: ListingId, source_key: str) -> bool: ...
 
     def introduction(self, listing: ListingId) -> str: ...
+
+    # article bodies for full feeds
+    def put_feed_content(self, slug: str, key: str, html: str) -> None:
+        """Keep a copy of an article body under (slug, key); `ItemTooLarge` if it cannot be."""
+        ...
+
+    def feed_contents(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The bodies kept under these (slug, key) pairs; missing ones left out."""
+        ...
+
+    def forget_feed_contents(self, slug: str, keep: str = "") -> None:
+        """Delete the bodies kept for the slug, but the one under `keep`."""
+        ...
 
     # related-article links
     def add_referrers(self, links: Iterable[tuple[str, str, str]]) -> None: ...
@@ -198,8 +231,10 @@ class InvalidationQueuePort(Protocol):
 
 
 class WorkQueuePort(Protocol):
-    def send_all(self, bodies: Iterable[str]) -> int:
-        """Queue every body; how many were sent (0 when there is no queue)."""
+    def send_all(self, bodies: Iterable[str], delay_seconds: int = 0) -> int:
+        """Queue every body, to be delivered no sooner than `delay_seconds` from now (at most
+        900; the in-memory queue delivers at once); how many were sent (0 when there is no
+        queue)."""
         ...
 
 

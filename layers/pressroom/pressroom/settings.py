@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from pressroom.media.image_settings import ImageSettings
 
+FEED_CONTENTS = ("summary", "full")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -43,6 +45,22 @@ class Settings:
     # How uploaded images are processed (`IMAGE_WIDTHS`, ...): a change takes effect for every
     # image at the next full re-render (`pressroom rebuild`), see `media.image_settings`.
     images: ImageSettings = field(default_factory=ImageSettings)
+    # What a feed item carries: the article's summary, or its whole (sanitised) body.
+    feed_content: str = "summary"  # summary | full
+    # The tags, categories and authors indexes and the sitemap index show a count or a date of
+    # every listing: a change of one of those alone refreshes the page at most this often.
+    index_refresh_seconds: int = 60
+
+    def __post_init__(self) -> None:
+        if self.feed_content not in FEED_CONTENTS:
+            raise ValueError(
+                f"FEED_CONTENT is {self.feed_content!r}; "
+                f"it must be one of {', '.join(FEED_CONTENTS)}"
+            )
+
+    @property
+    def full_feeds(self) -> bool:
+        return self.feed_content == "full"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +91,8 @@ class Settings:
             publish_future=_flag(env.get("BUILD_FUTURE", "")),
             publish_expired=_flag(env.get("BUILD_EXPIRED", "")),
             images=ImageSettings.from_env(env),
+            feed_content=env.get("FEED_CONTENT", cls.feed_content).strip().lower(),
+            index_refresh_seconds=int(env.get("INDEX_REFRESH_SECONDS", cls.index_refresh_seconds)),
         )
 
 

@@ -1,5 +1,6 @@
 """The content table's item layout: each item's keys and its conversion to and from the values
-the core works with (`SourceState`, `ArticleRecord`, `Entry`, `Head`, `Card`).
+the core works with (`SourceState`, `ArticleRecord`, `Entry`, `Head`, `IndexState`, `Card`,
+kept article bodies).
 
 Pure: plain dicts in, values out, no AWS. The DynamoDB adapter (`adapters.content_store`) and
 the memory store (`local.memory.store`) keep items in this one shape, so they cannot drift; the
@@ -9,11 +10,13 @@ table's items are described in `adapters.content_store`.
 
 from __future__ import annotations
 
+import base64
+import zlib
 from datetime import UTC, datetime
 from typing import Any
 
 from pressroom.model import Tag
-from pressroom.publishing.catalog import ArticleRecord, Card, Entry, Head, ListingId
+from pressroom.publishing.catalog import ArticleRecord, Card, Entry, Head, IndexState, ListingId
 from pressroom.sources import SourceState
 
 
@@ -74,6 +77,20 @@ def record_from_item(item: dict[str, Any]) -> ArticleRecord:
     )
 
 
+FEED_PREFIX = "FEED#"
+
+
+def feed_content_item(slug: str, key: str, html: str) -> dict[str, Any]:
+    """A stored article body, zlib-compressed (HTML shrinks about fivefold, and an item is at
+    most 400 KB) and in base64 (a string: stream records and tools read it as any other)."""
+    packed = base64.b64encode(zlib.compress(html.encode("utf-8"), 6)).decode("ascii")
+    return {"pk": f"{FEED_PREFIX}{slug}", "sk": key, "html": packed}
+
+
+def feed_html(item: dict[str, Any]) -> str:
+    return zlib.decompress(base64.b64decode(item["html"])).decode("utf-8")
+
+
 def redirect_item(key: str, source_key: str, slug: str) -> dict[str, Any]:
     return {"pk": f"RDR#{key}", "sk": "RDR", "source_key": source_key, "slug": slug}
 
@@ -118,6 +135,15 @@ def head_from_item(item: dict[str, Any]) -> Head:
         days={day: int(count) for day, count in item.get("days", {}).items()},
         version=int(item.get("version", 0)),
         owed=frozenset(item.get("owed", ())),
+        lastmod=item.get("lastmod", ""),
+    )
+
+
+def index_state_from_item(item: dict[str, Any]) -> IndexState:
+    return IndexState(
+        version=int(item.get("version", 0)),
+        rendered=int(item.get("rendered", 0)),
+        scheduled=int(item.get("scheduled", 0)),
     )
 
 
@@ -140,6 +166,10 @@ def card_item(card: Card) -> dict[str, Any]:
         item["image"] = [card.image_srcset, card.image_width, card.image_height]
     if card.language:
         item["language"] = card.language
+    if card.categories:
+        item["categories"] = list(card.categories)
+    if card.content:
+        item["content"] = card.content
     return item
 
 
@@ -156,6 +186,8 @@ def card_from_item(item: dict[str, Any]) -> Card:
         thumbnail=item.get("thumbnail", ""),
         thumbnail_bytes=int(item.get("thumbnail_bytes", 0)),
         language=item.get("language", ""),
+        categories=tuple(item.get("categories", ())),
+        content=item.get("content", ""),
         **_card_image(item.get("image")),
     )
 

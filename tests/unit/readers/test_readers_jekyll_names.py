@@ -44,8 +44,8 @@ def test_given_a_hugo_section_file_when_read_then_not_an_article_but_not_rejecte
     assert (article.status, article.title, article.slug) == ("draft", "Posts", "section-post")
     assert (article.introduces, article.body_html) == ("", "")
     assert article.warnings == (
-        "`_index.md` introduces the `post` section, which has no listing here (home, tags and "
-        "authors have one): it is not shown.",
+        "`_index.md` introduces the `post` section, which has no listing here (home, tags, "
+        "categories and authors have one): it is not shown.",
     )
 
 
@@ -94,3 +94,26 @@ def test_given_a_divider_and_a_summary_field_when_read_then_the_field_wins() -> 
         "articles/divided.md", "---\ntitle: T\nsummary: Mine.\n---\nA.\n\n<!--more-->\n\nB.\n"
     )
     assert article.summary == "Mine."
+
+
+@pytest.mark.parametrize(
+    ("key", "introduces"),
+    [
+        ("articles/authors/jane-doe.md", "author:jane-doe"),
+        ("articles/content/authors/Jane Doe.md", "author:jane-doe"),  # a site's tree, whole
+        ("articles/authors/jane/_index.md", "author:jane"),  # Hugo's
+        ("articles/authors.md", ""),  # an article about authors
+        ("articles/authors/jane/post.md", ""),  # an article in a folder below
+    ],
+)
+def test_given_an_author_file_when_read_then_it_is_the_profile_of_that_author(
+    key: str, introduces: str
+) -> None:
+    article = read(key, "---\nname: Jane Doe\nphoto: jane.jpg\n---\nShe *writes*.\n")
+    assert article.introduces == introduces
+    if introduces:
+        assert (article.status, article.body_html.strip()) == (
+            "draft",
+            "<p>She <em>writes</em>.</p>",
+        )
+        assert article.cover_ref == "jane.jpg"

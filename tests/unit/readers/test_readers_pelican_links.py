@@ -23,7 +23,7 @@ LINKS: dict[str, tuple[str, str]] = {
     "tag": ("[x]({tag}elon-musk)", "/tags/elon-musk/"),
     "tag-with-spaces": ("[x]({tag}Elon Musk)", "/tags/elon-musk/"),
     "author": ("[x]({author}Jane Doe)", "/authors/jane-doe/"),
-    "category-is-a-tag": ("[x]({category}Space Flight)", "/tags/space-flight/"),
+    "category": ("[x]({category}Space Flight)", "/categories/space-flight/"),
     "index": ("[x]({index})", "/"),
     "old-syntax-tag": ("[x](|tag|python)", "/tags/python/"),
 }

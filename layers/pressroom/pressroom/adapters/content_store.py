@@ -9,11 +9,13 @@ One DynamoDB table (single-table design), keys:
 | listing entry  | `LST#<listing>`   | `<UTC published>#<slug>` | ingest (the card)            |
 | listing head   | `DIR#<kind>`      | `<name>` (`-` for home)  | listing fn (days, version)   |
 | render request | `RRQ#<listing>`   | `<YYYY-MM>` or `-`       | rebuild (a counter)          |
-| render version | `VER#<name>`      | `VER`                    | listing fn (tags index, ...) |
+| render version | `VER#<name>`      | `VER`                    | listing fn (tags index, ...; |
+|                |                   |                          | last render, refresh due)    |
 | page hash      | `PAGE#<site key>` | `PAGE`                   | site writer (sha256)         |
 | referrer       | `REL#<slug>`      | `[translation#]<slug>`   | ingest (a page showing it)   |
 | redirect claim | `RDR#<site key>`  | `RDR`                    | ingest (whose redirect)      |
 | introduction   | `INT#<listing>`   | `INT`                    | ingest (a Hugo `_index.md`)  |
+| article body   | `FEED#<slug>`     | `<content key>`          | ingest (full feeds only)     |
 
 An asset upload (an image, a PDF, a video) has a source state too; its `asset` attribute records
 the files published for it (`publishing.assets`), which articles read to resolve references.
@@ -40,18 +42,22 @@ from typing import TYPE_CHECKING, Any
 
 from pressroom.adapters.aws import domain_errors
 from pressroom.errors import ConcurrentUpdate
-from pressroom.publishing.catalog import ArticleRecord, Entry, Head, ListingId, Plan
+from pressroom.publishing.catalog import ArticleRecord, Entry, Head, IndexState, ListingId, Plan
 from pressroom.sources import Claim, SourceState
 from pressroom.table_layout import (
     ENTRY_PREFIX,
+    FEED_PREFIX,
     RENDER_REQUEST_PREFIX,
     TRANSLATION_LINK,
     article_item,
     entry_from_item,
     entry_item,
     entry_key,
+    feed_content_item,
+    feed_html,
     head_from_item,
     head_key,
+    index_state_from_item,
     introduction_item,
     record_from_item,
     redirect_item,
@@ -136,6 +142,8 @@ class ContentStore:
         since `read_version` was read (then False: render again from a fresh read)."""
         item: dict[str, Any] = {**head_key(head.listing), "display": head.display}
         item |= {"days": head.days, "owed": sorted(head.owed)}
+        if head.lastmod:
+            item["lastmod"] = head.lastmod
         return self._put_if_version(item, read_version)
 
     def settle_head(self, head: Head) -> None:
@@ -154,13 +162,39 @@ class ContentStore:
             pass
 
     def render_version(self, name: str) -> int:
-        item = self._get({"pk": f"VER#{name}", "sk": "VER"})
-        return 0 if item is None else int(item["version"])
+        return self.index_state(name).version
 
-    def claim_render(self, name: str, read_version: int) -> bool:
-        """Record a render of a page built from many listings (the tags index): False when
-        another render of it was recorded since `read_version` (render again)."""
-        return self._put_if_version({"pk": f"VER#{name}", "sk": "VER"}, read_version)
+    def index_state(self, name: str) -> IndexState:
+        """The render version of a page built from many listings, when it was last rendered
+        and when a deferred refresh of it is scheduled for (`IndexState`)."""
+        item = self._get({"pk": f"VER#{name}", "sk": "VER"})
+        return IndexState() if item is None else index_state_from_item(item)
+
+    def claim_render(self, name: str, read_version: int, rendered: int = 0) -> bool:
+        """Record a render of a page built from many listings (the tags index), made at
+        `rendered` (epoch seconds): False when another render of it was recorded since
+        `read_version` (render again). A recorded render clears any scheduled refresh."""
+        item = {"pk": f"VER#{name}", "sk": "VER", "rendered": rendered}
+        return self._put_if_version(item, read_version)
+
+    def schedule_render(self, name: str, at: int) -> bool:
+        """Record that a refresh of the page is scheduled for `at`, if the page was rendered
+        and no refresh as late is recorded since: whether it was recorded."""
+        try:
+            with domain_errors():
+                self._client.update_item(
+                    TableName=self.table,
+                    Key=_dump({"pk": f"VER#{name}", "sk": "VER"}),
+                    UpdateExpression="SET scheduled = :at",
+                    ConditionExpression=(
+                        "attribute_exists(version) AND "
+                        "(attribute_not_exists(scheduled) OR scheduled < :at)"
+                    ),
+                    ExpressionAttributeValues=_dump({":at": at}),
+                )
+        except ConcurrentUpdate:
+            return False
+        return True
 
     def request_render(self, listing: ListingId, part: str) -> None:
         """Ask the listing function to re-render one month of a listing's archive (`YYYY-MM`),
@@ -276,6 +310,38 @@ class ContentStore:
         """The listing's introduction (sanitised HTML), or ""."""
         item = self._get({"pk": f"INT#{listing}", "sk": "INT"})
         return "" if item is None else str(item["body"])
+
+    # -- article bodies for full feeds ------------------------------------------------------------
+
+    def put_feed_content(self, slug: str, key: str, html: str) -> None:
+        """Keep a copy of an article body (`Card.content` names it) for full feeds."""
+        with domain_errors():
+            self._client.put_item(
+                TableName=self.table, Item=_dump(feed_content_item(slug, key, html))
+            )
+
+    def feed_contents(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The stored bodies of these (slug, content key) pairs; missing ones left out."""
+        wanted = [{"pk": f"{FEED_PREFIX}{slug}", "sk": key} for slug, key in sorted(set(keys))]
+        return {
+            (item["pk"].removeprefix(FEED_PREFIX), item["sk"]): feed_html(item)
+            for item in self._batch_get(wanted)
+        }
+
+    def forget_feed_contents(self, slug: str, keep: str = "") -> None:
+        """Delete the slug's stored bodies but `keep` (all of them for "")."""
+        items = self._query(
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": f"{FEED_PREFIX}{slug}"},
+            ProjectionExpression="pk, sk",
+        )
+        self._batch_write(
+            [
+                {"DeleteRequest": {"Key": _dump({"pk": item["pk"], "sk": item["sk"]})}}
+                for item in items
+                if item["sk"] != keep
+            ]
+        )
 
     # -- related-article links (who lists whom, so changes reach the pages that list them) -------
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 # SQS messages are at most 256 KiB; 1,500 paths of up to ~150 bytes stay well below.
 _PATHS_PER_MESSAGE = 1500
+MAX_DELAY_SECONDS = 900  # SQS's longest message delay
 
 
 class InvalidationQueue:
@@ -41,13 +42,19 @@ class WorkQueue:
         self.url = url
         self._client = client
 
-    def send_all(self, bodies: Iterable[str]) -> int:
+    def send_all(self, bodies: Iterable[str], delay_seconds: int = 0) -> int:
         pending = list(bodies) if self.url else []
+        delay = min(max(delay_seconds, 0), MAX_DELAY_SECONDS)
         for start in range(0, len(pending), 10):
-            entries: list[SendMessageBatchRequestEntryTypeDef] = [
-                {"Id": str(number), "MessageBody": body}
-                for number, body in enumerate(pending[start : start + 10])
-            ]
+            entries: list[SendMessageBatchRequestEntryTypeDef] = []
+            for number, body in enumerate(pending[start : start + 10]):
+                entry: SendMessageBatchRequestEntryTypeDef = {
+                    "Id": str(number),
+                    "MessageBody": body,
+                }
+                if delay_seconds:
+                    entry["DelaySeconds"] = delay
+                entries.append(entry)
             with domain_errors():
                 response = self._client.send_message_batch(QueueUrl=self.url, Entries=entries)
             if response.get("Failed"):

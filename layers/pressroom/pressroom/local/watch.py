@@ -372,11 +372,12 @@ def failures_in_one_line() -> Iterator[_FailureLog]:
 # The templates the renderer starts from (`pressroom.render.Renderer`), by what renders them:
 # an article's sync (its page; the 404 and search pages among the site's furniture), or the
 # listing function. tests/operations/test_watch.py holds this to the renderer's own calls.
-ARTICLE_TEMPLATES = ("article.html", "404.html", "search.html")
+ARTICLE_TEMPLATES = ("article.html", "404.html", "search.html", "_author_photo.html")
 LISTING_TEMPLATES = (
     "listing.html",
     "period.html",
-    "tags.html",
+    "terms.html",
+    "sitemap_pages.xml",
     "sitemap.xml",
     "sitemap_index.xml",
     "robots.txt",

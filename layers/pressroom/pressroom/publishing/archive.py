@@ -31,7 +31,7 @@ from __future__ import annotations
 import calendar
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from itertools import accumulate
 
@@ -340,6 +340,7 @@ class Rerender:
 
     render: dict[str, Spec]  # path → spec, for the objects to (re)render
     delete: list[str]  # paths no longer published
+    added: list[str] = field(default_factory=list)  # paths published that were not before
 
 
 def rerender(old: Layout, new: Layout, changed_days: Iterable[str]) -> Rerender:
@@ -377,7 +378,10 @@ def rerender(old: Layout, new: Layout, changed_days: Iterable[str]) -> Rerender:
     delete = sorted(
         path for path, (before, after) in compared.items() if before is not None and after is None
     )
-    return Rerender(render, delete)
+    added = sorted(
+        path for path, (before, after) in compared.items() if before is None and after is not None
+    )
+    return Rerender(render, delete, added)
 
 
 def _candidates(old: Layout, new: Layout, changed: list[str]) -> set[tuple[str, int]]:

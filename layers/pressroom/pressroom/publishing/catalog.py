@@ -13,6 +13,7 @@ the listing function from the entries (`publishing.archive`).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -22,14 +23,15 @@ from pressroom.paths import article_path
 
 HOME = "home"
 LANGUAGE = "language"  # a language's own listing (`/fr/`), for articles not in the site's
+CATEGORY = "category"  # a section (Hugo's, Jekyll's and Pelican's categories): `/categories/x/`
 TRANSLATION = "translation"  # a translation group: read by article pages, never rendered
 
 
 @dataclass(frozen=True, order=True)
 class ListingId:
-    kind: str  # "home" | "tag" | "author" | "month" | "language" | "translation"
-    # the slug for tags and authors, "YYYY-MM" for months, "" for home, the URL form of a
-    # language tag (`pt-br`), a translation group's key
+    kind: str  # "home" | "tag" | "category" | "author" | "month" | "language" | "translation"
+    # the slug for tags, categories and authors, "YYYY-MM" for months, "" for home, the URL
+    # form of a language tag (`pt-br`), a translation group's key
     name: str = ""
 
     def __str__(self) -> str:
@@ -60,6 +62,10 @@ class Card:
     image_srcset: str = ""
     image_width: int = 0
     image_height: int = 0
+    categories: tuple[str, ...] = ()  # its sections' names, as the front matter spells them
+    # With full feeds (`Settings.feed_content`): the key of its body's stored copy (a digest of
+    # the body HTML), so an edit of the body alone changes the card and reaches the feeds.
+    content: str = ""
 
     @property
     def path(self) -> str:
@@ -93,12 +99,39 @@ class Head:
     days: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DD" → articles that day
     version: int = 0  # bumped by every render, so two renders of one listing cannot both win
     # Site-wide pages ("tags", "sitemap") this listing's last render changed and that are not
-    # yet known to be rendered since: a failure after the head was saved cannot lose them.
+    # yet known to be rendered since: a failure after the head was saved cannot lose them. A
+    # name with the `REFRESH` mark ("~tags") only changed a number on the page (a count, a
+    # date), which may wait a little (`publishing.listings`).
     owed: frozenset[str] = frozenset()
+    # A month's sitemap shard: the newest modification time of its articles (ISO 8601).
+    lastmod: str = ""
 
     @property
     def count(self) -> int:
         return sum(self.days.values())
+
+    @property
+    def newest_day(self) -> str:
+        """The day of its newest article ("YYYY-MM-DD"), "" when it has none."""
+        return max(self.days, default="")
+
+
+# The index pages that list every listing of a kind, with its article count, and the kind.
+TERM_INDEXES = {"tags": "tag", "categories": CATEGORY, "authors": "author"}
+SITEMAP_INDEX = "sitemap"  # the sitemap index (and robots.txt)
+
+REFRESH = "~"  # marks an owed site-wide page whose refresh may be debounced (see `Head.owed`)
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What the table remembers of a page made from every listing of a kind (the tags index,
+    the sitemap index): its render version (claims), when it was last rendered, and when a
+    deferred refresh of it was scheduled for (epoch seconds; 0: never, none)."""
+
+    version: int = 0
+    rendered: int = 0
+    scheduled: int = 0
 
 
 @dataclass(frozen=True)
@@ -115,7 +148,13 @@ class ArticleRecord:
         return self.card.slug
 
 
-def card_of(article: Article) -> Card:
+def content_key(body_html: str) -> str:
+    """The key of an article body's stored copy: a digest of its HTML."""
+    return hashlib.sha256(body_html.encode("utf-8")).hexdigest()[:20]
+
+
+def card_of(article: Article, full_content: bool = False) -> Card:
+    """`full_content`: the card names the key of its body's stored copy (full feeds)."""
     return Card(
         slug=article.slug,
         title=article.title,
@@ -130,6 +169,8 @@ def card_of(article: Article) -> Card:
         image_srcset=article.cover.srcset if article.cover else "",
         image_width=article.cover.width if article.cover else 0,
         image_height=article.cover.height if article.cover else 0,
+        categories=article.categories,
+        content=content_key(article.body_html) if full_content else "",
     )
 
 
@@ -151,6 +192,9 @@ def listings_of(article: Article, site_language: str) -> set[ListingId]:
     if article.translation_key:
         found.add(ListingId(TRANSLATION, article.translation_key))
     found.update(ListingId("tag", tag.slug) for tag in article.tags)
+    found.update(
+        ListingId(CATEGORY, slug) for name in article.categories if (slug := slug_of(name))
+    )
     found.update(ListingId("author", slug_of(name)) for name in article.authors if slug_of(name))
     return found
 
@@ -162,6 +206,8 @@ def display_of(listing: ListingId, card: Card) -> str:
         return next((tag.name for tag in card.tags if tag.slug == listing.name), "")
     if listing.kind == "author":
         return next((name for name in card.authors if slug_of(name) == listing.name), "")
+    if listing.kind == CATEGORY:
+        return next((name for name in card.categories if slug_of(name) == listing.name), "")
     if listing.kind == "month":
         return datetime.strptime(listing.name, "%Y-%m").strftime("%B %Y")
     if listing.kind == LANGUAGE:
@@ -179,9 +225,14 @@ class Plan:
     delete_entries: tuple[Entry, ...] = ()
 
 
-def plan_change(old: ArticleRecord | None, new: Article | None, site_language: str) -> Plan:
+def plan_change(
+    old: ArticleRecord | None,
+    new: Article | None,
+    site_language: str,
+    full_content: bool = False,
+) -> Plan:
     """Plan the move from `old` (what the table holds) to `new` (what the source says now)."""
-    new_card = card_of(new) if new is not None else None
+    new_card = card_of(new, full_content) if new is not None else None
     wanted = listings_of(new, site_language) if new is not None else set()
     deletes: list[Entry] = []
     puts: list[Entry] = []

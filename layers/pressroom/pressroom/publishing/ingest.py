@@ -54,6 +54,8 @@ from pressroom.publishing.catalog import (
     Entry,
     ListingId,
     Plan,
+    card_of,
+    content_key,
     plan_change,
 )
 from pressroom.publishing.rebuild_queue import rebuild_messages
@@ -76,10 +78,12 @@ MAX_ATTEMPTS = 8
 # One article change is one DynamoDB transaction (at most 100 actions). The worst change moves an
 # article out of all its listings and into as many new ones: one entry delete per listing left
 # and one put per listing joined, plus source, article put and delete: with home (or its
-# language's) + month + translation group + tags + authors listings,
-# 3 + 2 * (3 + tags + authors) <= 100, so tags + authors <= 45.
+# language's) + month + translation group + tags + categories + authors listings,
+# 3 + 2 * (3 + tags + categories + authors) <= 100, so tags + categories + authors <= 45.
+MAX_LISTED_TERMS = 45
 MAX_LISTED_TAGS = 35
 MAX_LISTED_AUTHORS = 10
+MAX_LISTED_CATEGORIES = 5  # and no more than the tags and authors leave room for
 RELATED_LIMIT = 5
 MAX_MOVES = 10  # old slugs whose pages redirect to an article's current page
 MAX_WARNINGS = 20  # warnings kept per file (an item is at most 400 KB)
@@ -89,7 +93,11 @@ MAX_WARNING_CHARS = 500
 ASSET_RESERVE_MS = 15_000
 MAX_TRANSLATIONS = 50  # members of a translation group an article page reads: bounded work
 MAX_STORIES = 10  # "You may also like" titles an article page looks up: bounded work
-STORY_LINK = "~"  # a referrer's target: "~" + a title's slug form (a story the page names)
+# A referrer's target: "~" + a story's key (a title's slug form), for a page naming that story,
+# which an article with that title or that slug fills. Kept apart from the bare slugs of
+# related links: an arriving article re-renders the pages naming it, not those that list it
+# as related (only pages rendered after its commit can, and they show it already).
+STORY_LINK = "~"
 # The referrer items double as the index of titles: ("=" + a title's slug form, slug) for each
 # article rendered with that title. Never removed (an article may take a title back, and a
 # removal could race with that); a lookup checks each against the article's record.
@@ -365,6 +373,36 @@ class _Read:
     parsed: Article | Rejection | None
 
 
+def _card_outdated(
+    live: ArticleRecord | None, desired: Article | Rejection | None, p: Pipeline
+) -> bool:
+    if not isinstance(desired, Article) or not desired.is_listed or live is None:
+        return False
+    return live.slug == desired.slug and live.card != card_of(desired, p.settings.full_feeds)
+
+
+def _keep_feed_content(article: Article, p: Pipeline) -> None:
+    """Keep the article's body for full feeds (a body too large for the table: its feed items
+    carry its summary)."""
+    try:
+        p.store.put_feed_content(article.slug, content_key(article.body_html), article.body_html)
+    except ItemTooLarge:
+        logger.warning("%s: the body is too large to keep for feeds", article.source_key)
+
+
+def _forget_feed_contents(done: _Committed, p: Pipeline) -> None:
+    """Drop the bodies kept for full feeds that no card names any more."""
+    state, desired = done.state, done.desired
+    if not p.settings.full_feeds or isinstance(desired, Rejection):
+        return
+    if state.slug:
+        listed = isinstance(desired, Article) and desired.is_listed
+        keep = content_key(desired.body_html) if listed and desired is not None else ""
+        p.store.forget_feed_contents(state.slug, keep)
+    if state.retired_slug:
+        p.store.forget_feed_contents(state.retired_slug)
+
+
 def _read(state: SourceState, reads: dict[str, _Read], p: Pipeline) -> _Read:
     """The key's object, read and parsed once per sync unless another worker has committed
     different content for it since (then it is read again: which is newer is not known)."""
@@ -406,13 +444,20 @@ def _commit(
         _deleted_since_live(state, p) or _expired_live(state, now)
     )
     new_state = _next_state(state, source, desired, sequencer, live_deleted, due=due, now=now)
+    if new_state is None and force and _card_outdated(live, desired, p):
+        # Same file, but the card this version and these settings make differs from the stored
+        # one (FEED_CONTENT switched, categories not yet on old cards): a rebuild lists it anew.
+        new_state = replace(state, rev=state.rev + 1, updated=datetime.now(UTC).isoformat())
 
     if new_state is not None:
         article = desired if isinstance(desired, Article) and desired.is_live else None
         plan = None
+        full = p.settings.full_feeds
         # A rejection leaves the catalogue alone, unless it takes a deleted article down.
         if not isinstance(desired, Rejection) or (live is not None and not new_state.slug):
-            plan = plan_change(live, article, p.settings.site_language)
+            plan = plan_change(live, article, p.settings.site_language, full)
+        if full and article is not None and article.is_listed:
+            _keep_feed_content(article, p)  # before its card names it: feeds find it
         try:
             p.store.commit(state, new_state, plan, request.correlation_id)
         except ItemTooLarge as error:
@@ -445,7 +490,8 @@ def _commit(
         # Recovering a revision committed by a worker that stopped before finishing: what it
         # changed is not known any more, so refresh whatever may list this source's articles
         # (and cancel a wake-up the revision before may have left).
-        listed_elsewhere = {state.slug, state.retired_slug} - {""}
+        slugs = {state.slug, state.retired_slug} - {""}
+        listed_elsewhere = slugs | {STORY_LINK + slug for slug in slugs}
     else:
         listed_elsewhere = set()  # a forced re-render changes no card
     new_content = state.synced_rev != state.rev
@@ -508,7 +554,7 @@ def _parse(source: Source | None, p: Pipeline) -> Article | Rejection | None:
         article = read_article(source, p.settings, functools.partial(_text_of, p=p))
     except RejectedFile as rejected:
         return rejected.rejection
-    return _too_many_listings(article) or _with_asset_files(article, p)
+    return _too_many_listings(article) or _with_asset_files(_listed_categories(article), p)
 
 
 def _with_asset_files(article: Article, p: Pipeline) -> Article:
@@ -557,8 +603,28 @@ def _desired(
     return article
 
 
+def _listed_categories(article: Article) -> Article:
+    """The article in as many of its first categories as it may be listed in, with a warning
+    if it named more (they were shown nowhere before categories were listings: no article is
+    refused for them)."""
+    room = MAX_LISTED_TERMS - len(article.tags) - len(article.authors)
+    listed = max(0, min(MAX_LISTED_CATEGORIES, room))
+    if len(article.categories) <= listed:
+        return article
+    dropped = ", ".join(article.categories[listed:])
+    note = (
+        f"The article names {len(article.categories)} categories; it is listed in the first "
+        f"{listed} only (not in: {dropped}): an article is in at most {MAX_LISTED_CATEGORIES} "
+        f"categories, and in {MAX_LISTED_TERMS} tags, categories and authors in all."
+    )
+    return replace(
+        article, categories=article.categories[:listed], warnings=(*article.warnings, note)
+    )
+
+
 def _too_many_listings(article: Article) -> Rejection | None:
-    """Every tag and author is a listing updated in the article's one transaction: cap them."""
+    """Every tag and author is a listing updated in the article's one transaction: cap them
+    (categories: `_listed_categories`)."""
     for count, limit, what in (
         (len(article.tags), MAX_LISTED_TAGS, "tags"),
         (len(article.authors), MAX_LISTED_AUTHORS, "authors"),
@@ -802,6 +868,7 @@ def _project(committed: list[_Committed], p: Pipeline) -> list[Changes]:
                 owner.setdefault(key, index)
             released.append((key, state.key))
         _project_introduction(done, p)
+        _forget_feed_contents(done, p)
     if outputs:
         outputs += site_furniture(p)
     p.store.add_referrers(links)
@@ -844,6 +911,8 @@ def _project_introduction(done: _Committed, p: Pipeline) -> None:
     if state.introduces and isinstance(desired, Article):
         listing = ListingId.parse(state.introduces)
         body = desired.body_html
+        if desired.cover is not None:  # an author's photo, above their bio
+            body = p.renderer.profile_photo(desired.cover, desired.title) + body
         claim, changed = p.store.put_introduction(listing, state.key, desired.title, body)
         waiting = [] if claim.won else [state.key]
         if claim.displaced:
@@ -924,21 +993,23 @@ def _cards_gone_or_changed(plan: Plan | None) -> set[str]:
 
 def _named_as_story(plan: Plan | None) -> set[str]:
     """Referrer targets of the pages that may name this article as a story ("You may also
-    like") and whose link to it may now lead elsewhere: its title's when it arrives, leaves,
-    or changes its title or address; its slug's when it arrives at that slug."""
+    like") and whose link to it may now lead elsewhere: its titles' when it arrives, leaves,
+    or changes its title or address; its slugs' when it arrives, leaves or moves."""
     if plan is None:
         return set()
     old, new = plan.old_record, plan.record
     if old and new and (old.slug, old.card.title) == (new.slug, new.card.title):
         return set()
-    found = {STORY_LINK + key for r in (old, new) if r and (key := slug_of(r.card.title))}
-    return found | ({new.slug} if new is not None else set())
+    keys = {slug_of(r.card.title) for r in (old, new) if r}
+    if not (old and new and old.slug == new.slug):
+        keys |= {r.slug for r in (old, new) if r}
+    return {STORY_LINK + key for key in keys if key}
 
 
 def _story_targets(article: Article) -> list[str]:
-    """What each story the article names would be found by: its title, or a slug."""
+    """What each story the article names would be found by (its title, or a slug: one key)."""
     keys = (slug_of(title) for title in article.related_stories[:MAX_STORIES])
-    return [target for key in keys if key for target in (STORY_LINK + key, key)]
+    return [STORY_LINK + key for key in keys if key]
 
 
 def resolve_stories(article: Article, p: Pipeline) -> list[tuple[str, str]]:

@@ -31,14 +31,18 @@ from pressroom.paths import FEED_FILES, feed_path, listing_path, page_key
 from pressroom.ports import Pipeline
 from pressroom.publishing.archive import FEED_SIZE, Layout, Spec, day_of, rerender
 from pressroom.publishing.catalog import (
+    CATEGORY,
     HOME,
     LANGUAGE,
+    REFRESH,
+    TERM_INDEXES,
     TRANSLATION,
     Card,
     Head,
     ListingId,
     display_of,
 )
+from pressroom.publishing.rebuild_queue import index_message
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.render import ListingPage
 from pressroom.table_layout import (
@@ -54,7 +58,12 @@ MAX_RENDERS = 5  # renders of one listing in one batch before a conflict fails t
 # less left than twice its slowest listing so far): the rest goes back to the stream.
 TIME_BUDGET_SHARE = 0.5
 _RECORD_PREFIXES = (ENTRY_PREFIX, RENDER_REQUEST_PREFIX)
-_INTRODUCED = frozenset({HOME, LANGUAGE, "tag", "author"})  # listings an `_index.md` introduces
+# listings an `_index.md` (or an author's profile) introduces
+_INTRODUCED = frozenset({HOME, LANGUAGE, "tag", CATEGORY, "author"})
+_INDEX_OF_KIND = {kind: name for name, kind in TERM_INDEXES.items()}
+# The listings whose pages are in the sitemap (each in a shard of its own); months are the
+# articles' shards.
+SITEMAP_KINDS = (HOME, "tag", CATEGORY, "author", LANGUAGE)
 
 
 @dataclass
@@ -172,11 +181,35 @@ def render_batch(
         if head.owed:
             owing.append(head)
         slowest = max(slowest, (time.monotonic() - began) * 1000)
-    for index in sorted({name for head in owing for name in head.owed}):
-        outcome.changes.merge(_render_index(index, correlation_id, p))
+    owed = {name for head in owing for name in head.owed}
+    now = {name for name in owed if not name.startswith(REFRESH)}
+    for index in sorted(now):
+        outcome.changes.merge(render_index(index, correlation_id, p))
+    for index in sorted({name.removeprefix(REFRESH) for name in owed} - now):
+        outcome.changes.merge(_refresh_index(index, correlation_id, p))
     for head in owing:
         p.store.settle_head(head)
     return outcome
+
+
+def _refresh_index(name: str, correlation_id: str, p: Pipeline) -> Changes:
+    """An index whose numbers alone changed (a tag's count, a shard's date): rendered now if
+    it was not rendered in the last `index_refresh_seconds`, else once that time is up, by a
+    delayed message to the rebuild queue (one per period, recorded by `schedule_render`). So
+    a stream of publishes costs an O(number of tags) render at most once a period, not once a
+    publish, and the last change is still shown within the period."""
+    state = p.store.index_state(name)
+    due = state.rendered + p.settings.index_refresh_seconds
+    now = int(time.time())
+    if now >= due:
+        return render_index(name, correlation_id, p)
+    if state.scheduled >= due:
+        return Changes()  # a refresh for this period is on its way
+    # The message first: a failure between the two sends it again, never loses it.
+    if not p.rebuilds.send_all([index_message(name)], delay_seconds=due - now):
+        return render_index(name, correlation_id, p)  # no queue to wait on: render now
+    p.store.schedule_render(name, due)
+    return Changes()
 
 
 def _render_listing(
@@ -195,11 +228,12 @@ def _render_listing(
             {day: n for day, n in days.items() if n > 0},
             head.version + 1,
         )
-        new = replace(new, owed=head.owed | _indexes_affected(head, new, change))
         if listing.kind == "month":
-            outputs, deletions = _sitemap_shard(new, p)
+            outputs, deletions, lastmod = _sitemap_shard(new, p)
+            new = replace(new, lastmod=lastmod)
         else:
             outputs, deletions = _listing_outputs(head, new, change, p)
+        new = replace(new, owed=head.owed | _indexes_affected(head, new, change))
         changes = p.site.apply(
             outputs, deletions, announce=lambda paths: p.invalidations.send(paths, correlation_id)
         )
@@ -209,16 +243,32 @@ def _render_listing(
 
 
 def _indexes_affected(old: Head, new: Head, change: ListingChange) -> set[str]:
-    """The tags index lists every tag, the sitemap index every month: they are rendered only
-    when a tag or month appears, goes or is renamed, or a rebuild asks, so an ordinary publish
-    does not cost O(number of tags)."""
+    """The tags (categories, authors) index lists every tag with its count, the sitemap index
+    every shard with its date. They are rendered at once when a listing appears, goes or is
+    renamed, or a rebuild asks; when only a count or a date changed, they are owed a refresh
+    (`REFRESH`), which is debounced (`_refresh_index`): an ordinary publish does not cost
+    O(number of tags)."""
     kind = old.listing.kind
-    if kind not in ("tag", "month"):
-        return set()
     appeared_or_went = (old.count > 0) != (new.count > 0)
-    if appeared_or_went or old.display != new.display or change.whole:
-        return {"tags" if kind == "tag" else "sitemap"}
-    return set()
+    owed: set[str] = set()
+    index = _INDEX_OF_KIND.get(kind)
+    if index is not None:
+        if appeared_or_went or old.display != new.display or change.whole:
+            owed.add(index)
+        elif old.count != new.count:
+            owed.add(REFRESH + index)
+    if kind == "month" or kind in SITEMAP_KINDS:
+        if appeared_or_went or change.whole:
+            owed.add("sitemap")
+        elif _shard_lastmod(old) != _shard_lastmod(new):
+            owed.add(REFRESH + "sitemap")
+    return owed
+
+
+def _shard_lastmod(head: Head) -> str:
+    """The date the sitemap index gives a listing's shard: a month's newest modification, a
+    listing's newest article (its root page's date)."""
+    return head.lastmod if head.listing.kind == "month" else head.newest_day
 
 
 def _listing_outputs(
@@ -227,9 +277,10 @@ def _listing_outputs(
     listing, size = new.listing, p.settings.page_size
     base = listing_path(listing.kind, listing.name)
     before, after = Layout(old.days, size, base), Layout(new.days, size, base)
+    shard = listing_sitemap_key(listing)
     if new.count <= 0 and listing.kind != HOME:
-        # The last article left: the listing and its feeds disappear entirely.
-        return [], sorted(key for path in before.specs for key in _keys(path, listing))
+        # The last article left: the listing, its feeds and its sitemap disappear entirely.
+        return [], sorted([shard, *(key for path in before.specs for key in _keys(path, listing))])
     plan = rerender(before, after, change.days)
     wanted = dict(plan.render)
     # A rebuild's request names whole months (or the root and indexes): only then is every
@@ -242,7 +293,22 @@ def _listing_outputs(
             wanted[path] = spec
     title = p.settings.site_title if listing.kind == HOME else new.display or listing.name
     outputs = _render(listing, title, after, wanted, p)
+    # The listing's sitemap names its pages and its newest article's day: rewritten when a
+    # page appears or goes, or that day changes (at most daily), not on every publish.
+    if plan.added or plan.delete or change.whole or old.newest_day != new.newest_day:
+        pages = [(path, new.newest_day if path == base else "") for path in after.specs]
+        pages = [(path, day) for path, day in pages if not path.endswith("#feeds")]
+        outputs.append(Output(shard, p.renderer.sitemap_pages(sorted(pages)).encode()))
     return outputs, sorted(key for path in plan.delete for key in _keys(path, listing))
+
+
+def listing_sitemap_key(listing: ListingId) -> str:
+    """`sitemaps/home.xml`, `sitemaps/tag/<slug>.xml`, ...: a listing's pages."""
+    return (
+        f"sitemaps/{listing.kind}.xml"
+        if not listing.name
+        else (f"sitemaps/{listing.kind}/{listing.name}.xml")
+    )
 
 
 def _keys(path: str, listing: ListingId) -> list[str]:
@@ -269,7 +335,7 @@ def _render(
     periods = {period: [e.card for e in found] for period, found in zip(read, entries, strict=True)}
     for path, spec in sorted(wanted.items()):
         if spec.kind == "feeds":
-            feeds = renderer.feeds(listing, title, newest[:FEED_SIZE])
+            feeds = renderer.feeds(listing, title, newest[:FEED_SIZE], _bodies(newest, p))
             outputs += [
                 Output(page_key(feed_path(listing.kind, listing.name, fmt)), body)
                 for fmt, body in feeds.items()
@@ -300,51 +366,88 @@ def _render(
     return outputs
 
 
+def _bodies(newest: list[Card], p: Pipeline) -> dict[str, str]:
+    """With full feeds, the bodies of the feed's articles by slug (one batch read)."""
+    if not p.settings.full_feeds:
+        return {}
+    wanted = [(card.slug, card.content) for card in newest[:FEED_SIZE] if card.content]
+    return {slug: html for (slug, _), html in p.store.feed_contents(wanted).items()}
+
+
 def sitemap_shard_key(month: str) -> str:
     return f"sitemaps/{month}.xml"
 
 
-def _sitemap_shard(head: Head, p: Pipeline) -> tuple[list[Output], list[str]]:
-    """One small sitemap per month of publication: a publish rewrites only its month's shard."""
+def _sitemap_shard(head: Head, p: Pipeline) -> tuple[list[Output], list[str], str]:
+    """One small sitemap per month of publication: a publish rewrites only its month's shard.
+    Also returns the shard's date (its newest modification), for the sitemap index."""
     key = sitemap_shard_key(head.listing.name)
     if head.count <= 0:
-        return [], [key]
+        return [], [key], ""
     cards = [entry.card for entry in p.store.period_entries(head.listing, "")]
-    return [Output(key, p.renderer.sitemap_shard(cards).encode())], []
+    lastmod = max((card.updated for card in cards), default=None)
+    stamp = lastmod.isoformat() if lastmod is not None else ""
+    return [Output(key, p.renderer.sitemap_shard(cards).encode())], [], stamp
 
 
-def _render_index(name: str, correlation_id: str, p: Pipeline) -> Changes:
+def render_index(name: str, correlation_id: str, p: Pipeline) -> Changes:
     """Render a page made from every listing of a kind, until no other render of it was
     recorded meanwhile (two shards may change tags at once)."""
-    render = {"tags": _tags_index, "sitemap": _sitemap_index}[name]
     for _ in range(MAX_RENDERS):
         version = p.store.render_version(name)
+        rendered = int(time.time())
+        outputs, deletions = _sitemap_index(p) if name == "sitemap" else _term_index(name, p)
         changes = p.site.apply(
-            render(p), announce=lambda paths: p.invalidations.send(paths, correlation_id)
+            outputs, deletions, announce=lambda paths: p.invalidations.send(paths, correlation_id)
         )
-        if p.store.claim_render(name, version):
+        if p.store.claim_render(name, version, rendered):
             return changes
     raise ConcurrentUpdate(f"the {name} index: rendered {MAX_RENDERS} times, changed every time")
 
 
-def _tags_index(p: Pipeline) -> list[Output]:
-    tags = sorted(
+def _term_index(name: str, p: Pipeline) -> tuple[list[Output], list[str]]:
+    """`/tags/`, `/categories/` or `/authors/`: every listing of the kind with its count; no
+    page once the kind has no listing (the site is what a fresh build of its files makes)."""
+    kind = TERM_INDEXES[name]
+    terms = sorted(
         (
-            (head.display or head.listing.name, listing_path("tag", head.listing.name))
-            for head in p.store.heads_of_kind("tag")
+            (head.display or head.listing.name, listing_path(kind, head.listing.name), head.count)
+            for head in p.store.heads_of_kind(kind)
             if head.count > 0
         ),
-        key=lambda tag: tag[0].casefold(),
+        key=lambda term: (term[0].casefold(), term[1]),
     )
-    return [Output(page_key("/tags/"), p.renderer.tags_index(tags).encode())]
+    key = page_key(f"/{name}/")
+    if not terms:
+        return [], [key]
+    return [Output(key, p.renderer.term_index(kind, terms).encode())], []
 
 
-def _sitemap_index(p: Pipeline) -> list[Output]:
+def _sitemap_index(p: Pipeline) -> tuple[list[Output], list[str]]:
+    """The sitemap index: a shard per month of articles, one per listing (its pages), and one
+    of the index pages; each with its date."""
     months = sorted(
-        (head.listing.name for head in p.store.heads_of_kind("month") if head.count > 0),
+        (head.listing.name, head.lastmod)
+        for head in p.store.heads_of_kind("month")
+        if head.count > 0
     )
-    shards = [(sitemap_shard_key(month), month) for month in months]
-    return [
-        Output("sitemap.xml", p.renderer.sitemap_index(shards).encode()),
-        Output("robots.txt", p.renderer.robots_txt().encode()),
-    ]
+    shards = [(sitemap_shard_key(month), lastmod) for month, lastmod in months]
+    indexes: list[tuple[str, str]] = []
+    newest = ""
+    for kind in SITEMAP_KINDS:
+        heads = [head for head in p.store.heads_of_kind(kind) if head.count > 0]
+        shards += [(listing_sitemap_key(head.listing), head.newest_day) for head in heads]
+        newest = max([newest, *(head.newest_day for head in heads)])
+        name = _INDEX_OF_KIND.get(kind)
+        if name is not None and heads:
+            indexes.append((f"/{name}/", ""))
+    outputs = [Output("robots.txt", p.renderer.robots_txt().encode())]
+    deletions = [] if indexes else [INDEXES_SITEMAP]
+    if indexes:
+        shards.append((INDEXES_SITEMAP, newest))
+        outputs.append(Output(INDEXES_SITEMAP, p.renderer.sitemap_pages(indexes).encode()))
+    outputs.append(Output("sitemap.xml", p.renderer.sitemap_index(shards).encode()))
+    return outputs, deletions
+
+
+INDEXES_SITEMAP = "sitemaps/indexes.xml"  # the tags, categories and authors indexes

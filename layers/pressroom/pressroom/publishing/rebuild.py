@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pressroom.ports import Pipeline
-from pressroom.publishing.catalog import HOME, LANGUAGE, ListingId
+from pressroom.publishing.catalog import (
+    CATEGORY,
+    HOME,
+    LANGUAGE,
+    SITEMAP_INDEX,
+    TERM_INDEXES,
+    ListingId,
+)
 from pressroom.publishing.ingest import SyncRequest, sync_sources
 from pressroom.publishing.rebuild_queue import rebuild_messages as rebuild_messages  # re-export
 from pressroom.publishing.site_writer import Changes
@@ -24,7 +31,7 @@ from pressroom.table_layout import WHOLE_LISTING
 # re-renders too; it is named here as well for the callers that queue a rebuild.
 
 # Every kind the listing function renders (not translation groups: they have no pages).
-LISTING_KINDS = (HOME, "tag", "author", "month", LANGUAGE)
+LISTING_KINDS = (HOME, "tag", CATEGORY, "author", "month", LANGUAGE)
 
 
 @dataclass
@@ -49,11 +56,15 @@ def listing_ids(p: Pipeline) -> list[str]:
     )
 
 
+_INDEXES = frozenset({*TERM_INDEXES, SITEMAP_INDEX})
+
+
 def rebuild(
     message: dict[str, Any], p: Pipeline, remaining_ms: Callable[[], int] | None = None
 ) -> RebuildResult:
-    """One rebuild message: re-project its articles, request its listings. Idempotent; raises
-    (so the message is retried) when any key cannot be synced yet.
+    """One rebuild message: re-project its articles, request its listings, render the indexes
+    it names (a deferred refresh, `listings._refresh_index`). Idempotent; raises (so the
+    message is retried) when any key cannot be synced yet.
 
     `remaining_ms` is the invocation's time left: re-deriving an image takes seconds (after an
     image settings change every image is re-derived), so once too little is left for another,
@@ -80,4 +91,12 @@ def rebuild(
         for part in [*months, WHOLE_LISTING]:
             p.store.request_render(listing, part)
         result.listings += 1
+    indexes = [name for name in message.get("indexes", []) if name in _INDEXES]  # others: none
+    if indexes:
+        # The listing function's renderer: loaded (Jinja2 with it) only by a message that
+        # renders, so a rebuild worker that only re-syncs articles does not pay for it.
+        from pressroom.publishing.listings import render_index
+
+        for name in indexes:
+            result.changes.merge(render_index(name, "", p))
     return result

@@ -1,7 +1,7 @@
 """The rebuild queue's messages: what is to be re-rendered, cut into pieces one worker finishes
-in time. Written by the operator's full re-render (`operations.enqueue_rebuild`) and by ingest
-(articles to refresh for another's sake, asset uploads left for later), read by the rebuild
-function (`publishing.rebuild.rebuild`)."""
+in time. Written by the operator's full re-render (`operations.enqueue_rebuild`), by ingest
+(articles to refresh for another's sake, asset uploads left for later) and by the listing function
+(an index's deferred refresh), read by the rebuild function (`publishing.rebuild.rebuild`)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ def rebuild_messages(
     yield from (
         json.dumps({"listings": chunk}) for chunk in _chunks(listings, LISTINGS_PER_MESSAGE)
     )
+
+
+def index_message(name: str) -> str:
+    """A message body that renders one index (`{"indexes": [name]}`: the tags, categories or
+    authors index, or the sitemap index), sent delayed for a deferred refresh."""
+    return json.dumps({"indexes": [name]})
 
 
 def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:

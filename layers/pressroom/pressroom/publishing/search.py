@@ -125,27 +125,19 @@ def plain_text(html: str) -> str:
 
 def update_records(
     bucket: SiteBucketPort, searchable: Iterable[Article], gone: Iterable[str]
-) -> list[str]:
-    """Make the records of these articles current and remove those of the `gone` slugs; the
-    keys actually written or deleted (identical bytes are not written again)."""
+) -> None:
+    """Make the records of these articles current and remove those of the `gone` slugs.
+
+    Written without reading them first: only a changed source is projected, and a record
+    rewritten with the same bytes keeps its ETag, which is all the index refresh compares."""
     wanted = {record_key(article.slug): record_of(article).encode() for article in searchable}
     removed = {record_key(slug) for slug in gone} - set(wanted)
 
-    def put(item: tuple[str, bytes]) -> str:
-        key, body = item
-        if bucket.get(key) == body:
-            return ""
-        bucket.put(key, body, "application/json; charset=utf-8", _PRIVATE)
-        return key
+    def put(item: tuple[str, bytes]) -> None:
+        bucket.put(item[0], item[1], "application/json; charset=utf-8", _PRIVATE)
 
-    def delete(key: str) -> str:
-        if bucket.get(key) is None:
-            return ""
-        bucket.delete(key)
-        return key
-
-    changed = map_all(put, sorted(wanted.items())) + map_all(delete, sorted(removed))
-    return [key for key in changed if key]
+    map_all(put, sorted(wanted.items()))
+    map_all(bucket.delete, sorted(removed))
 
 
 # -- the index -------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ Slugs are at most `model.MAX_SLUG_CHARS`, cut at a hyphen (`slug_of`). A card is
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -63,7 +64,13 @@ from pressroom.readers.metadata import (
     first_present,
     normalise_key,
 )
-from pressroom.readers.migration import file_warnings, include_file, section_introduction
+from pressroom.readers.migration import (
+    author_profile,
+    file_warnings,
+    include_file,
+    is_author_profile,
+    section_introduction,
+)
 from pressroom.readers.prose import (
     first_sentence,
     shorten,
@@ -111,9 +118,14 @@ def build_article(
     if names.is_section:
         language = _language(metadata, names, settings.site_language)[0]
         in_site = in_site_language(language, settings.site_language)
-        return section_introduction(
+        section = section_introduction(
             source, metadata, body_html, settings.articles_prefix, "" if in_site else language
         )
+        if section.introduces.startswith("author:"):  # Hugo's profile of an author
+            return replace(section, cover_ref=_photo_ref(metadata))
+        return section
+    if is_author_profile(source.key, settings.articles_prefix):
+        return author_profile(source, metadata, body_html, _photo_ref(metadata))
     if names.is_include_file:
         return include_file(source)
     title, body_html = _title_and_body(metadata, body_html, names)
@@ -197,6 +209,20 @@ def _cover(metadata: Metadata) -> tuple[str, str, tuple[str, ...]]:
         alt = text_of(str(explicit[1]))
     more = tuple(dict.fromkeys(r for r, _ in entries if r and r != ref))
     return ref, alt, more[: MAX_PAGE_IMAGES - 1]
+
+
+PHOTO_KEYS = ("photo", "avatar", "image", "picture")  # an author profile's photo
+
+
+def _photo_ref(metadata: Metadata) -> str:
+    """An author profile's photo (unresolved, as a cover)."""
+    found = first_present(metadata, *PHOTO_KEYS)
+    if found is None:
+        return ""
+    value = found[1]
+    if isinstance(value, list | tuple):
+        value = value[0] if value else ""
+    return _image_entry(value)[0]
 
 
 # --- title and slug -------------------------------------------------------------------------

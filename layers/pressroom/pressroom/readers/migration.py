@@ -117,9 +117,9 @@ def section_introduction(
 ) -> Article:
     """Hugo's `_index.md` introduces a listing, it is not an article: the one at the root
     introduces the home page (`_index.fr.md`, or one in another language than the site's, that
-    language's listing: `translation`), `tags/<x>/_index.md` and `authors/<x>/_index.md` their
-    tag and author pages. Other sections have no listing here; their introduction is kept with a
-    note."""
+    language's listing: `translation`), `tags/<x>/_index.md`, `categories/<x>/_index.md` and
+    `authors/<x>/_index.md` their tag, category and author pages. Other sections have no
+    listing here; their introduction is kept with a note."""
     title = metadata.get("title")
     folders = source.key.removeprefix(prefix).split("/")[:-1]
     folder = stem_of(source.key)
@@ -128,7 +128,7 @@ def section_introduction(
         slug_of(f"section {folder}") or "section",
         text_of(title) if isinstance(title, str) and text_of(title) else folder,
         f"`{source.filename}` introduces the `{folder}` section, which has no listing here "
-        "(home, tags and authors have one): it is not shown.",
+        "(home, tags, categories and authors have one): it is not shown.",
     )
     introduces = _introduced_listing(folders, translation)
     if not introduces:
@@ -142,12 +142,53 @@ def section_introduction(
     return replace(article, body_html=body_html, introduces=introduces, warnings=())
 
 
+AUTHORS_FOLDER = "authors"
+
+
+def is_author_profile(key: str, prefix: str) -> bool:
+    """`authors/<name>.md` is an author's profile (as Hugo's `authors/<name>/_index.md` is),
+    not an article: right under the articles prefix, or in a site's tree uploaded whole
+    (`content/authors/<name>.md`)."""
+    parts = key.removeprefix(prefix).split("/")
+    return len(parts) >= 2 and parts[-2] == AUTHORS_FOLDER and bool(slug_of(stem_of(key)))
+
+
+def author_profile(source: Source, metadata: Metadata, body_html: str, photo: str) -> Article:
+    """An author's profile: the introduction of their author page (`author:<slug>`), a short
+    bio (the body, else the front matter's `bio`) and a photo (`photo`), which the pipeline
+    resolves to an uploaded image as it does an article's cover."""
+    slug = slug_of(stem_of(source.key))
+    name = next(
+        (
+            text_of(value)
+            for key in ("name", "title")
+            if isinstance(value := metadata.get(key), str)
+        ),
+        "",
+    )
+    bio = metadata.get("bio")
+    if not text_of(body_html) and isinstance(bio, str) and bio.strip():
+        body_html = "".join(
+            f"<p>{escape(part.strip())}</p>" for part in bio.split("\n\n") if part.strip()
+        )
+    if len(body_html) > MAX_INTRODUCTION_CHARS:
+        raise Unreadable(
+            f"The profile is {len(body_html):,} characters of HTML; the limit is "
+            f"{MAX_INTRODUCTION_CHARS:,}.",
+            "Shorten it: a profile is a short bio above the author's articles.",
+        )
+    article = _unpublished(source, slug_of(f"author profile {slug}"), name or slug, "")
+    return replace(
+        article, body_html=body_html, introduces=f"author:{slug}", warnings=(), cover_ref=photo
+    )
+
+
 def _introduced_listing(folders: list[str], translation: str) -> str:
     """`home`, `language:<tag>`, `tag:<slug>`, `author:<slug>` (as
     `publishing.catalog.ListingId` spells them)."""
     if not folders:
         return f"language:{url_name(translation)}" if translation else "home"
-    kinds = {"tags": "tag", "authors": "author"}
+    kinds = {"tags": "tag", "categories": "category", "authors": "author"}
     if len(folders) == 2 and folders[0] in kinds and slug_of(folders[1]):
         return f"{kinds[folders[0]]}:{slug_of(folders[1])}"
     return ""

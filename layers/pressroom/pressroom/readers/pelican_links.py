@@ -10,9 +10,9 @@ markdown-it percent-encodes the braces, so `%7Bfilename%7D` is read too) and ret
   file that is not an article (`{filename}/images/x.png`) is kept as a site-relative path;
 * `{static}` and `{attach}` → the path, site-relative (`/images/x.png`); the media files
   themselves are issue 17's;
-* `{tag}name` → `/tags/<slug>/`, `{author}name` → `/authors/<slug>/`, with the site's one slug
-  rule (`model.slug_of`, as `Tag` uses); `{category}name` → the tag page of that name
-  (Pressroom lists categories as tags); `{index}` → `/`.
+* `{tag}name` → `/tags/<slug>/`, `{category}name` → `/categories/<slug>/`, `{author}name` →
+  `/authors/<slug>/`, with the site's one slug rule (`model.slug_of`, as `Tag` uses);
+  `{index}` → `/`.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def pelican_url(kind: str, target: str) -> str | None:
         return "/"
     if kind in ("tag", "category", "author"):
         slug = slug_of(target)
-        return listing_path("author" if kind == "author" else "tag", slug) if slug else None
+        return listing_path(kind, slug) if slug else None
     path, hash_, anchor = target.partition("#")
     if kind == "filename" and path.lower().endswith(_ARTICLE_EXTENSIONS):
         return ref_url(path + hash_ + anchor)

@@ -131,7 +131,13 @@ _LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
 MAX_ID_CHARS = 80
 _ID_PUNCTUATION = frozenset("_-.:")
 # The ids of the theme's templates (a test keeps this in step with them).
-THEME_IDS = frozenset({"content", "toc-heading", "related-heading", "stories-heading"})
+THEME_IDS = frozenset(
+    {
+        *("content", "toc-heading", "related-heading", "stories-heading"),
+        # the search box in every page's header and the search page
+        *("site-search-q", "search-query", "search-status", "search-results"),
+    }
+)
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{3,8}|[A-Za-z]{1,30}")
 FOOTNOTE_ID = re.compile(r"fn(?:ref)?[0-9]+(?::[0-9]+)?")
 

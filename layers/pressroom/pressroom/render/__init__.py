@@ -29,7 +29,14 @@ from pressroom.languages import autonym, in_site_language, normalise
 from pressroom.model import Article, Picture, Tag, slug_of
 from pressroom.paths import FEED_FILES, article_path, feed_path, listing_path
 from pressroom.publishing.archive import period_label
-from pressroom.publishing.catalog import HOME, LANGUAGE, Card, ListingId, language_listing
+from pressroom.publishing.catalog import (
+    CATEGORY,
+    HOME,
+    LANGUAGE,
+    Card,
+    ListingId,
+    language_listing,
+)
 from pressroom.settings import Settings
 
 FEED_TYPES = {
@@ -129,6 +136,20 @@ def tag_path(tag: Tag) -> str:
     return listing_path("tag", tag.slug)
 
 
+def category_path(name: str) -> str | None:
+    """A category's (section's) page, or None for a name that makes no slug."""
+    slug = slug_of(name)
+    return listing_path(CATEGORY, slug) if slug else None
+
+
+# The indexes of the listings of a kind: (heading, path, what one is called, and many)
+TERM_INDEX_PAGES = {
+    "tag": ("Tags", "/tags/", "tag", "tags"),
+    CATEGORY: ("Categories", "/categories/", "category", "categories"),
+    "author": ("Authors", "/authors/", "author", "authors"),
+}
+
+
 def author_path(name: str) -> str | None:
     """The author's page, or None for a name that makes no slug (nothing to link to)."""
     slug = slug_of(name)
@@ -219,6 +240,7 @@ class Renderer:
             site_feeds=self.feed_links(ListingId(HOME), settings.site_title),
             tag_path=tag_path,
             author_path=author_path,
+            category_path=category_path,
         )
 
     # -- pages ---------------------------------------------------------------------------------
@@ -239,7 +261,10 @@ class Renderer:
         listing = ListingId(HOME) if own_language else language_listing(article.language)
         if not own_language:
             trail.append((autonym(article.language), listing_path(listing.kind, listing.name)))
-        if article.tags:
+        section = next(filter(None, map(category_path, article.categories)), None)
+        if section is not None:  # its section, as Hugo's breadcrumbs, else its first tag
+            trail.append((article.categories[0], section))
+        elif article.tags:
             trail.append((article.tags[0].name, tag_path(article.tags[0])))
         trail.append((article.title, article.path))
         description = shorten(article.summary or article.title)
@@ -324,8 +349,9 @@ class Renderer:
 
     def _listing_trail(self, listing: ListingId, title: str) -> list[tuple[str, str]]:
         trail: list[tuple[str, str]] = [(self.settings.site_title, "/")]
-        if listing.kind == "tag":
-            trail.append(("Tags", "/tags/"))
+        if listing.kind in TERM_INDEX_PAGES:
+            heading, path, _, _ = TERM_INDEX_PAGES[listing.kind]
+            trail.append((heading, path))
         if listing.kind != HOME:
             trail.append((title, listing_path(listing.kind, listing.name)))
         return trail
@@ -353,21 +379,28 @@ class Renderer:
             language=self._listing_language(listing),
         )
 
-    def tags_index(self, tags: list[tuple[str, str]]) -> str:
-        """`tags`: (display name, path), sorted for display. No counts: the index changes only
-        when the set of tags does (each tag's own page says how many articles it has)."""
+    def term_index(self, kind: str, terms: list[tuple[str, str, int]]) -> str:
+        """The index of every tag, category or author (`kind`): `terms` are (display name,
+        path, article count), sorted for display."""
         site = self.settings.site_title
-        trail = ((site, "/"), ("Tags", "/tags/"))
+        heading, path, one, many = TERM_INDEX_PAGES[kind]
+        trail = ((site, "/"), (heading, path))
         meta = PageMeta(
-            title="Tags",
-            document_title=f"Tags · {site}",
-            description=f"Every tag on {site}; each tag's page lists its articles.",
-            canonical_url=self._url("/tags/"),
+            title=heading,
+            document_title=f"{heading} · {site}",
+            description=f"Every {one} on {site} with its number of articles.",
+            canonical_url=self._url(path),
             feeds=self.feed_links(ListingId(HOME), site),
             structured_data=(self._trail(trail),),
             breadcrumbs=trail,
         )
-        return self._render("tags.html", meta=meta, tags=tags)
+        return self._render(
+            "terms.html", meta=meta, kind=kind, heading=heading, many=many, terms=terms
+        )
+
+    def profile_photo(self, photo: Picture, name: str) -> str:
+        """An author's photo as their page shows it above their bio (HTML)."""
+        return self._render("_author_photo.html", photo=photo, author=name)
 
     def not_found_page(self) -> str:
         site = self.settings.site_title
@@ -409,8 +442,15 @@ class Renderer:
             for fmt, (mime, label) in FEED_TYPES.items()
         )
 
-    def feeds(self, listing: ListingId, title: str, cards: list[Card]) -> dict[str, bytes]:
-        """The listing's feeds by format ("atom", "rss", "json"), newest card first."""
+    def feeds(
+        self,
+        listing: ListingId,
+        title: str,
+        cards: list[Card],
+        bodies: dict[str, str] | None = None,
+    ) -> dict[str, bytes]:
+        """The listing's feeds by format ("atom", "rss", "json"), newest card first; `bodies`
+        (sanitised article HTML by slug) make the items carry the whole article."""
         # feedgen and lxml load only where feeds are written (the listing function's cold start)
         from pressroom.render.feeds import Feed, atom_feed, json_feed, rss_feed
 
@@ -424,6 +464,7 @@ class Renderer:
             language=self._listing_language(listing) or self.settings.site_language,
             publisher=site,
             cards=tuple(cards),
+            bodies=bodies or {},
         )
         writers = {"atom": atom_feed, "rss": rss_feed, "json": json_feed}
         return {fmt: write(feed) for fmt, write in writers.items()}
@@ -431,8 +472,12 @@ class Renderer:
     def sitemap_shard(self, cards: list[Card]) -> str:
         return self._render("sitemap.xml", cards=sorted(cards, key=lambda card: card.sort_key))
 
+    def sitemap_pages(self, pages: list[tuple[str, str]]) -> str:
+        """A sitemap of listing pages: (path, W3C date or "")."""
+        return self._render("sitemap_pages.xml", pages=pages)
+
     def sitemap_index(self, shards: list[tuple[str, str]]) -> str:
-        """`shards`: (object key, "YYYY-MM") of every non-empty month."""
+        """`shards`: (object key, its W3C date or "") of every shard."""
         return self._render("sitemap_index.xml", shards=shards)
 
     def robots_txt(self) -> str:
@@ -452,6 +497,8 @@ class Renderer:
             return f"Articles tagged “{title}” on {site}, newest first."
         if listing.kind == "author":
             return f"Articles by {title} on {site}, newest first."
+        if listing.kind == CATEGORY:
+            return f"Articles in the “{title}” section of {site}, newest first."
         if listing.kind == LANGUAGE:
             return f"Articles in {title} on {site}, newest first."
         return f"The latest articles from {site}."

@@ -1,15 +1,18 @@
 """Feeds of a listing: Atom and RSS 2.0 (feedgen) and JSON Feed 1.1, from listing cards.
 
-Feed items carry the card's summary, not the article body, so rendering a feed reads one
-listing's newest entries and nothing else (bounded work per publish). Every timestamp comes
-from the cards, never from the clock, so an unchanged listing renders identical bytes and the
-site writer skips it."""
+Feed items carry the card's summary; with full feeds (`Settings.feed_content`) also the whole
+sanitised article body (its links and images made absolute, as feed readers show it away from
+the site), read in one batch for the feed's twenty items: bounded work per publish. Every
+timestamp comes from the cards, never from the clock, so an unchanged listing renders identical
+bytes and the site writer skips it."""
 
 from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
@@ -36,6 +39,12 @@ class Feed:
     language: str
     publisher: str
     cards: tuple[Card, ...]
+    bodies: Mapping[str, str] = field(default_factory=dict)  # slug → sanitised body HTML
+
+    def body(self, card: Card) -> str:
+        """The card's article body with absolute URLs, "" without one."""
+        found = self.bodies.get(card.slug, "")
+        return absolute_urls(found, self.site_url) if found else ""
 
     @property
     def home_url(self) -> str:
@@ -50,6 +59,21 @@ class Feed:
 
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+# Root-relative URLs in the attributes that hold them (`src="/media/x.jpg"`, not `//host/x`).
+_URL_ATTRIBUTE = re.compile(r'\b(href|src|poster)="/(?!/)')
+_SRCSET = re.compile(r'\bsrcset="([^"]*)"')
+_SRCSET_URL = re.compile(r"(^|,\s*)/(?!/)")
+
+
+def absolute_urls(html: str, site_url: str) -> str:
+    """`html` with its root-relative links and images made absolute (feed readers resolve
+    relative URLs against the feed, or not at all)."""
+    html = _URL_ATTRIBUTE.sub(lambda m: f'{m[1]}="{site_url}/', html)
+    return _SRCSET.sub(
+        lambda m: 'srcset="' + _SRCSET_URL.sub(lambda u: f"{u[1]}{site_url}/", m[1]) + '"', html
+    )
 
 
 def atom_feed(feed: Feed) -> bytes:
@@ -103,10 +127,14 @@ def _json_item(card: Card, feed: Feed) -> dict[str, object]:
         "url": feed.url(card.path),
         "title": card.title,
         "summary": card.summary or card.title,
-        "content_text": card.summary or card.title,
         "date_published": card.published.isoformat(),
         "date_modified": card.updated.isoformat(),
     }
+    body = feed.body(card)
+    if body:
+        item["content_html"] = body
+    else:
+        item["content_text"] = card.summary or card.title
     if card.thumbnail:
         item["image"] = feed.url(card.thumbnail)
     if card.tags:
@@ -162,6 +190,9 @@ def _generator(feed: Feed, flavour: str) -> FeedGenerator:
             length = str(card.thumbnail_bytes)
             entry.enclosure(feed.url(card.thumbnail), length, _image_type(card.thumbnail))
         entry.summary(_as_text(card.summary or card.title, flavour))
+        body = feed.body(card)
+        if body:  # Atom `<content type="html">`, RSS `<content:encoded>`, both escaped
+            entry.content(body, type="html")
         entry.published(card.published)
         entry.updated(card.updated)
         for tag in card.tags:

@@ -103,9 +103,10 @@ class MemoryInvalidationQueue(MemoryQueue):
 
 
 class MemoryWorkQueue(MemoryQueue):
-    """`pressroom.ports.WorkQueuePort`."""
+    """`pressroom.ports.WorkQueuePort`. A delay is not waited for: a local build drains its
+    queues before it exports, and a delayed message only makes a page fresher sooner."""
 
-    def send_all(self, bodies: Iterable[str]) -> int:
+    def send_all(self, bodies: Iterable[str], delay_seconds: int = 0) -> int:
         pending = list(bodies)
         for body in pending:
             self.send_body(body)

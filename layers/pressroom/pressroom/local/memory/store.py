@@ -19,18 +19,22 @@ from typing import Any
 
 from pressroom.adapters.content_store import _dump
 from pressroom.errors import ConcurrentUpdate, ItemTooLarge
-from pressroom.publishing.catalog import ArticleRecord, Entry, Head, ListingId, Plan
+from pressroom.publishing.catalog import ArticleRecord, Entry, Head, IndexState, ListingId, Plan
 from pressroom.sources import Claim, SourceState
 from pressroom.table_layout import (
     ENTRY_PREFIX,
+    FEED_PREFIX,
     RENDER_REQUEST_PREFIX,
     TRANSLATION_LINK,
     article_item,
     entry_from_item,
     entry_item,
     entry_key,
+    feed_content_item,
+    feed_html,
     head_from_item,
     head_key,
+    index_state_from_item,
     introduction_item,
     record_from_item,
     redirect_item,
@@ -229,6 +233,8 @@ class MemoryContentStore:
     def save_head(self, head: Head, read_version: int) -> bool:
         item: Item = {**head_key(head.listing), "display": head.display}
         item |= {"days": dict(head.days), "owed": sorted(head.owed)}
+        if head.lastmod:
+            item["lastmod"] = head.lastmod
         return self._put_if_version(item, read_version)
 
     def settle_head(self, head: Head) -> None:
@@ -239,12 +245,26 @@ class MemoryContentStore:
                 self.table.put({**item, "owed": []})
 
     def render_version(self, name: str) -> int:
+        return self.index_state(name).version
+
+    def index_state(self, name: str) -> IndexState:
         with self.table.lock:
             item = self.table.get(f"VER#{name}", "VER")
-        return 0 if item is None else int(item["version"])
+        return IndexState() if item is None else index_state_from_item(item)
 
-    def claim_render(self, name: str, read_version: int) -> bool:
-        return self._put_if_version({"pk": f"VER#{name}", "sk": "VER"}, read_version)
+    def claim_render(self, name: str, read_version: int, rendered: int = 0) -> bool:
+        item = {"pk": f"VER#{name}", "sk": "VER", "rendered": rendered}
+        return self._put_if_version(item, read_version)
+
+    def schedule_render(self, name: str, at: int) -> bool:
+        with self.table.lock:
+            item = self.table.get(f"VER#{name}", "VER")
+            if item is None or "version" not in item:
+                return False
+            if int(item.get("scheduled", 0)) >= at:
+                return False
+            self.table.put({**item, "scheduled": at})
+            return True
 
     def request_render(self, listing: ListingId, part: str) -> None:
         pk = f"{RENDER_REQUEST_PREFIX}{listing}"
@@ -375,6 +395,30 @@ class MemoryContentStore:
         with self.table.lock:
             item = self.table.get(f"INT#{listing}", "INT")
         return "" if item is None else str(item["body"])
+
+    # -- article bodies for full feeds ------------------------------------------------------------
+
+    def put_feed_content(self, slug: str, key: str, html: str) -> None:
+        item = feed_content_item(slug, key, html)
+        with self.table.lock:
+            _checked_size(item)
+            self.table.put(item)
+
+    def feed_contents(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        found = {}
+        with self.table.lock:
+            for slug, key in sorted(set(keys)):
+                item = self.table.get(f"{FEED_PREFIX}{slug}", key)
+                if item is not None:
+                    found[(slug, key)] = feed_html(item)
+        return found
+
+    def forget_feed_contents(self, slug: str, keep: str = "") -> None:
+        pk = f"{FEED_PREFIX}{slug}"
+        with self.table.lock:
+            for key in self.table.sort_keys(pk):
+                if key != keep:
+                    self.table.delete(pk, key)
 
     # -- related-article links -----------------------------------------------------------------
 
