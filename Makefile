@@ -56,7 +56,7 @@ lint: $(STAMP) ## ruff (lint and format check)
 	$(BIN)/ruff check layers functions tests bench
 	$(BIN)/ruff format --check layers functions tests bench
 
-typecheck: $(STAMP) ## mypy on the core package
+typecheck: $(STAMP) ## mypy: strict on the core the layer ships and on the handlers (pyproject.toml)
 	$(BIN)/mypy
 
 security: $(STAMP) ## bandit on the code (findings justified inline with `# nosec <id>`)

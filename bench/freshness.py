@@ -280,7 +280,7 @@ def measure_freshness(
     steps = workload(corpus, existing, mix, seed)
     meter = meter or Meter()
     with embedded_aws({"SITE_URL": "https://news.example"}) as runtime:
-        settings = Settings.from_env()
+        settings = runtime.settings
         meter.site_bucket = settings.site_bucket
         instrument(runtime, meter)
         editor = _Editor(runtime, settings)

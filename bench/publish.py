@@ -132,7 +132,7 @@ def measure_publishes(
     existing = list(corpus.articles())
     new = workload(corpus, existing, publishes)
     with embedded_aws({"SITE_URL": "https://news.example"}) as runtime:
-        settings = Settings.from_env()
+        settings = runtime.settings
         meter.site_bucket = settings.site_bucket
         instrument(runtime, meter)
         started = time.perf_counter()

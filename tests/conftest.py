@@ -11,7 +11,6 @@ import pytest
 from pressroom.local.embedded import embedded_aws
 from pressroom.local.runtime import LocalRuntime
 from pressroom.pipeline import Pipeline
-from pressroom.settings import Settings
 from tests.browser import Browser, chromium
 from tests.support import Site
 
@@ -28,7 +27,7 @@ def runtime() -> Iterator[LocalRuntime]:
 
 @pytest.fixture
 def pipeline(runtime: LocalRuntime) -> Pipeline:
-    return Pipeline(Settings.from_env(), runtime.stack.client)
+    return Pipeline(runtime.settings, runtime.stack.client)
 
 
 @pytest.fixture

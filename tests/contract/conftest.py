@@ -53,7 +53,7 @@ def moto_backend() -> Iterator[Backend]:
 
     with embedded_aws({"SITE_URL": "https://news.example"}) as runtime:
         stack = runtime.stack
-        pipeline = Pipeline(Settings.from_env(), stack.client)
+        pipeline = Pipeline(runtime.settings, stack.client)
         s3, sqs = stack.client("s3"), stack.client("sqs")
         bucket = pipeline.settings.ingest_bucket
         queues = {

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pressroom.adapters.content_store import Claim, SourceState
 from pressroom.errors import ConcurrentUpdate, ItemTooLarge
 from pressroom.model import Tag
 from pressroom.publishing.catalog import (
@@ -21,6 +20,7 @@ from pressroom.publishing.catalog import (
     ListingId,
     Plan,
 )
+from pressroom.sources import Claim, SourceState
 from tests.contract.conftest import Backend
 
 BASE = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)

@@ -36,10 +36,9 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Armed]:
         return
     from pressroom.local.embedded import embedded_aws
     from pressroom.pipeline import Pipeline
-    from pressroom.settings import Settings
 
     with embedded_aws({}) as runtime:
-        settings = Settings.from_env()
+        settings = runtime.settings
         pipeline = Pipeline(settings, runtime.stack.client)
         client = runtime.stack.client("scheduler")
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from pressroom.adapters.content_store import SourceState
 from pressroom.model import Tag
 from pressroom.publishing.catalog import Entry, ListingId, Plan
 from pressroom.publishing.listings import fold
+from pressroom.sources import SourceState
 from tests.contract.conftest import Backend
 from tests.contract.test_content_store import BASE, card, listing, state
 

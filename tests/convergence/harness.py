@@ -27,7 +27,6 @@ from pressroom.operations import Target, redrive
 from pressroom.paths import is_private
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.asset_refs import MEDIA_DIR, AssetRecord
-from pressroom.settings import Settings
 from tests.faults import FaultInjector
 
 # Two articles a page: a history's few articles fill archive pages, root coverage and redirects,
@@ -83,7 +82,7 @@ class Backend:
 
     @cached_property
     def pipeline(self) -> Pipeline:
-        return Pipeline(Settings.from_env(), self.client)
+        return Pipeline(self.runtime.settings, self.client)
 
     def client(self, service: str) -> Any:
         """One client per service: creating a boto3 client costs ~30 ms."""

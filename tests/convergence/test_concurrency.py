@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pressroom.adapters.aws import session
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.ingest import sync_source
-from pressroom.settings import Settings
 from tests.support import Site, walk
 
 WORKERS = 20
@@ -27,7 +26,7 @@ def test_given_20_articles_sharing_a_tag_when_synced_in_parallel_then_the_tag_pa
 
     # WHEN 20 workers, each with its own clients (as Lambda would), sync one article each at once
     def work(key: str) -> str:
-        pipeline = Pipeline(Settings.from_env(), site.runtime.stack.client)
+        pipeline = Pipeline(site.runtime.settings, site.runtime.stack.client)
         return sync_source(key, pipeline).outcome
 
     transactions = []

@@ -17,7 +17,6 @@ from pressroom.pipeline import Pipeline
 from pressroom.publishing.catalog import ListingId
 from pressroom.publishing.ingest import SyncRequest, sync_sources
 from pressroom.publishing.listings import fold, render_batch
-from pressroom.settings import Settings
 from tests.contract.conftest import memory_backend
 from tests.support import Site
 
@@ -31,7 +30,7 @@ POST = (
 def full_site() -> Iterator[Site]:
     """GIVEN a site whose feeds carry whole articles."""
     with embedded_aws({"SITE_URL": "https://news.example", "FEED_CONTENT": "full"}) as local:
-        yield Site(local, Pipeline(Settings.from_env(), local.stack.client))
+        yield Site(local, Pipeline(local.settings, local.stack.client))
 
 
 def feed_body(site: Site, path: str) -> str:

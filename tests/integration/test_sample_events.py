@@ -19,7 +19,7 @@ EVENTS = Path(__file__).resolve().parents[2] / "events"
 def invoke(site: Site, function: str, event_file: str) -> Any:
     [spec] = [f for f in site.runtime.stack.template.functions() if f.logical_id == function]
     event = json.loads((EVENTS / event_file).read_text())
-    return load_handler(spec)(event, LambdaContext(function))
+    return load_handler(spec, site.runtime.environment)(event, LambdaContext(function))
 
 
 def test_given_an_uploaded_file_when_the_put_event_arrives_then_it_publishes_and_delete_removes_it(

@@ -17,7 +17,6 @@ from pressroom.local.embedded import embedded_aws
 from pressroom.local.runtime import LocalRuntime
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.rebuild import rebuild
-from pressroom.settings import Settings
 from tests.support import Site
 from tests.unit.media.generated import encode, photo
 
@@ -48,7 +47,7 @@ def eager_site() -> Iterator[Site]:
     """GIVEN a site whose indexes are refreshed on every change (no refresh period)."""
     overrides = {"SITE_URL": "https://news.example", "INDEX_REFRESH_SECONDS": "0"}
     with embedded_aws(overrides) as local:
-        yield Site(local, Pipeline(Settings.from_env(), local.stack.client))
+        yield Site(local, Pipeline(local.settings, local.stack.client))
 
 
 def test_given_categorised_articles_then_each_section_has_a_page_feeds_and_an_index(

@@ -6,7 +6,6 @@ error into the invalidation function's real CloudFront client with a botocore ev
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,7 @@ from botocore.awsrequest import AWSResponse
 
 from pressroom.adapters.cdn import Distribution
 from pressroom.errors import InFlightLimitReached, TransientError
-from pressroom.local.runtime import LocalRuntime, QueuePump, load_handler
+from pressroom.local.runtime import LocalRuntime, QueuePump
 from pressroom.pipeline import Pipeline
 from pressroom.publishing.invalidation import invalidate, normalise
 from pressroom.settings import Settings
@@ -132,7 +131,8 @@ class Refusals:
 def refusals(site: Site) -> Iterator[Callable[[int], Refusals]]:
     """Give the deployed invalidation function a CloudFront client that refuses N times."""
     [spec] = [f for f in site.runtime.stack.template.functions() if f.logical_id.startswith("Inv")]
-    function_pipeline: Pipeline = sys.modules[load_handler(spec).__module__].pipeline
+    # The first execution environment's: the one invocations run in, one at a time.
+    function_pipeline = site.runtime.environments[spec.logical_id].collaborators[0].pipeline
 
     def install(times: int) -> Refusals:
         hook = Refusals(times)

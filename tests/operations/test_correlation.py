@@ -9,7 +9,6 @@ import pytest
 
 from pressroom.local.embedded import embedded_aws
 from pressroom.pipeline import Pipeline
-from pressroom.settings import Settings
 from tests.support import Site
 
 
@@ -19,7 +18,7 @@ def test_given_an_upload_when_it_flows_through_the_functions_then_their_logs_sha
     with embedded_aws(
         {"SITE_URL": "https://news.example", "POWERTOOLS_LOG_LEVEL": "INFO"}
     ) as runtime:
-        site = Site(runtime, Pipeline(Settings.from_env(), runtime.stack.client))
+        site = Site(runtime, Pipeline(runtime.settings, runtime.stack.client))
         site.upload("kettle.md", "---\ntitle: Kettle\ntags: [tea]\n---\nBoiled.\n")
         capsys.readouterr()
 

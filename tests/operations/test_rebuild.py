@@ -9,7 +9,8 @@ from dataclasses import replace
 from pressroom.local.runtime import LocalRuntime
 from pressroom.operations import Target, enqueue_rebuild
 from pressroom.pipeline import Pipeline
-from pressroom.publishing.rebuild import KEYS_PER_MESSAGE, rebuild, rebuild_messages
+from pressroom.publishing.rebuild import rebuild
+from pressroom.publishing.rebuild_queue import KEYS_PER_MESSAGE, rebuild_messages
 from tests.support import Site
 
 ARTICLES = 30

@@ -15,7 +15,6 @@ import pytest
 from pressroom.adapters.buckets import SiteBucket
 from pressroom.local.embedded import embedded_aws
 from pressroom.pipeline import Pipeline
-from pressroom.settings import Settings
 from tests.support import Site
 
 TAGS = ("Politics", "Economy", "Science", "Culture", "Sport")
@@ -44,7 +43,7 @@ def article(number: int) -> str:
 def writes_for_one_publish(size: int, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Build a site of `size` articles, then publish one more: the keys written for it."""
     with embedded_aws({"SITE_URL": "https://news.example"}) as runtime:
-        site = Site(runtime, Pipeline(Settings.from_env(), runtime.stack.client))
+        site = Site(runtime, Pipeline(runtime.settings, runtime.stack.client))
         for number in range(size):
             site.upload(f"story-{number}.md", article(number), drain=False)
         runtime.drain()

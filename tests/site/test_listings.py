@@ -13,7 +13,6 @@ import pytest
 
 from pressroom.local.embedded import embedded_aws
 from pressroom.pipeline import Pipeline
-from pressroom.settings import Settings
 from tests.site.support import BuiltSite, build
 from tests.support import Site, walk
 
@@ -22,7 +21,7 @@ from tests.support import Site, walk
 def small_pages() -> Iterator[Site]:
     """GIVEN an empty site whose listings hold two articles per page."""
     with embedded_aws({"SITE_URL": "https://news.example", "PAGE_SIZE": "2"}) as runtime:
-        yield Site(runtime, Pipeline(Settings.from_env(), runtime.stack.client))
+        yield Site(runtime, Pipeline(runtime.settings, runtime.stack.client))
 
 
 def post(title: str, day: int, tags: str = "Space", author: str = "Ada Byline") -> str:
@@ -119,7 +118,7 @@ def test_given_the_same_articles_published_one_by_one_or_at_once_then_listings_a
         # that draining does not wait for (`test_sections_authors.py` follows it).
         settings = {"SITE_URL": "https://news.example", "PAGE_SIZE": "2"}
         with embedded_aws({**settings, "INDEX_REFRESH_SECONDS": "0"}) as runtime:
-            site = Site(runtime, Pipeline(Settings.from_env(), runtime.stack.client))
+            site = Site(runtime, Pipeline(runtime.settings, runtime.stack.client))
             for day in range(1, 8):
                 site.upload(f"p{day}.md", post(f"Post {day}", day), drain=one_at_a_time)
             runtime.drain()

@@ -13,7 +13,6 @@ import pytest
 
 from pressroom.local.embedded import embedded_aws
 from pressroom.pipeline import Pipeline
-from pressroom.settings import Settings
 from tests.site.support import BuiltSite, build_files, nu_checker
 from tests.support import Site
 
@@ -135,7 +134,7 @@ def test_given_translated_pages_when_nu_checks_them_then_no_errors_and_feeds_par
 @pytest.fixture
 def fresh_site() -> Iterator[Site]:
     with embedded_aws({"SITE_URL": SITE_URL}) as runtime:
-        yield Site(runtime, Pipeline(Settings.from_env(), runtime.stack.client))
+        yield Site(runtime, Pipeline(runtime.settings, runtime.stack.client))
 
 
 def test_given_the_french_first_then_the_english_then_both_pages_name_each_other(

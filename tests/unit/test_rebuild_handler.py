@@ -6,10 +6,11 @@ from __future__ import annotations
 import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from aws_lambda_powertools import Logger, Metrics
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -25,42 +26,38 @@ class Context:
 
 
 @pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    for name, value in {
-        "CONTENT_TABLE": "content",
-        "INGEST_BUCKET": "ingest",
-        "SITE_BUCKET": "site",
-        "POWERTOOLS_SERVICE_NAME": "pressroom",
-        "POWERTOOLS_METRICS_NAMESPACE": "Pressroom",
-        "POWERTOOLS_METRICS_DISABLED": "true",
-    }.items():
-        monkeypatch.setenv(name, value)
+def app(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
+    # The handler is made from collaborators passed in: no environment variable is read.
+    for name in ("CONTENT_TABLE", "INGEST_BUCKET", "SITE_BUCKET"):
+        monkeypatch.delenv(name, raising=False)
     spec = importlib.util.spec_from_file_location("rebuild_app", REPO / "functions/rebuild/app.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     rebuilt: list[Any] = []
+    time_left: list[int | None] = []
 
     def rebuild(body: dict[str, Any], pipeline: Any, remaining_ms: Any = None) -> Any:
         if "broken" in body["keys"]:
             raise RuntimeError("cannot rebuild")
         rebuilt.append(body)
-        module.time_left.append(remaining_ms() if remaining_ms else None)
+        time_left.append(remaining_ms() if remaining_ms else None)
         return SimpleNamespace(
             articles=1, listings=0, deferred=0, changes=SimpleNamespace(written=["a"])
         )
 
     monkeypatch.setattr(module, "rebuild", rebuild)
-    module.rebuilt = rebuilt
-    module.time_left = []
-    return module
+    pipeline = SimpleNamespace()  # the stand-in rebuild never uses it
+    logger, metrics = Logger(service="pressroom"), Metrics(namespace="Pressroom")
+    handler = module.make_handler(pipeline, logger, metrics)
+    return SimpleNamespace(handler=handler, rebuilt=rebuilt, time_left=time_left)
 
 
 def message(message_id: str, body: Any) -> dict[str, Any]:
     return {"messageId": message_id, "body": json.dumps(body), "eventSource": "aws:sqs"}
 
 
-def test_given_one_failing_message_then_only_it_is_reported(app: ModuleType):
+def test_given_one_failing_message_then_only_it_is_reported(app: SimpleNamespace):
     event = {
         "Records": [
             message("m1", {"keys": ["articles/a.md"]}),
@@ -75,7 +72,7 @@ def test_given_one_failing_message_then_only_it_is_reported(app: ModuleType):
     assert app.rebuilt == [{"keys": ["articles/a.md"]}, {"keys": ["articles/c.md"]}]
 
 
-def test_given_an_unreadable_body_then_that_message_is_reported(app: ModuleType):
+def test_given_an_unreadable_body_then_that_message_is_reported(app: SimpleNamespace):
     event = {
         "Records": [
             message("m1", {"keys": ["articles/a.md"]}),
@@ -86,7 +83,7 @@ def test_given_an_unreadable_body_then_that_message_is_reported(app: ModuleType)
     assert app.handler(event, Context()) == {"batchItemFailures": [{"itemIdentifier": "m2"}]}
 
 
-def test_given_every_message_failing_then_the_invocation_fails(app: ModuleType):
+def test_given_every_message_failing_then_the_invocation_fails(app: SimpleNamespace):
     event = {"Records": [message("m1", {"keys": ["broken"]}), message("m2", {"keys": ["broken"]})]}
 
     with pytest.raises(ExceptionGroup) as failed:
@@ -95,7 +92,7 @@ def test_given_every_message_failing_then_the_invocation_fails(app: ModuleType):
     assert [str(error) for error in failed.value.exceptions] == ["cannot rebuild"] * 2
 
 
-def test_given_no_failure_then_nothing_is_reported(app: ModuleType):
+def test_given_no_failure_then_nothing_is_reported(app: SimpleNamespace):
     event = {"Records": [message("m1", {"keys": ["articles/a.md"]})]}
 
     assert app.handler(event, Context()) == {"batchItemFailures": []}
@@ -104,12 +101,14 @@ def test_given_no_failure_then_nothing_is_reported(app: ModuleType):
 @pytest.mark.parametrize(
     "event", [{}, {"Records": []}, {"Records": "x"}], ids=["none", "empty", "str"]
 )
-def test_given_an_event_without_records_then_it_is_refused(app: ModuleType, event: dict):
+def test_given_an_event_without_records_then_it_is_refused(app: SimpleNamespace, event: dict):
     with pytest.raises(ValueError):
         app.handler(event, Context())
 
 
-def test_given_a_message_then_the_rebuild_is_given_the_invocations_time_left(app: ModuleType):
+def test_given_a_message_then_the_rebuild_is_given_the_invocations_time_left(
+    app: SimpleNamespace,
+):
     # GIVEN a message; WHEN handled; THEN the domain function can stop before the timeout
     app.handler({"Records": [message("m1", {"keys": ["articles/a.jpg"]})]}, Context())
 

@@ -44,7 +44,7 @@ def test_given_the_widest_articles_when_one_replaces_the_other_then_one_transact
     # WHEN its file changes slug, month, every tag, category and author (it leaves and joins the
     # most listings one change can)
     plan = plan_change(old, widest("new", "new-story", 4), "en")
-    actions = SOURCE_STATE_UPDATE + len(_plan_actions(plan))
+    actions = SOURCE_STATE_UPDATE + len(_plan_actions("content", plan))
 
     # THEN the commit fits one DynamoDB transaction (and the caps leave almost no slack)
     # home, month, translation group, tags, categories, authors
@@ -62,7 +62,7 @@ def test_given_the_widest_article_when_it_changes_language_too_then_one_transact
 
     # WHEN it becomes French (the home listing for /fr/, another group) and changes the rest
     plan = plan_change(old, widest("new", "new-story-fr", 4, language="fr"), "en")
-    actions = SOURCE_STATE_UPDATE + len(_plan_actions(plan))
+    actions = SOURCE_STATE_UPDATE + len(_plan_actions("content", plan))
 
     # THEN it still fits
     assert ListingId("language", "fr") in {entry.listing for entry in plan.put_entries}
@@ -87,7 +87,7 @@ def test_given_a_record_from_before_translations_when_replaced_then_one_transact
     plan = plan_change(legacy, widest("new", "new-story", 4), "en")
 
     # THEN the commit fits one transaction
-    assert SOURCE_STATE_UPDATE + len(_plan_actions(plan)) <= DYNAMODB_TRANSACTION_LIMIT
+    assert SOURCE_STATE_UPDATE + len(_plan_actions("content", plan)) <= DYNAMODB_TRANSACTION_LIMIT
 
 
 def test_given_the_most_tags_and_authors_when_categories_are_added_then_none_is_listed():
@@ -108,4 +108,4 @@ def test_given_the_most_tags_and_authors_when_categories_are_added_then_none_is_
     # THEN it is in no category (one more listing would not fit), and the editor is told
     assert listed.categories == () and "not in: News, Science" in listed.warnings[-1]
     plan = plan_change(None, listed, "en")
-    assert SOURCE_STATE_UPDATE + len(_plan_actions(plan)) <= DYNAMODB_TRANSACTION_LIMIT
+    assert SOURCE_STATE_UPDATE + len(_plan_actions("content", plan)) <= DYNAMODB_TRANSACTION_LIMIT

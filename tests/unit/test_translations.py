@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 import pytest
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from pressroom.adapters.content_store import _card_item, card_from_item
 from pressroom.model import Article, Tag
 from pressroom.paths import feed_path, listing_path
 from pressroom.publishing.cache_policy import CachePolicy
@@ -30,6 +29,7 @@ from pressroom.publishing.listings import fold
 from pressroom.redirects import refusal
 from pressroom.render import ListingPage, Renderer
 from pressroom.settings import Settings
+from pressroom.table_layout import card_from_item, card_item
 
 SETTINGS = Settings(
     content_table="t", ingest_bucket="i", site_bucket="s", site_url="https://news.example"
@@ -91,8 +91,8 @@ def test_given_a_language_listing_then_its_name_paths_and_feeds():
 
 def test_given_a_card_with_a_language_then_it_survives_the_table_and_old_cards_read_as_none():
     card = card_of(article("x-fr", "fr"))
-    assert card_from_item(_card_item(card)) == card
-    legacy = {k: v for k, v in _card_item(card).items() if k != "language"}
+    assert card_from_item(card_item(card)) == card
+    legacy = {k: v for k, v in card_item(card).items() if k != "language"}
     assert card_from_item(legacy).language == ""
 
 
@@ -121,7 +121,7 @@ def entry(card: Card) -> Entry:
 
 
 def stream_record(pk: str, card: Card, sequence: str) -> DynamoDBRecord:
-    item = _card_item(card)
+    item = card_item(card)
     return DynamoDBRecord(
         {
             "eventName": "INSERT",

@@ -161,8 +161,13 @@ def build(
     with its reason), 2 for usage errors."""
     from tqdm import tqdm
 
-    from pressroom.local.build import article_files, build_site, prepare_output
-    from pressroom.operations import files_to_publish, offline_settings, reader_warnings
+    from pressroom.local.build import build_site, prepare_output
+    from pressroom.operations import (
+        article_files,
+        files_to_publish,
+        offline_settings,
+        reader_warnings,
+    )
 
     moment = _moment(now)
     if moment is not None and backend == "moto":
@@ -433,7 +438,8 @@ class StackChoice:
     endpoint_url: str | None
 
     def connect(self) -> Target:
-        from pressroom.operations import aws_clients, aws_target, local_target
+        from pressroom.local.up import local_target
+        from pressroom.operations import aws_clients, aws_target
 
         if self.endpoint_url:
             if not listening(self.endpoint_url):

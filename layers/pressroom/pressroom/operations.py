@@ -70,17 +70,6 @@ def aws_target(stack_name: str, client: ClientFactory) -> Target:
     return Target(outputs, client)
 
 
-def local_target(endpoint_url: str) -> Target:
-    """The stack a `pressroom up` serves at `endpoint_url`."""
-    from pressroom.local.embedded import find_template
-    from pressroom.local.stack import LocalStack
-    from pressroom.local.template import Template
-    from pressroom.local.up import endpoint_clients
-
-    client = endpoint_clients(endpoint_url)
-    return Target(LocalStack.attach(Template(find_template()), client).outputs(), client)
-
-
 def offline_settings() -> Settings:
     """Settings for work that touches no AWS (preview, dry runs): the environment's site
     settings (SITE_URL, TEMPLATES_DIR, ...) with no resources."""
@@ -95,14 +84,23 @@ def offline_settings() -> Settings:
 def files_to_publish(paths: Iterable[Path]) -> list[tuple[str, Path]]:
     """(name under the articles prefix, file) for each file, or each file under each folder
     (named by its path inside that folder; hidden files and folders are skipped)."""
-    from pressroom.local.build import article_files
-
     found: dict[str, Path] = {}
     for path in paths:
         root = path if path.is_dir() else path.parent
         for file in article_files(path):
             found[file.relative_to(root).as_posix()] = file
     return sorted(found.items())
+
+
+def article_files(src: Path) -> list[Path]:
+    """`src` if it is a file, else every file under it, hidden files and folders left out."""
+    if src.is_file():
+        return [src]
+    return sorted(
+        path
+        for path in src.rglob("*")
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(src).parts)
+    )
 
 
 def upload(target: Target, files: Iterable[tuple[str, Path]], progress: Callable[[], None]) -> int:
@@ -338,7 +336,8 @@ def queue_depth(sqs: Any, url: str) -> QueueDepth:
 def enqueue_rebuild(target: Target, articles: bool = True, listings: bool = True) -> int:
     """Queue a re-render of every article and listing (or only of the `articles`, only of the
     `listings`: what a template change touches); returns the number of messages."""
-    from pressroom.publishing.rebuild import listing_ids, rebuild_messages, source_keys
+    from pressroom.publishing.rebuild import listing_ids, source_keys
+    from pressroom.publishing.rebuild_queue import rebuild_messages
 
     p = target.pipeline
     keys = source_keys(p) if articles else []

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from pressroom.adapters.aws import new_client
+from pressroom.clock import SystemClock
 from pressroom.settings import Settings
 
 # Each adapter is imported by the property that builds it: the invalidation function, which
@@ -38,8 +39,6 @@ class Pipeline:
         client: Callable[[str], Any] = new_client,
         clock: Clock | None = None,
     ) -> None:
-        from pressroom.clock import SystemClock
-
         self.settings = settings
         self._client = client
         self.clock: Clock = clock or SystemClock()  # what scheduled publishing decides by

@@ -1,10 +1,13 @@
 """The interfaces the core needs from the outside world: a content table, the ingest and site
-buckets, the two queues, the CDN, a clock and a scheduler of wake-ups.
+buckets, the two queues, the CDN, a clock and a scheduler of wake-ups; and the `Pipeline` that
+hands them to a domain function.
 
 The domain functions (`publishing.*`) are written against these; `pressroom.adapters` implements
 them on AWS (DynamoDB, S3, SQS, CloudFront) and `pressroom.local.memory` in memory, for local
-builds. `tests/contract/` holds both to the same semantics. A method's docstring here is its
-contract: what a caller may rely on, whichever implementation it is handed.
+builds; `pressroom.pipeline.Pipeline` wires either to the functions. The core never imports an
+adapter or the wiring: the dependencies point here. `tests/contract/` holds both
+implementations to the same semantics. A method's docstring here is its contract: what a caller
+may rely on, whichever implementation it is handed.
 """
 
 from __future__ import annotations
@@ -14,9 +17,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    # The source state's value type still lives beside the DynamoDB adapter (where ingest and
-    # the listing function import it from); a type-only import, no runtime dependency.
-    from pressroom.adapters.content_store import Claim, SourceState
     from pressroom.model import Inspected, Source
     from pressroom.publishing.catalog import (
         ArticleRecord,
@@ -26,6 +26,10 @@ if TYPE_CHECKING:
         ListingId,
         Plan,
     )
+    from pressroom.publishing.site_writer import SiteWriter
+    from pressroom.render import Renderer
+    from pressroom.settings import Settings
+    from pressroom.sources import Claim, SourceState
 
 
 class ContentStorePort(Protocol):
@@ -260,3 +264,42 @@ class SchedulerPort(Protocol):
     def disarm(self, key: str) -> None:
         """Cancel the key's wake-up; nothing if it has none."""
         ...
+
+
+class Pipeline(Protocol):
+    """What a domain function is handed: the settings, the adapters above, the site writer and
+    the renderer. `pressroom.pipeline.Pipeline` is the one the functions use (on AWS it makes
+    each adapter on first use; the in-process backend gives it memory ones)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def store(self) -> ContentStorePort: ...
+
+    @property
+    def sources(self) -> IngestBucketPort: ...
+
+    @property
+    def site_bucket(self) -> SiteBucketPort: ...
+
+    @property
+    def site(self) -> SiteWriter: ...
+
+    @property
+    def renderer(self) -> Renderer: ...
+
+    @property
+    def invalidations(self) -> InvalidationQueuePort: ...
+
+    @property
+    def rebuilds(self) -> WorkQueuePort: ...
+
+    @property
+    def distribution(self) -> DistributionPort: ...
+
+    @property
+    def scheduler(self) -> SchedulerPort: ...
+
+    @property
+    def clock(self) -> Clock: ...

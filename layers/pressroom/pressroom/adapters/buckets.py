@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pressroom.adapters.aws import domain_errors, error_code
 from pressroom.model import Inspected, Source
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import CopySourceTypeDef
 
 _MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
 
@@ -30,7 +34,7 @@ _CHUNK = 1024 * 1024
 
 
 class IngestBucket:
-    def __init__(self, name: str, client: Any, reports_prefix: str = "reports/") -> None:
+    def __init__(self, name: str, client: S3Client, reports_prefix: str = "reports/") -> None:
         self.name = name
         self._client = client
         self._reports_prefix = reports_prefix
@@ -112,7 +116,7 @@ class IngestBucket:
 
 
 class SiteBucket:
-    def __init__(self, name: str, client: Any) -> None:
+    def __init__(self, name: str, client: S3Client) -> None:
         self.name = name
         self._client = client
 
@@ -139,7 +143,7 @@ class SiteBucket:
         cache_control: str,
     ) -> None:
         """Copy an uploaded object's exact version (`source`, from `bucket`) here, inside S3."""
-        copied: dict[str, str] = {"Bucket": bucket, "Key": source.key}
+        copied: CopySourceTypeDef = {"Bucket": bucket, "Key": source.key}
         if source.version_id and source.version_id != "null":
             copied["VersionId"] = source.version_id
         with domain_errors():

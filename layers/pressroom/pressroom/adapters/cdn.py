@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pressroom.adapters.aws import domain_errors
 
+if TYPE_CHECKING:
+    from mypy_boto3_cloudfront import CloudFrontClient
+
 
 class Distribution:
-    def __init__(self, distribution_id: str, client: Any) -> None:
+    def __init__(self, distribution_id: str, client: CloudFrontClient) -> None:
         self.id = distribution_id
         self._client = client
 

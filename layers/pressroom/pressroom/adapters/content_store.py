@@ -27,112 +27,50 @@ related link).
 The table's stream carries entry and render-request changes to the listing function; heads are its
 own record of what it rendered, so a listing's pages are always a function of its entries. Heads of
 one kind share a partition, so "all tags" is one query.
+
+The items' keys and their conversion to and from values are `pressroom.table_layout`'s (shared
+with the memory store); this module holds the DynamoDB side: the requests, conditions and
+transactions, and the AttributeValue encoding.
 """
 
 from __future__ import annotations
 
-import base64
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pressroom.adapters.aws import domain_errors
 from pressroom.errors import ConcurrentUpdate
-from pressroom.model import Tag
-from pressroom.publishing.catalog import (
-    ArticleRecord,
-    Card,
-    Entry,
-    Head,
-    IndexState,
-    ListingId,
-    Plan,
+from pressroom.publishing.catalog import ArticleRecord, Entry, Head, IndexState, ListingId, Plan
+from pressroom.sources import Claim, SourceState
+from pressroom.table_layout import (
+    ENTRY_PREFIX,
+    FEED_PREFIX,
+    RENDER_REQUEST_PREFIX,
+    TRANSLATION_LINK,
+    article_item,
+    entry_from_item,
+    entry_item,
+    entry_key,
+    feed_content_item,
+    feed_html,
+    head_from_item,
+    head_key,
+    index_state_from_item,
+    introduction_item,
+    record_from_item,
+    redirect_item,
+    source_from_item,
 )
 
-
-@dataclass(frozen=True)
-class SourceState:
-    """What the table knows of one source key."""
-
-    key: str
-    rev: int = 0
-    # published | unlisted | draft | scheduled | expired | rejected | deleted | absent
-    status: str = "absent"
-    slug: str = ""  # the live article's slug ("" when nothing is live)
-    retired_slug: str = ""  # a slug this source last gave up, whose page may still need removing
-    digest: str = ""
-    sequencer: str = ""
-    synced_rev: int = 0
-    reason: str = ""
-    fix: str = ""
-    updated: str = ""
-    # The LastModified (ISO 8601) of the object version the live article was read from, so that
-    # a rejected re-upload can tell whether the key was deleted since ("" if unknown).
-    live_uploaded: str = ""
-    # Redirects (site keys, see `pressroom.redirects`): those leading to the live article, those
-    # it held before and must let go of, and the slugs it had before (newest last), whose pages
-    # redirect to its new one.
-    redirects: tuple[str, ...] = ()
-    released: tuple[str, ...] = ()
-    moved_from: tuple[str, ...] = ()
-    # What the editor should hear about although the file published (`Article.warnings`).
-    warnings: tuple[str, ...] = ()
-    # The listing a Hugo `_index.md` introduces (`Article.introduces`), and the one it last
-    # introduced before, whose introduction may still need removing.
-    introduces: str = ""
-    retired_intro: str = ""
-    # An asset source: its published files (`publishing.asset_refs.AssetRecord`, as JSON).
-    asset: str = ""
-    # An article: the thumbnail its card shows and its size, so a changed cover image updates
-    # its listings.
-    shows: str = ""
-    # When the article's presence changes by itself (ISO 8601, UTC; "" never): a `scheduled`
-    # one goes live, a live one expires (`publishing.schedule`). A wake-up is armed for it.
-    due: str = ""
-
-    @property
-    def exists(self) -> bool:
-        return self.rev > 0
-
-
-@dataclass(frozen=True)
-class Claim:
-    """The outcome of asking for an item several sources may ask for (a redirect's key, a
-    listing's introduction). The source with the lowest key holds it, whoever asked first, so
-    the site stays a function of the sources: a lower key takes it over from a higher one
-    (`displaced`), a higher one does not get it (`won` False) and waits for it."""
-
-    won: bool
-    previous: dict[str, Any] = field(default_factory=dict)  # the item it replaced, if any
-    displaced: str = ""  # the source key that held it before, if another
-
-
-def head_key(listing: ListingId) -> dict[str, str]:
-    return {"pk": f"DIR#{listing.kind}", "sk": listing.name or "-"}
-
-
-def listing_of_head_key(pk: str, sk: str) -> ListingId:
-    return ListingId(pk.removeprefix("DIR#"), "" if sk == "-" else sk)
-
-
-ENTRY_PREFIX = "LST#"
-# A referrer's sort key when its page names the article as a translation (no slug has a `#`).
-TRANSLATION_LINK = "translation#"
-RENDER_REQUEST_PREFIX = "RRQ#"
-WHOLE_LISTING = "-"  # a render request's part for a listing's root page, feeds and indexes
-
-
-def listing_of_stream_key(pk: str) -> ListingId:
-    """The listing an entry or render-request key (`LST#tag:x`, `RRQ#tag:x`) belongs to."""
-    return ListingId.parse(pk[4:])
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryOutputTypeDef, TransactWriteItemTypeDef
 
 
 class ContentStore:
-    def __init__(self, table_name: str, client: Any) -> None:
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         self.table = table_name
         self._client = client
 
@@ -144,7 +82,7 @@ class ContentStore:
         found = {key: SourceState(key=key) for key in wanted}
         for item in self._batch_get([{"pk": f"SRC#{key}", "sk": "SRC"} for key in wanted]):
             key = item["pk"].removeprefix("SRC#")
-            found[key] = _source_from_item(key, item)
+            found[key] = source_from_item(key, item)
         return found
 
     def sources(self) -> Iterator[SourceState]:
@@ -158,7 +96,7 @@ class ContentStore:
         ):
             for raw in page["Items"]:
                 item = _load(raw)
-                yield _source_from_item(item["pk"].removeprefix("SRC#"), item)
+                yield source_from_item(item["pk"].removeprefix("SRC#"), item)
 
     def mark_synced(self, state: SourceState) -> bool:
         """Record that the site shows revision `state.rev`; False if a newer one was committed."""
@@ -189,11 +127,11 @@ class ContentStore:
 
     def get_head(self, listing: ListingId) -> Head:
         item = self._get(head_key(listing))
-        return Head(listing) if item is None else _head_from_item(item)
+        return Head(listing) if item is None else head_from_item(item)
 
     def heads_of_kind(self, kind: str) -> list[Head]:
         return [
-            _head_from_item(item)
+            head_from_item(item)
             for item in self._query(
                 KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": f"DIR#{kind}"}
             )
@@ -230,7 +168,7 @@ class ContentStore:
         """The render version of a page built from many listings, when it was last rendered
         and when a deferred refresh of it is scheduled for (`IndexState`)."""
         item = self._get({"pk": f"VER#{name}", "sk": "VER"})
-        return IndexState() if item is None else _index_state_from_item(item)
+        return IndexState() if item is None else index_state_from_item(item)
 
     def claim_render(self, name: str, read_version: int, rendered: int = 0) -> bool:
         """Record a render of a page built from many listings (the tags index), made at
@@ -278,7 +216,7 @@ class ContentStore:
             ScanIndexForward=False,
             limit=limit,
         )
-        return [_entry_from_item(listing, item) for item in items]
+        return [entry_from_item(listing, item) for item in items]
 
     def period_entries(self, listing: ListingId, period: str) -> list[Entry]:
         """The entries published in a period (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`; "" for all),
@@ -288,7 +226,7 @@ class ContentStore:
             condition += " AND begins_with(sk, :period)"
             values[":period"] = period
         items = self._query(KeyConditionExpression=condition, ExpressionAttributeValues=values)
-        return [_entry_from_item(listing, item) for item in items]
+        return [entry_from_item(listing, item) for item in items]
 
     def count_day(self, listing: ListingId, day: str) -> int:
         """How many entries the listing has on one UTC day (`YYYY-MM-DD`)."""
@@ -313,11 +251,9 @@ class ContentStore:
         Conditional on the source revision read before planning and on slug ownership, so a
         concurrent worker on the same article makes this fail with `ConcurrentUpdate` instead of
         both writing. Nothing in it is shared with another article's change."""
-        actions = [_source_update(source, new_source)]
+        actions = [_source_update(self.table, source, new_source)]
         if plan is not None:
-            actions += _plan_actions(plan, correlation_id)
-        for action in actions:
-            next(iter(action.values()))["TableName"] = self.table
+            actions += _plan_actions(self.table, plan, correlation_id)
         with domain_errors():
             self._client.transact_write_items(TransactItems=actions)
 
@@ -549,7 +485,7 @@ class ContentStore:
     def _query(self, limit: int | None = None, **kwargs: Any) -> list[dict[str, Any]]:
         return [_load(raw) for page in self._pages(limit, **kwargs) for raw in page["Items"]]
 
-    def _pages(self, limit: int | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    def _pages(self, limit: int | None = None, **kwargs: Any) -> Iterator[QueryOutputTypeDef]:
         """A query's responses, page after page, until it ends or `limit` items came back."""
         kwargs["ExpressionAttributeValues"] = _dump(kwargs["ExpressionAttributeValues"])
         kwargs.setdefault("ConsistentRead", True)
@@ -567,33 +503,7 @@ class ContentStore:
             kwargs["ExclusiveStartKey"] = start_key
 
 
-def _source_from_item(key: str, item: dict[str, Any]) -> SourceState:
-    return SourceState(
-        key=key,
-        rev=int(item["rev"]),
-        status=item.get("status", "absent"),
-        slug=item.get("slug", ""),
-        retired_slug=item.get("retired_slug", ""),
-        digest=item.get("digest", ""),
-        sequencer=item.get("sequencer", ""),
-        synced_rev=int(item.get("synced_rev", 0)),
-        reason=item.get("reason", ""),
-        fix=item.get("fix", ""),
-        updated=item.get("updated", ""),
-        live_uploaded=item.get("live_uploaded", ""),
-        redirects=tuple(item.get("redirects", ())),
-        released=tuple(item.get("released", ())),
-        moved_from=tuple(item.get("moved_from", ())),
-        warnings=tuple(item.get("warnings", ())),
-        introduces=item.get("introduces", ""),
-        retired_intro=item.get("retired_intro", ""),
-        asset=item.get("asset", ""),
-        shows=item.get("shows", ""),
-        due=item.get("due", ""),
-    )
-
-
-def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
+def _source_update(table: str, old: SourceState, new: SourceState) -> TransactWriteItemTypeDef:
     values: dict[str, Any] = {
         ":rev": new.rev,
         ":status": new.status,
@@ -623,6 +533,7 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
         condition = "attribute_not_exists(pk)"
     return {
         "Update": {
+            "TableName": table,
             "Key": _dump({"pk": f"SRC#{new.key}", "sk": "SRC"}),
             "UpdateExpression": (
                 "SET rev = :rev, #status = :status, slug = :slug, retired_slug = :retired, "
@@ -640,14 +551,17 @@ def _source_update(old: SourceState, new: SourceState) -> dict[str, Any]:
     }
 
 
-def _plan_actions(plan: Plan, correlation_id: str = "") -> list[dict[str, Any]]:
-    actions: list[dict[str, Any]] = []
+def _plan_actions(
+    table: str, plan: Plan, correlation_id: str = ""
+) -> list[TransactWriteItemTypeDef]:
+    actions: list[TransactWriteItemTypeDef] = []
     old, new = plan.old_record, plan.record
     if new is not None and new != old:
         actions.append(
             {
                 "Put": {
-                    "Item": _dump(_article_item(new)),
+                    "TableName": table,
+                    "Item": _dump(article_item(new)),
                     # A slug belongs to one source file; another file claiming it is rejected
                     # before planning, and this condition closes the race between two of them.
                     "ConditionExpression": "attribute_not_exists(pk) OR source_key = :key",
@@ -659,6 +573,7 @@ def _plan_actions(plan: Plan, correlation_id: str = "") -> list[dict[str, Any]]:
         actions.append(
             {
                 "Delete": {
+                    "TableName": table,
                     "Key": _dump({"pk": f"ART#{old.slug}", "sk": "ART"}),
                     "ConditionExpression": "source_key = :key",
                     "ExpressionAttributeValues": _dump({":key": old.source_key}),
@@ -666,150 +581,12 @@ def _plan_actions(plan: Plan, correlation_id: str = "") -> list[dict[str, Any]]:
             }
         )
     for entry in plan.delete_entries:
-        actions.append({"Delete": {"Key": _dump(_entry_key(entry))}})
+        actions.append({"Delete": {"TableName": table, "Key": _dump(entry_key(entry))}})
     for entry in plan.put_entries:
         # The upload behind the change rides on the entry's stream record to the listing logs.
-        item = _entry_item(entry) | ({"correlation_id": correlation_id} if correlation_id else {})
-        actions.append({"Put": {"Item": _dump(item)}})
+        item = entry_item(entry) | ({"correlation_id": correlation_id} if correlation_id else {})
+        actions.append({"Put": {"TableName": table, "Item": _dump(item)}})
     return actions
-
-
-def record_from_item(item: dict[str, Any]) -> ArticleRecord:
-    return ArticleRecord(
-        source_key=item["source_key"],
-        card=card_from_item(item["card"]),
-        status=item["status"],
-        # A list of listing ids (a map of listing id → seq in tables written before the
-        # listings were kept in date order: its keys are the listings).
-        memberships=frozenset(ListingId.parse(str(k)) for k in item["memberships"]),
-    )
-
-
-FEED_PREFIX = "FEED#"
-
-
-def feed_content_item(slug: str, key: str, html: str) -> dict[str, Any]:
-    """A stored article body, zlib-compressed (HTML shrinks about fivefold, and an item is at
-    most 400 KB) and in base64 (a string: stream records and tools read it as any other)."""
-    packed = base64.b64encode(zlib.compress(html.encode("utf-8"), 6)).decode("ascii")
-    return {"pk": f"{FEED_PREFIX}{slug}", "sk": key, "html": packed}
-
-
-def feed_html(item: dict[str, Any]) -> str:
-    return zlib.decompress(base64.b64decode(item["html"])).decode("utf-8")
-
-
-def redirect_item(key: str, source_key: str, slug: str) -> dict[str, Any]:
-    return {"pk": f"RDR#{key}", "sk": "RDR", "source_key": source_key, "slug": slug}
-
-
-def introduction_item(listing: ListingId, source_key: str, title: str, body: str) -> dict[str, Any]:
-    return {
-        "pk": f"INT#{listing}",
-        "sk": "INT",
-        "source_key": source_key,
-        "title": title,
-        "body": body,
-    }
-
-
-def _article_item(record: ArticleRecord) -> dict[str, Any]:
-    return {
-        "pk": f"ART#{record.slug}",
-        "sk": "ART",
-        "source_key": record.source_key,
-        "status": record.status,
-        "card": _card_item(record.card),
-        "memberships": sorted(str(listing) for listing in record.memberships),
-    }
-
-
-def _entry_key(entry: Entry) -> dict[str, str]:
-    return {"pk": f"{ENTRY_PREFIX}{entry.listing}", "sk": entry.card.sort_key}
-
-
-def _entry_item(entry: Entry) -> dict[str, Any]:
-    return {**_entry_key(entry), "card": _card_item(entry.card)}
-
-
-def _entry_from_item(listing: ListingId, item: dict[str, Any]) -> Entry:
-    return Entry(listing=listing, card=card_from_item(item["card"]))
-
-
-def _head_from_item(item: dict[str, Any]) -> Head:
-    return Head(
-        listing=listing_of_head_key(item["pk"], item["sk"]),
-        display=item.get("display", ""),
-        days={day: int(count) for day, count in item.get("days", {}).items()},
-        version=int(item.get("version", 0)),
-        owed=frozenset(item.get("owed", ())),
-        lastmod=item.get("lastmod", ""),
-    )
-
-
-def _index_state_from_item(item: dict[str, Any]) -> IndexState:
-    return IndexState(
-        version=int(item.get("version", 0)),
-        rendered=int(item.get("rendered", 0)),
-        scheduled=int(item.get("scheduled", 0)),
-    )
-
-
-def _card_item(card: Card) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "slug": card.slug,
-        "title": card.title,
-        "summary": card.summary,
-        "published": card.published.isoformat(),
-        "tags": [[tag.name, tag.slug] for tag in card.tags],
-        "authors": list(card.authors),
-    }
-    if card.modified is not None:
-        item["modified"] = card.modified.isoformat()
-    if card.thumbnail:
-        item["thumbnail"] = card.thumbnail
-    if card.thumbnail_bytes:
-        item["thumbnail_bytes"] = card.thumbnail_bytes
-    if card.image_width:
-        item["image"] = [card.image_srcset, card.image_width, card.image_height]
-    if card.language:
-        item["language"] = card.language
-    if card.categories:
-        item["categories"] = list(card.categories)
-    if card.content:
-        item["content"] = card.content
-    return item
-
-
-def card_from_item(item: dict[str, Any]) -> Card:
-    modified = item.get("modified")
-    return Card(
-        slug=item["slug"],
-        title=item["title"],
-        summary=item["summary"],
-        published=_parse_time(item["published"]),
-        modified=_parse_time(modified) if modified else None,
-        tags=tuple(Tag(name=name, slug=slug) for name, slug in item["tags"]),
-        authors=tuple(item["authors"]),
-        thumbnail=item.get("thumbnail", ""),
-        thumbnail_bytes=int(item.get("thumbnail_bytes", 0)),
-        language=item.get("language", ""),
-        categories=tuple(item.get("categories", ())),
-        content=item.get("content", ""),
-        **_card_image(item.get("image")),
-    )
-
-
-def _card_image(image: list[Any] | None) -> dict[str, Any]:
-    if not image:
-        return {}
-    srcset, width, height = image
-    return {"image_srcset": str(srcset), "image_width": int(width), "image_height": int(height)}
-
-
-def _parse_time(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # Items go to and from DynamoDB's AttributeValues here rather than through boto3's

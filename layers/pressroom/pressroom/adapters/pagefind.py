@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from markupsafe import escape
 
 from pressroom.errors import PressroomError
-from pressroom.publishing.search import SearchRecord
+from pressroom.search_records import SearchRecord
 
 # Margin left to write the files once the binary is done (and for Lambda to report).
 _MARGIN_SECONDS = 20.0

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pressroom.adapters.aws import domain_errors
 from pressroom.errors import TransientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
 
 # SQS messages are at most 256 KiB; 1,500 paths of up to ~150 bytes stay well below.
 _PATHS_PER_MESSAGE = 1500
@@ -15,7 +19,7 @@ MAX_DELAY_SECONDS = 900  # SQS's longest message delay
 
 
 class InvalidationQueue:
-    def __init__(self, url: str, client: Any) -> None:
+    def __init__(self, url: str, client: SQSClient) -> None:
         self.url = url
         self._client = client
 
@@ -34,20 +38,23 @@ class InvalidationQueue:
 class WorkQueue:
     """A queue of small JSON work orders (the rebuild queue), sent in batches of ten."""
 
-    def __init__(self, url: str, client: Any) -> None:
+    def __init__(self, url: str, client: SQSClient) -> None:
         self.url = url
         self._client = client
 
     def send_all(self, bodies: Iterable[str], delay_seconds: int = 0) -> int:
         pending = list(bodies) if self.url else []
-        delay = (
-            {"DelaySeconds": min(max(delay_seconds, 0), MAX_DELAY_SECONDS)} if delay_seconds else {}
-        )
+        delay = min(max(delay_seconds, 0), MAX_DELAY_SECONDS)
         for start in range(0, len(pending), 10):
-            entries = [
-                {"Id": str(number), "MessageBody": body, **delay}
-                for number, body in enumerate(pending[start : start + 10])
-            ]
+            entries: list[SendMessageBatchRequestEntryTypeDef] = []
+            for number, body in enumerate(pending[start : start + 10]):
+                entry: SendMessageBatchRequestEntryTypeDef = {
+                    "Id": str(number),
+                    "MessageBody": body,
+                }
+                if delay_seconds:
+                    entry["DelaySeconds"] = delay
+                entries.append(entry)
             with domain_errors():
                 response = self._client.send_message_batch(QueueUrl=self.url, Entries=entries)
             if response.get("Failed"):

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pressroom.adapters.aws import domain_errors, error_code
+from pressroom.clock import SystemClock
 from pressroom.publishing.schedule import wake_up_message
 
 if TYPE_CHECKING:
@@ -52,8 +53,6 @@ class Scheduler:
         precision_seconds: int = 60,
         clock: Clock | None = None,
     ) -> None:
-        from pressroom.clock import SystemClock
-
         self.group = group
         self.target_arn = target_arn
         self.role_arn = role_arn

@@ -24,9 +24,9 @@ from pressroom.settings import Settings
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from pressroom.adapters.content_store import SourceState
     from pressroom.local.inprocess import Engine
     from pressroom.local.runtime import LocalRuntime
+    from pressroom.sources import SourceState
 
 Backend = Literal["in-process", "moto"]
 BUILD_MARKER = ".pressroom-build"  # in every folder `pressroom build` made: what it was built for
@@ -54,16 +54,6 @@ class BuildReport:
     @property
     def ok(self) -> bool:
         return not self.rejected and not self.undelivered
-
-
-def article_files(src: Path) -> list[Path]:
-    if src.is_file():
-        return [src]
-    return sorted(
-        path
-        for path in src.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(src).parts)
-    )
 
 
 def build_site(
@@ -206,11 +196,11 @@ def _build_on_moto(
         )
         runtime.run_schedules()  # the search index, as its schedule would within minutes
         reports = _rejections(runtime)
-        store = Pipeline(Settings.from_env(), runtime.stack.client).store
+        store = Pipeline(runtime.settings, runtime.stack.client).store
         rejected = _rejected(reports, store.get_sources(reports))
         report = BuildReport(undelivered=runtime.failures, rejected=rejected)
-        exported = export_site(out)
-        settings = Settings.from_env()  # what the functions ran with
+        settings = runtime.settings  # what the functions ran with
+        exported = export_site(out, settings.site_bucket)
     report.pages = len(exported)
     # Published and unlisted articles are those with a page (drafts and rejections have none);
     # counted here rather than by a scan of the table, which moto pages through in O(N²).
@@ -236,7 +226,7 @@ def site_backend(
 
 def _rejections(runtime: LocalRuntime) -> dict[str, str]:
     """The reports in the embedded ingest bucket (rejections and warnings), by source key."""
-    settings = Settings.from_env()
+    settings = runtime.settings
     s3 = runtime.stack.client("s3")
     rejected = {}
     paginator = s3.get_paginator("list_objects_v2")
@@ -283,10 +273,9 @@ class BuiltFor:
             return None
 
 
-def export_site(out: Path) -> list[str]:
+def export_site(out: Path, site_bucket: str) -> list[str]:
     """Copy the embedded (moto) site bucket to `out`, one file per object; returns the keys."""
-    settings = Settings.from_env()
-    return write_site(out, _bucket_objects(settings.site_bucket))
+    return write_site(out, _bucket_objects(site_bucket))
 
 
 def _bucket_objects(bucket_name: str) -> Iterator[tuple[str, bytes]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 from typing import Any, TextIO
 
 # Keys every Powertools line carries that say nothing about the event itself.
@@ -88,11 +87,11 @@ class ReadableStream(io.TextIOBase):
         self.stream.flush()
 
 
-def readable_function_logs() -> tuple[logging.StreamHandler[Any], TextIO] | None:
+def readable_function_logs(service_name: str) -> tuple[logging.StreamHandler[Any], TextIO] | None:
     """Make the functions' Powertools handler (shared by every execution environment of the
     process: Powertools configures its service's logger once) write readable lines. Returns
     the handler and its stream, to put back with `restore`; None if no function logs yet."""
-    service = logging.getLogger(os.environ.get("POWERTOOLS_SERVICE_NAME", "service_undefined"))
+    service = logging.getLogger(service_name)
     handler = getattr(service, "powertools_handler", None)
     if not isinstance(handler, logging.StreamHandler) or isinstance(handler.stream, ReadableStream):
         return None

@@ -16,10 +16,16 @@ import time
 import uuid
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TextIO
+from types import ModuleType
+from typing import Any, TextIO
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import (
+    AmazonCloudWatchEMFProvider,
+)
 
 from pressroom.local.schedules import WakeUpPump
 from pressroom.local.stack import LocalStack
@@ -31,9 +37,9 @@ from pressroom.local.template import (
     ScheduleSource,
     StreamSource,
 )
-
-if TYPE_CHECKING:
-    from pressroom.operations import Target
+from pressroom.operations import Target
+from pressroom.pipeline import Pipeline
+from pressroom.settings import Settings
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -65,40 +71,88 @@ class LambdaContext:
         return max(0, int((deadline - time.monotonic()) * 1000))
 
 
-def _import_environment(spec: FunctionSpec, number: int) -> Handler:
+def _import_module(spec: FunctionSpec, number: int) -> ModuleType:
     """Import a function's module from its file, as Lambda does from the code URI when it starts
-    an execution environment. The first environment's module is `pressroom_function_<id>`, the
-    n-th `pressroom_function_<id>_<n>`."""
+    an execution environment: `pressroom_function_<id>`, or `pressroom_function_<id>_<n>` for
+    the n-th environment of a module that has no handler factory. Always a fresh import (a new
+    stack or a redeployment is a cold start), which replaces any earlier one in `sys.modules`."""
     name = _MODULE_PREFIX + spec.logical_id + (f"_{number}" if number > 1 else "")
-    module = sys.modules.get(name)
-    if module is None:
-        loader_spec = importlib.util.spec_from_file_location(name, spec.handler_file)
-        assert loader_spec is not None and loader_spec.loader is not None
-        module = importlib.util.module_from_spec(loader_spec)
-        sys.modules[name] = module
-        loader_spec.loader.exec_module(module)
-    handler: Handler = getattr(module, spec.handler_name)
-    return handler
+    loader_spec = importlib.util.spec_from_file_location(name, spec.handler_file)
+    assert loader_spec is not None and loader_spec.loader is not None
+    module = importlib.util.module_from_spec(loader_spec)
+    sys.modules[name] = module
+    loader_spec.loader.exec_module(module)
+    return module
 
 
-def load_handler(spec: FunctionSpec) -> Handler:
-    """The handler of the function's first execution environment (the one a lone invocation
-    runs in)."""
-    return _import_environment(spec, 1)
+def function_environment(stack: LocalStack, overrides: Mapping[str, str]) -> dict[str, str]:
+    """The functions' environment variables: this process's, then the template's (with the
+    stack's names, URLs and ids), then `overrides`. Read, never written to `os.environ`."""
+    return {**os.environ, **stack.environment(), **overrides}
+
+
+@dataclass(frozen=True)
+class Collaborators:
+    """What a function's handler is made with (`make_handler` in functions/<name>/app.py), from
+    the function's environment as Lambda would give it: the pipeline on the stack's settings,
+    Powertools' Logger and Metrics configured as their environment variables say."""
+
+    pipeline: Pipeline
+    logger: Logger
+    metrics: Metrics
+
+    @classmethod
+    def of(cls, environment: Mapping[str, str]) -> Collaborators:
+        service = environment.get("POWERTOOLS_SERVICE_NAME")
+        namespace = environment.get("POWERTOOLS_METRICS_NAMESPACE")
+        if environment.get("POWERTOOLS_METRICS_DISABLED", "").lower() in ("1", "true", "yes"):
+            # Powertools reads this one from os.environ when it flushes: honoured here instead.
+            metrics = Metrics(provider=_DiscardedMetrics(namespace=namespace, service=service))
+        else:
+            metrics = Metrics(service=service, namespace=namespace)
+        return cls(
+            Pipeline(Settings.from_env(environment)),
+            Logger(service=service, level=environment.get("POWERTOOLS_LOG_LEVEL")),
+            metrics,
+        )
+
+
+class _DiscardedMetrics(AmazonCloudWatchEMFProvider):
+    """Metrics a function whose environment disables them adds: dropped at each flush, neither
+    printed nor kept."""
+
+    def flush_metrics(self, raise_on_empty_metrics: bool = False) -> None:
+        self.clear_metrics()
 
 
 class Environments:
     """A function's execution environments. Lambda runs concurrent invocations in separate
-    environments, so module globals (Powertools' Logger and Metrics, the module's `pipeline`)
-    are never shared between two running invocations: here each environment is its own import
-    of the handler's module. An idle environment is reused (a warm start); when all are busy a
-    new one is imported (a cold start)."""
+    environments, so what a handler holds (Powertools' Logger and Metrics, its pipeline) is
+    never shared between two running invocations: here each environment is a handler made by
+    the module's `make_handler` from collaborators of its own (a module without one, a plain
+    Lambda handler, is imported again for each environment). An idle environment is reused (a
+    warm start); when all are busy a new one is started (a cold start)."""
 
-    def __init__(self, spec: FunctionSpec) -> None:
+    def __init__(self, spec: FunctionSpec, environment: Mapping[str, str] | None = None) -> None:
         self.spec = spec
+        self.environment = dict(os.environ if environment is None else environment)
+        self.collaborators: list[Collaborators] = []  # each environment's, in order of start
         self._lock = threading.Lock()
-        self._idle = [load_handler(spec)]
+        self._module = _import_module(spec, 1)
+        self._idle = [self._start(1)]
         self.started = 1
+
+    def _start(self, number: int) -> Handler:
+        factory = getattr(self._module, "make_handler", None)
+        if factory is None:
+            module = self._module if number == 1 else _import_module(self.spec, number)
+            handler: Handler = getattr(module, self.spec.handler_name)
+            return handler
+        collaborators = Collaborators.of(self.environment)
+        with self._lock:
+            self.collaborators.append(collaborators)
+        made: Handler = factory(collaborators.pipeline, collaborators.logger, collaborators.metrics)
+        return made
 
     def invoke(self, event: dict[str, Any], context: Any) -> Any:
         handler = self._acquire()
@@ -114,7 +168,13 @@ class Environments:
                 return self._idle.pop()  # the most recently used: the warmest
             self.started += 1
             number = self.started
-        return _import_environment(self.spec, number)  # outside the lock: others stay warm
+        return self._start(number)  # outside the lock: others stay warm
+
+
+def load_handler(spec: FunctionSpec, environment: Mapping[str, str] | None = None) -> Handler:
+    """The handler of a new execution environment of the function, on its environment
+    variables (default: this process's), for an invocation on its own."""
+    return Environments(spec, environment)._idle[0]
 
 
 class _FunctionLog(io.TextIOBase):
@@ -228,14 +288,11 @@ def call_handler(handler: Handler, event: dict[str, Any], function: FunctionSpec
         return handler(event, context)
 
 
-def forget_handlers() -> None:
-    """Drop imported function modules, every environment's (each holds settings read at import,
-    like a cold start), and the stdlib logger their Powertools loggers configured: it is shared
-    by name, so it would go on writing to the stream of the process's previous stack (in tests,
-    an earlier test's captured output)."""
-    for name in [n for n in sys.modules if n.startswith(_MODULE_PREFIX)]:
-        sys.modules.pop(name)
-    logging.Logger.manager.loggerDict.pop(os.environ.get("POWERTOOLS_SERVICE_NAME", ""), None)
+def forget_function_logger(environment: Mapping[str, str]) -> None:
+    """Drop the stdlib logger the functions' Powertools loggers configured, so that the next
+    ones configure it anew: it is shared by name, so it would go on writing to the stream of
+    the process's previous stack (in tests, an earlier test's captured output)."""
+    logging.Logger.manager.loggerDict.pop(environment.get("POWERTOOLS_SERVICE_NAME", ""), None)
 
 
 class Invocations:
@@ -647,18 +704,29 @@ class LocalRuntime:
     stack: LocalStack
     pumps: list[Pump]
     invocations: Invocations
+    environment: dict[str, str]  # the functions' environment variables
+    environments: dict[str, Environments]  # by function logical id
     wake_ups: WakeUpPump | None = None  # fires the scheduler's due one-time schedules
 
+    @property
+    def settings(self) -> Settings:
+        """The settings the functions run with."""
+        return Settings.from_env(self.environment)
+
     @classmethod
-    def start(cls, stack: LocalStack, overrides: dict[str, str]) -> LocalRuntime:
-        """Set the functions' environment and attach a pump to each event source."""
+    def start(cls, stack: LocalStack, overrides: Mapping[str, str]) -> LocalRuntime:
+        """Attach a pump to each event source, feeding handlers made on the functions'
+        environment (`function_environment`); the process's own is left as it is."""
         # The local scheduler fires to the second (`WakeUpPump`): no rounding to a minute.
-        os.environ.update({**stack.environment(), "SCHEDULE_PRECISION_SECONDS": "1", **overrides})
-        forget_handlers()  # a new stack is a cold start: modules read settings at import
+        precision = {"SCHEDULE_PRECISION_SECONDS": "1"}
+        environment = function_environment(stack, {**precision, **overrides})
+        forget_function_logger(environment)
         invocations = Invocations()
         pumps: list[Pump] = []
+        by_function: dict[str, Environments] = {}
         for function in stack.template.functions():
-            environments = Environments(function)  # shared by the function's sources
+            environments = Environments(function, environment)  # shared by its sources
+            by_function[function.logical_id] = environments
             for source in function.sources:
                 if isinstance(source, QueueSource):
                     pumps.append(QueuePump(stack, function, source, environments, invocations))
@@ -666,7 +734,7 @@ class LocalRuntime:
                     pumps.append(SchedulePump(function, source, environments, invocations))
                 else:
                     pumps.append(StreamPump(stack, function, source, environments, invocations))
-        return cls(stack, pumps, invocations, WakeUpPump(stack))
+        return cls(stack, pumps, invocations, environment, by_function, WakeUpPump(stack))
 
     def drain(
         self,
@@ -722,15 +790,18 @@ class LocalRuntime:
 
     def redeploy(self) -> None:
         """New code for every function, as a deployment gives Lambda: the next invocations
-        start cold, in fresh imports of the handler modules, which read their settings and
-        templates anew (`pressroom serve --watch` after a theme change: a template added to
-        TEMPLATES_DIR shadows the default theme's only in a new Jinja2 environment)."""
+        start cold, in fresh imports of the handler modules with new collaborators, which read
+        their templates anew (`pressroom serve --watch` after a theme change: a template added
+        to TEMPLATES_DIR shadows the default theme's only in a new Jinja2 environment)."""
         self.invocations.wait_until_idle()
-        forget_handlers()
+        forget_function_logger(self.environment)
         fresh: dict[str, Environments] = {}
         for pump in self.pumps:
             spec = pump.function
-            pump._handler = fresh.setdefault(spec.logical_id, Environments(spec)).invoke
+            if spec.logical_id not in fresh:  # one set of environments per function
+                fresh[spec.logical_id] = Environments(spec, self.environment)
+            pump._handler = fresh[spec.logical_id].invoke
+        self.environments = fresh
 
     def _fire_due(self) -> int:
         """Once all else is quiet: the wake-ups due by the clock (the one the functions decide
@@ -748,8 +819,6 @@ class LocalRuntime:
     @property
     def target(self) -> Target:
         """This stack as the operator commands address it."""
-        from pressroom.operations import Target
-
         return Target(self.stack.outputs(), self.stack.client)
 
     @property

@@ -31,6 +31,7 @@ from pressroom.local.runtime import LocalRuntime, QueuePump, SchedulePump
 from pressroom.local.stack import LocalStack
 from pressroom.local.state import UpState
 from pressroom.local.template import Template
+from pressroom.operations import Target
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,12 @@ def endpoint_clients(endpoint_url: str) -> Callable[[str], Any]:
     )
     config = Config(retries={"mode": "standard", "max_attempts": 5})
     return lambda service: session.client(service, endpoint_url=endpoint_url, config=config)  # type: ignore[call-overload]
+
+
+def local_target(endpoint_url: str) -> Target:
+    """The stack a `pressroom up` serves at `endpoint_url`, as the operator commands address it."""
+    client = endpoint_clients(endpoint_url)
+    return Target(LocalStack.attach(Template(find_template()), client).outputs(), client)
 
 
 @dataclass
@@ -198,7 +205,8 @@ def local_cloud(
             stack, {**_FUNCTIONS_ENV, "POWERTOOLS_LOG_LEVEL": log_level, **site}
         )
         if not json_logs:
-            readable_logs = readable_function_logs()
+            service = runtime.environment.get("POWERTOOLS_SERVICE_NAME", "service_undefined")
+            readable_logs = readable_function_logs(service)
         for pump in runtime.pumps:
             if isinstance(pump, QueuePump):
                 pump.retry_after = retry_after

@@ -85,7 +85,7 @@ Clock = Callable[[], float]
 
 def _walk(root: Path) -> dict[str, Signature]:
     """Every file under `root` that is not hidden (nor in a hidden folder), by its path
-    relative to `root`: the files `pressroom build` publishes (`build.article_files`), listed
+    relative to `root`: the files `pressroom build` publishes (`operations.article_files`), listed
     with `os.scandir` (several times cheaper than `Path.rglob`: this runs on every poll)."""
     found: dict[str, Signature] = {}
     folders = [(root, "")]

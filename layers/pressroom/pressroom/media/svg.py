@@ -146,7 +146,9 @@ def sanitize_svg(key: str, data: bytes) -> bytes | Rejection:
         )
     _clean(root)
     root.set("xmlns", SVG_NS)  # every element left is SVG's: written unprefixed under it
-    return tostring(root, encoding="utf-8", xml_declaration=True)
+    # bytes for any encoding but "unicode" (typeshed says Any for all of them)
+    written: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
+    return written
 
 
 def _local(tag: str) -> str | None:

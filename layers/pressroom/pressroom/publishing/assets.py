@@ -49,7 +49,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from pressroom.adapters.content_store import SourceState
 from pressroom.errors import ConcurrentUpdate, TransientError
 from pressroom.media import (
     FORMATS,
@@ -66,9 +65,10 @@ from pressroom.media import (
 )
 from pressroom.media.names import HASH_DIGITS, stem_of
 from pressroom.model import Inspected, Rejection
-from pressroom.pipeline import Pipeline
+from pressroom.ports import Pipeline
 from pressroom.publishing.asset_refs import AssetRecord, StoredFile, media_key
 from pressroom.publishing.cache_policy import CachePolicy
+from pressroom.sources import SourceState
 
 logger = logging.getLogger(__name__)
 

@@ -41,11 +41,10 @@ from datetime import UTC, datetime
 
 from aws_lambda_powertools.utilities.data_classes import S3Event
 
-from pressroom.adapters.content_store import WHOLE_LISTING, Claim, SourceState
 from pressroom.errors import ConcurrentUpdate, ItemTooLarge, RejectedFile, TransientError
 from pressroom.model import Article, Rejection, Source, slug_of
 from pressroom.paths import article_path, is_article_page, page_key, source_key_from_event
-from pressroom.pipeline import Pipeline
+from pressroom.ports import Pipeline
 from pressroom.publishing import search
 from pressroom.publishing.asset_refs import AssetRecord, is_asset_key, resolve_article
 from pressroom.publishing.catalog import (
@@ -59,6 +58,7 @@ from pressroom.publishing.catalog import (
     content_key,
     plan_change,
 )
+from pressroom.publishing.rebuild_queue import rebuild_messages
 from pressroom.publishing.schedule import (
     as_due,
     is_wake_up,
@@ -69,6 +69,8 @@ from pressroom.publishing.schedule import (
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.readers import read_article
 from pressroom.redirects import redirect_page
+from pressroom.sources import Claim, SourceState
+from pressroom.table_layout import WHOLE_LISTING
 
 logger = logging.getLogger(__name__)
 
@@ -329,7 +331,6 @@ def _with_assets(
     is left, the remaining asset keys are handed to the rebuild queue (outcome `deferred`),
     where each message's few keys get an invocation of their own; at least one is done here."""
     from pressroom.publishing.assets import sync_asset  # Pillow: only when an asset is synced
-    from pressroom.publishing.rebuild import rebuild_messages
 
     assets: dict[str, SyncResult | Exception] = {}
     deferred: list[str] = []
@@ -1047,8 +1048,6 @@ def _recheck_stories(unlinked: list[tuple[Article, list[tuple[str, str]]]], p: P
         if any(not path and _story_path(title, article, p) for title, path in stories[:MAX_STORIES])
     ]
     if stale:
-        from pressroom.publishing.rebuild import rebuild_messages
-
         p.rebuilds.send_all(rebuild_messages(sorted(set(stale)), [], invalidate=False))
 
 
@@ -1086,8 +1085,6 @@ def _link_translations(shown: list[tuple[Article, list[Card]]], p: Pipeline) -> 
             owners = (p.store.slug_owner(slug) for slug in sorted(others - named_by))
             stale.update(owner for owner in owners if owner and owner != article.source_key)
     if stale:
-        from pressroom.publishing.rebuild import rebuild_messages
-
         p.rebuilds.send_all(rebuild_messages(sorted(stale), [], invalidate=False))
 
 
@@ -1107,8 +1104,6 @@ def _rerender_referrers(
     `/<key>` of a redirect they wait for, `@<key>` of a file they include, `#<listing>` of an
     introduction they wait to give), and of `also`;
     the links are recorded again by the re-render where they still hold."""
-    from pressroom.publishing.rebuild import rebuild_messages
-
     links = p.store.referrers(target)
     keys = sorted({*links.values(), *([also] if also else [])} - {own_key})
     p.rebuilds.send_all(rebuild_messages(keys, [], invalidate=invalidate))

@@ -41,7 +41,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from pressroom.errors import InFlightLimitReached, TransientError
 from pressroom.paths import INDEX
-from pressroom.pipeline import Pipeline
+from pressroom.ports import Pipeline
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,6 @@ the stream delivers again at once, instead of running into its timeout and redoi
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -26,17 +25,10 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from pressroom.adapters.content_store import (
-    ENTRY_PREFIX,
-    RENDER_REQUEST_PREFIX,
-    WHOLE_LISTING,
-    card_from_item,
-    listing_of_stream_key,
-)
 from pressroom.errors import ConcurrentUpdate
 from pressroom.parallel import map_all
 from pressroom.paths import FEED_FILES, feed_path, listing_path, page_key
-from pressroom.pipeline import Pipeline
+from pressroom.ports import Pipeline
 from pressroom.publishing.archive import FEED_SIZE, Layout, Spec, day_of, rerender
 from pressroom.publishing.catalog import (
     CATEGORY,
@@ -50,8 +42,16 @@ from pressroom.publishing.catalog import (
     ListingId,
     display_of,
 )
+from pressroom.publishing.rebuild_queue import index_message
 from pressroom.publishing.site_writer import Changes, Output
 from pressroom.render import ListingPage
+from pressroom.table_layout import (
+    ENTRY_PREFIX,
+    RENDER_REQUEST_PREFIX,
+    WHOLE_LISTING,
+    card_from_item,
+    listing_of_stream_key,
+)
 
 MAX_RENDERS = 5  # renders of one listing in one batch before a conflict fails the batch
 # A batch stops taking on listings once it has used this share of the function's time (or has
@@ -206,7 +206,7 @@ def _refresh_index(name: str, correlation_id: str, p: Pipeline) -> Changes:
     if state.scheduled >= due:
         return Changes()  # a refresh for this period is on its way
     # The message first: a failure between the two sends it again, never loses it.
-    if not p.rebuilds.send_all([json.dumps({"indexes": [name]})], delay_seconds=due - now):
+    if not p.rebuilds.send_all([index_message(name)], delay_seconds=due - now):
         return render_index(name, correlation_id, p)  # no queue to wait on: render now
     p.store.schedule_render(name, due)
     return Changes()

@@ -1,21 +1,19 @@
 """Full re-render (after a template or settings change), fanned out through the rebuild queue.
 
 The operator's side lists everything there is to render and cuts it into small messages
-(`rebuild_messages`); each message is one worker invocation (`rebuild`), so N articles run on
-up to N/10 workers at once. Articles are re-projected with `sync_sources` (forced), the same
+(`publishing.rebuild_queue`); each message is one worker invocation (`rebuild`), so N articles
+run on up to N/10 workers at once. Articles are re-projected with `sync_sources` (forced), the same
 convergence an upload runs; listings are not rendered here but *requested*, a month of archive
 at a time, so the listing function re-renders them from the stream, in order with every other
 change, and no one request holds more pages than an invocation renders in time."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pressroom.adapters.content_store import WHOLE_LISTING
-from pressroom.pipeline import Pipeline
+from pressroom.ports import Pipeline
 from pressroom.publishing.catalog import (
     CATEGORY,
     HOME,
@@ -25,10 +23,13 @@ from pressroom.publishing.catalog import (
     ListingId,
 )
 from pressroom.publishing.ingest import SyncRequest, sync_sources
+from pressroom.publishing.rebuild_queue import rebuild_messages as rebuild_messages  # re-export
 from pressroom.publishing.site_writer import Changes
+from pressroom.table_layout import WHOLE_LISTING
 
-KEYS_PER_MESSAGE = 10  # one worker renders ~10 articles: seconds, well inside the timeout
-LISTINGS_PER_MESSAGE = 50  # a request is one small write a month; rendering is downstream
+# `rebuild_messages` (the queue's format) lives below this module and ingest, which queues
+# re-renders too; it is named here as well for the callers that queue a rebuild.
+
 # Every kind the listing function renders (not translation groups: they have no pages).
 LISTING_KINDS = (HOME, "tag", CATEGORY, "author", "month", LANGUAGE)
 
@@ -52,20 +53,6 @@ def source_keys(p: Pipeline) -> list[str]:
 def listing_ids(p: Pipeline) -> list[str]:
     return sorted(
         str(head.listing) for kind in LISTING_KINDS for head in p.store.heads_of_kind(kind)
-    )
-
-
-def rebuild_messages(
-    keys: Iterable[str], listings: Iterable[str], invalidate: bool = True
-) -> Iterator[str]:
-    """Queue message bodies: `{"keys": [...]}` of up to 10 keys, `{"listings": [...]}`.
-    `invalidate=False` (`"invalidate": false`): the pages are refreshed for another article's
-    sake, and their cache TTL may bring the change to readers instead of an invalidation."""
-    extra = {} if invalidate else {"invalidate": False}
-    for chunk in _chunks(keys, KEYS_PER_MESSAGE):
-        yield json.dumps({"keys": chunk, **extra})
-    yield from (
-        json.dumps({"listings": chunk}) for chunk in _chunks(listings, LISTINGS_PER_MESSAGE)
     )
 
 
@@ -113,14 +100,3 @@ def rebuild(
         for name in indexes:
             result.changes.merge(render_index(name, "", p))
     return result
-
-
-def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from pressroom.model import Article
 
 if TYPE_CHECKING:
-    from pressroom.adapters.content_store import SourceState
+    from pressroom.sources import SourceState
 
 SCHEDULED = "scheduled"  # stored, not yet on the site
 EXPIRED = "expired"  # stored, taken off the site at its expiry

@@ -29,7 +29,7 @@ import posixpath
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
@@ -38,9 +38,10 @@ from pressroom.parallel import map_all
 from pressroom.paths import PRIVATE_PREFIX
 from pressroom.ports import SiteBucketPort
 from pressroom.publishing.cache_policy import CachePolicy
+from pressroom.search_records import SearchRecord as SearchRecord  # re-export
 
 if TYPE_CHECKING:
-    from pressroom.pipeline import Pipeline
+    from pressroom.ports import Pipeline
 
 RECORDS_PREFIX = PRIVATE_PREFIX + "records/"
 SNAPSHOT_KEY = PRIVATE_PREFIX + "snapshot.json.gz"
@@ -58,39 +59,6 @@ _TYPES = {
     ".css": "text/css; charset=utf-8",
     ".json": "application/json; charset=utf-8",
 }
-
-
-@dataclass(frozen=True)
-class SearchRecord:
-    """What the index knows of one article: all of it is text a reader can see on its page."""
-
-    url: str  # the article's path, `/articles/<slug>/`
-    title: str
-    summary: str
-    text: str  # the body as plain text
-    published: str  # ISO 8601
-    language: str = "en"
-    tags: tuple[str, ...] = ()
-    authors: tuple[str, ...] = ()
-    image: str = ""  # the card's thumbnail path
-
-    def encode(self) -> bytes:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode("utf-8")
-
-    @classmethod
-    def decode(cls, data: bytes) -> SearchRecord:
-        raw = json.loads(data)
-        return cls(
-            url=str(raw["url"]),
-            title=str(raw["title"]),
-            summary=str(raw.get("summary", "")),
-            text=str(raw.get("text", "")),
-            published=str(raw.get("published", "")),
-            language=str(raw.get("language", "en")),
-            tags=tuple(str(t) for t in raw.get("tags", ())),
-            authors=tuple(str(a) for a in raw.get("authors", ())),
-            image=str(raw.get("image", "")),
-        )
 
 
 def record_key(slug: str) -> str:

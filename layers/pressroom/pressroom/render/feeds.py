@@ -79,7 +79,7 @@ def absolute_urls(html: str, site_url: str) -> str:
 def atom_feed(feed: Feed) -> bytes:
     """Atom, with each entry's cover thumbnail as a `<link rel="enclosure">` (type, length),
     added here because feedgen drops a link's `rel`, `type` and `length` in Atom entries."""
-    written = _generator(feed, "atom").atom_str(pretty=True)
+    written: bytes = _generator(feed, "atom").atom_str(pretty=True)  # feedgen is untyped
     thumbnails = {feed.url(card.path): card for card in feed.cards if card.thumbnail}
     if not thumbnails:
         return written
@@ -95,11 +95,15 @@ def atom_feed(feed: Feed) -> bytes:
         link.set("href", feed.url(card.thumbnail))
         if card.thumbnail_bytes:
             link.set("length", str(card.thumbnail_bytes))
-    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+    enriched: bytes = etree.tostring(  # lxml is untyped here (no lxml-stubs)
+        root, pretty_print=True, xml_declaration=True, encoding="UTF-8"
+    )
+    return enriched
 
 
 def rss_feed(feed: Feed) -> bytes:
-    return _generator(feed, "rss").rss_str(pretty=True)
+    body: bytes = _generator(feed, "rss").rss_str(pretty=True)
+    return body
 
 
 def json_feed(feed: Feed) -> bytes:

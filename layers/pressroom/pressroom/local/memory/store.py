@@ -17,30 +17,29 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pressroom.adapters.content_store import (
+from pressroom.adapters.content_store import _dump
+from pressroom.errors import ConcurrentUpdate, ItemTooLarge
+from pressroom.publishing.catalog import ArticleRecord, Entry, Head, IndexState, ListingId, Plan
+from pressroom.sources import Claim, SourceState
+from pressroom.table_layout import (
     ENTRY_PREFIX,
     FEED_PREFIX,
     RENDER_REQUEST_PREFIX,
     TRANSLATION_LINK,
-    Claim,
-    SourceState,
-    _article_item,
-    _dump,
-    _entry_from_item,
-    _entry_item,
-    _entry_key,
-    _head_from_item,
-    _index_state_from_item,
-    _source_from_item,
+    article_item,
+    entry_from_item,
+    entry_item,
+    entry_key,
     feed_content_item,
     feed_html,
+    head_from_item,
     head_key,
+    index_state_from_item,
     introduction_item,
     record_from_item,
     redirect_item,
+    source_from_item,
 )
-from pressroom.errors import ConcurrentUpdate, ItemTooLarge
-from pressroom.publishing.catalog import ArticleRecord, Entry, Head, IndexState, ListingId, Plan
 
 MAX_ITEM_BYTES = 400 * 1024  # DynamoDB's item size limit
 _MAX_CACHED_ENTRIES = 200_000  # entries kept parsed (`MemoryContentStore._entry`)
@@ -186,13 +185,13 @@ class MemoryContentStore:
             found = {}
             for key in sorted(set(keys)):
                 item = self.table.get(f"SRC#{key}", "SRC")
-                found[key] = SourceState(key=key) if item is None else _source_from_item(key, item)
+                found[key] = SourceState(key=key) if item is None else source_from_item(key, item)
             return found
 
     def sources(self) -> Iterator[SourceState]:
         with self.table.lock:
             states = [
-                _source_from_item(pk.removeprefix("SRC#"), item)
+                source_from_item(pk.removeprefix("SRC#"), item)
                 for pk in self.table.partitions("SRC#")
                 for item in self.table.items_of(pk)
             ]
@@ -224,12 +223,12 @@ class MemoryContentStore:
         key = head_key(listing)
         with self.table.lock:
             item = self.table.get(key["pk"], key["sk"])
-        return Head(listing) if item is None else _head_from_item(item)
+        return Head(listing) if item is None else head_from_item(item)
 
     def heads_of_kind(self, kind: str) -> list[Head]:
         with self.table.lock:
             items = self.table.items_of(f"DIR#{kind}")
-        return [_head_from_item(item) for item in items]
+        return [head_from_item(item) for item in items]
 
     def save_head(self, head: Head, read_version: int) -> bool:
         item: Item = {**head_key(head.listing), "display": head.display}
@@ -251,7 +250,7 @@ class MemoryContentStore:
     def index_state(self, name: str) -> IndexState:
         with self.table.lock:
             item = self.table.get(f"VER#{name}", "VER")
-        return IndexState() if item is None else _index_state_from_item(item)
+        return IndexState() if item is None else index_state_from_item(item)
 
     def claim_render(self, name: str, read_version: int, rendered: int = 0) -> bool:
         item = {"pk": f"VER#{name}", "sk": "VER", "rendered": rendered}
@@ -291,7 +290,7 @@ class MemoryContentStore:
             return known[1]
         if len(self._entries) >= _MAX_CACHED_ENTRIES:
             self._entries.clear()  # items replaced or deleted since are let go
-        entry = _entry_from_item(listing, item)
+        entry = entry_from_item(listing, item)
         self._entries[id(item)] = (item, entry)
         return entry
 
@@ -323,17 +322,17 @@ class MemoryContentStore:
                     owner = self.table.get(f"ART#{new.slug}", "ART")
                     if owner is not None and owner.get("source_key") != new.source_key:
                         raise ConcurrentUpdate(f"{new.slug}: another source holds the slug")
-                    puts.append(_article_item(new))
+                    puts.append(article_item(new))
                 if old is not None and (new is None or new.slug != old.slug):
                     owner = self.table.get(f"ART#{old.slug}", "ART")
                     if owner is None or owner.get("source_key") != old.source_key:
                         raise ConcurrentUpdate(f"{old.slug}: the article changed hands")
                     deletes.append((f"ART#{old.slug}", "ART"))
                 for entry in plan.delete_entries:
-                    key = _entry_key(entry)
+                    key = entry_key(entry)
                     deletes.append((key["pk"], key["sk"]))
                 for entry in plan.put_entries:
-                    item = _entry_item(entry)
+                    item = entry_item(entry)
                     puts.append(
                         item | ({"correlation_id": correlation_id} if correlation_id else {})
                     )
