@@ -46,7 +46,7 @@ from bench.cost import CLOUDFRONT_USD_PER_INVALIDATION_PATH, S3_USD_PER_GET
 from bench.counters import Meter, instrument
 from pressroom.local.cdn import EdgeConfig
 from pressroom.local.embedded import embedded_aws, find_template
-from pressroom.local.template import LOCAL_ACCOUNT, Template
+from pressroom.local.template import LOCAL_ACCOUNT, ScheduleSource, Template
 from pressroom.paths import public_path
 from pressroom.publishing.cache_policy import CachePolicy, CacheRule
 from pressroom.publishing.invalidation import Limits, coalesce, collapse, fit
@@ -444,7 +444,10 @@ def staleness(
 def batching_windows(template: Template) -> dict[str, int]:
     """Each function's MaximumBatchingWindowInSeconds (the longest of its event sources)."""
     return {
-        spec.logical_id: max((source.window_seconds for source in spec.sources), default=0)
+        spec.logical_id: max(
+            (s.window_seconds for s in spec.sources if not isinstance(s, ScheduleSource)),
+            default=0,
+        )
         for spec in template.functions()
     }
 

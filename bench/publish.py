@@ -28,6 +28,7 @@ from typing import Any
 
 from bench.corpus import Corpus, GeneratedArticle, pressroom_file
 from bench.counters import Meter, Tally, instrument
+from pressroom import table_layout
 from pressroom.adapters import content_store as encoders
 from pressroom.model import Source
 from pressroom.publishing.catalog import plan_change
@@ -105,8 +106,8 @@ def seed(runtime: Any, settings: Settings, articles: list[GeneratedArticle]) -> 
                 "source_key": source.key,
             }
         )
-        items.append(encoders._article_item(plan.record))
-        items += [encoders._entry_item(entry) for entry in plan.put_entries]
+        items.append(table_layout.article_item(plan.record))
+        items += [table_layout.entry_item(entry) for entry in plan.put_entries]
     _batch_write(runtime.stack.client("dynamodb"), settings.content_table, items)
     runtime.drain()
 

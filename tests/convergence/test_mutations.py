@@ -74,8 +74,8 @@ def no_idempotency(patch: pytest.MonkeyPatch) -> None:
     no_sequencer_check(patch)
     original_next_state = ingest._next_state
 
-    def always_changed(state: Any, source: Any, desired: Any, *rest: Any) -> Any:
-        changed = original_next_state(state, source, desired, *rest)
+    def always_changed(state: Any, source: Any, desired: Any, *rest: Any, **named: Any) -> Any:
+        changed = original_next_state(state, source, desired, *rest, **named)
         if changed is None and isinstance(desired, ingest.Article):
             return replace(state, rev=state.rev + 1)
         return changed
