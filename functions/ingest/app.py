@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -13,9 +12,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom import ports
-from pressroom.pipeline import Pipeline
+from pressroom.pipeline import lambda_entry_point
 from pressroom.publishing.ingest import SyncResult, correlation_id_of, ingest_notifications
-from pressroom.settings import Settings
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
@@ -68,13 +66,5 @@ def _record(results: list[SyncResult], logger: Logger, metrics: Metrics) -> None
         )
 
 
-@cache
-def _from_environment() -> Handler:
-    """On Lambda: the collaborators made from the function's environment, once per execution
-    environment (at its first event; importing this module reads nothing)."""
-    return make_handler(Pipeline(Settings.from_env()), Logger(), Metrics())
-
-
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """What Lambda calls (template.yaml: `ingest.app.handler`)."""
-    return _from_environment()(event, context)
+# What Lambda calls (template.yaml: `ingest.app.handler`).
+handler = lambda_entry_point(make_handler)

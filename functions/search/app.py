@@ -4,7 +4,6 @@ changed since the last build (`publishing.search.refresh_index`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -13,9 +12,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom import ports
 from pressroom.adapters.pagefind import build_index
-from pressroom.pipeline import Pipeline
+from pressroom.pipeline import lambda_entry_point
 from pressroom.publishing.search import refresh_site_search
-from pressroom.settings import Settings
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
@@ -48,13 +46,5 @@ def make_handler(pipeline: ports.Pipeline, logger: Logger, metrics: Metrics) -> 
     return handler
 
 
-@cache
-def _from_environment() -> Handler:
-    """On Lambda: the collaborators made from the function's environment, once per execution
-    environment (at its first event; importing this module reads nothing)."""
-    return make_handler(Pipeline(Settings.from_env()), Logger(), Metrics())
-
-
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """What Lambda calls (template.yaml: `search.app.handler`)."""
-    return _from_environment()(event, context)
+# What Lambda calls (template.yaml: `search.app.handler`).
+handler = lambda_entry_point(make_handler)

@@ -7,8 +7,10 @@ a CloudFront one."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools import Logger, Metrics
 
 from pressroom.adapters.aws import new_client
 from pressroom.clock import SystemClock
@@ -144,3 +146,22 @@ class Pipeline:
         from pressroom.adapters.cdn import Distribution
 
         return Distribution(self.settings.distribution_id, self._client("cloudfront"))
+
+
+Event = dict[str, Any]
+Handler = Callable[[Event, Any], Event]  # (event, Lambda context) -> result
+
+
+def lambda_entry_point(make_handler: Callable[[Pipeline, Logger, Metrics], Handler]) -> Handler:
+    """What Lambda calls: the handler `make_handler` builds from the function's environment
+    (a Pipeline on its settings, a Powertools Logger and Metrics), once per execution
+    environment at its first event; importing the function's module reads nothing."""
+
+    @cache
+    def from_environment() -> Handler:
+        return make_handler(Pipeline(Settings.from_env()), Logger(), Metrics())
+
+    def handler(event: Event, context: Any) -> Event:
+        return from_environment()(event, context)
+
+    return handler
