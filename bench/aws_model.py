@@ -844,7 +844,7 @@ class _Model:
     def _render_listing(
         self, listing: Listing, changed_days: set[str]
     ) -> tuple[float, Layout, int, str]:
-        """`listings._render_listing`: the head, a COUNT per changed day, the pages `rerender`
+        """`listings.render_listing`: the head, a COUNT per changed day, the pages `rerender`
         names (their entries read a period at a time), rendered; the objects whose bytes changed
         written, those gone deleted; the head saved. Returns the time it took, the head's new
         layout, the objects written and the index it owes ("tags", "sitemap" or "")."""

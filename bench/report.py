@@ -188,8 +188,11 @@ def markdown(results: Results) -> str:
                     f"rest (start-up, upload, export) "
                     f"{build.seconds - figures['api_seconds'] - in_code:.1f} s"
                 )
+            seconds = f"{build.seconds:.1f}"
+            if build.runs:
+                seconds += f" (median of {', '.join(f'{run:.1f}' for run in build.runs)})"
             lines.append(
-                f"| {build.articles:,} | {build.tool} | {build.seconds:.1f} | {build.files:,} | "
+                f"| {build.articles:,} | {build.tool} | {seconds} | {build.files:,} | "
                 f"{_ratio(build.seconds, pelican.get(build.articles, 0.0))} | {where} |"
             )
         big = max(pelican) if pelican else 0

@@ -55,6 +55,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         (
             "pressroom.media*",
             "pressroom.publishing.asset_refs",
+            "pressroom.publishing.listing_pages",  # one listing render, as a value
             "pressroom.publishing.rebuild_queue",
             "pressroom.publishing.schedule",  # when an article goes live or expires: a decision
             "pressroom.publishing.site_writer",

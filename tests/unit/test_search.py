@@ -18,12 +18,12 @@ from pressroom.publishing.search import (
     SNAPSHOT_KEY,
     SearchRecord,
     cache_control_of,
-    plain_text,
     record_key,
     record_of,
     refresh_index,
     update_records,
 )
+from pressroom.readers.prose import plain_text
 
 POLICY = CachePolicy()
 
@@ -34,6 +34,7 @@ def article(slug: str, body: str = "<p>Words.</p>", status: str = "published") -
         slug=slug,
         title=f"Title of {slug}",
         body_html=body,
+        text=plain_text(body),
         summary="A summary.",
         published=datetime(2024, 5, 1, tzinfo=UTC),
         tags=(Tag.of("Space"),),

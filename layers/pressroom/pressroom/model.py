@@ -129,6 +129,9 @@ class Article:
     summary: str
     published: datetime
     modified: datetime | None = None
+    # The body's text as a reader sees it, a line for each block (`readers.prose.plain_text`):
+    # its reading time and its search record are made from it.
+    text: str = ""
     tags: tuple[Tag, ...] = ()
     categories: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()

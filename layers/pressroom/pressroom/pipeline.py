@@ -28,10 +28,21 @@ if TYPE_CHECKING:
         InvalidationQueuePort,
         SchedulerPort,
         SiteBucketPort,
+        WorkAhead,
         WorkQueuePort,
     )
     from pressroom.publishing.site_writer import SiteWriter
     from pressroom.render import Renderer
+
+
+class NothingAhead:
+    """`ports.WorkAhead` where nothing is done ahead (a Lambda function)."""
+
+    def parsed(self, source: object) -> None:
+        return None
+
+    def rendered(self, job: object) -> None:
+        return None
 
 
 class Pipeline:
@@ -44,6 +55,7 @@ class Pipeline:
         self.settings = settings
         self._client = client
         self.clock: Clock = clock or SystemClock()  # what scheduled publishing decides by
+        self.ahead: WorkAhead = NothingAhead()  # the local engine's workers may fill this in
 
     @classmethod
     def of(

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from pressroom.model import Inspected, Source
+    from pressroom.model import Article, Inspected, Rejection, Source
     from pressroom.publishing.catalog import (
         ArticleRecord,
         Entry,
@@ -26,7 +26,8 @@ if TYPE_CHECKING:
         ListingId,
         Plan,
     )
-    from pressroom.publishing.site_writer import SiteWriter
+    from pressroom.publishing.listing_pages import ListingRender
+    from pressroom.publishing.site_writer import Output, SiteWriter
     from pressroom.render import Renderer
     from pressroom.settings import Settings
     from pressroom.sources import Claim, SourceState
@@ -266,6 +267,22 @@ class SchedulerPort(Protocol):
         ...
 
 
+class WorkAhead(Protocol):
+    """Pure work another process may already have done: the local engine's workers, on the
+    machine's other cores, parse the uploads and render the listings ahead of the functions
+    that need them. Each answer is for inputs equal to the caller's; None when there is none,
+    and the caller does the work itself (on AWS there never is: each function is its own
+    process)."""
+
+    def parsed(self, source: Source) -> Article | Rejection | None:
+        """What `publishing.ingest.parse_source` makes of this very source."""
+        ...
+
+    def rendered(self, job: ListingRender) -> list[Output] | None:
+        """What `publishing.listing_pages.render_pages` makes of an equal job."""
+        ...
+
+
 class Pipeline(Protocol):
     """What a domain function is handed: the settings, the adapters above, the site writer and
     the renderer. `pressroom.pipeline.Pipeline` is the one the functions use (on AWS it makes
@@ -303,3 +320,6 @@ class Pipeline(Protocol):
 
     @property
     def clock(self) -> Clock: ...
+
+    @property
+    def ahead(self) -> WorkAhead: ...

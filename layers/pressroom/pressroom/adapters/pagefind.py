@@ -13,6 +13,7 @@ the whole site, so the search page finds translations too).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess  # nosec B404 # runs the Pagefind binary shipped in the layer, no shell
 import tempfile
@@ -81,12 +82,20 @@ def _page_file(root: Path, url: str) -> Path:
     return root.joinpath(*parts, "index.html")
 
 
+def _scratch_root() -> str | None:
+    """Shared memory where the system has it (a laptop's Linux): the scratch pages are written,
+    read once and dropped, and thousands of small files cost seconds of disk work. Lambda has
+    none: its `/tmp`."""
+    shm = Path("/dev/shm")  # noqa: S108  # nosec B108 # a private TemporaryDirectory inside
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 def build_index(
     records: Sequence[SearchRecord], language: str, seconds_left: float = 900.0
 ) -> dict[str, bytes]:
     """The Pagefind bundle for these records: path under `pagefind/` → bytes."""
     pagefind_language = (language or "en").split("-")[0].lower()
-    with tempfile.TemporaryDirectory(prefix="pressroom-search-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="pressroom-search-", dir=_scratch_root()) as scratch:
         site, out = Path(scratch, "site"), Path(scratch, "pagefind")
         site.mkdir()
         for record in records:

@@ -117,7 +117,7 @@ def _build_in_process(
     began = time.perf_counter()
     clock = ManualClock(now)
     engine = Engine.for_template(
-        default_template(), overrides, whole_stream=True, search=True, clock=clock
+        default_template(), overrides, whole_stream=True, search=True, clock=clock, workers=None
     )
     # The site is written into `out` as the functions write it, by a process of its own.
     export = StreamedExport(out)
@@ -221,7 +221,7 @@ def site_backend(
     if templates_dir is not None:
         overrides["TEMPLATES_DIR"] = str(templates_dir.resolve())
     # As a build: each drain renders every listing its changes touch once.
-    yield Engine.for_template(default_template(), overrides, whole_stream=True)
+    yield Engine.for_template(default_template(), overrides, whole_stream=True, workers=None)
 
 
 def _rejections(runtime: LocalRuntime) -> dict[str, str]:

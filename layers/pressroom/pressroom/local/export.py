@@ -104,7 +104,7 @@ class StreamedExport:
         self._handed: dict[str, bytes | None] = {}  # key → the body handed over (None: deleted)
         writer = [sys.executable, "-I", "-c", _WRITER]  # this interpreter, the code above
         self._writer: subprocess.Popen[bytes] | None = subprocess.Popen(  # noqa: S603  # nosec B603
-            writer, stdin=subprocess.PIPE, stderr=subprocess.PIPE
+            writer, stdin=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=_PIPE_BYTES
         )
         self._stdin = self._writer.stdin
         try:

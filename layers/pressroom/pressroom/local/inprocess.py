@@ -19,6 +19,7 @@ import functools
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -41,8 +42,9 @@ from pressroom.local.memory import (
 from pressroom.local.memory.scheduler import MemoryScheduler
 from pressroom.local.memory.store import StreamChange
 from pressroom.local.template import ScheduleSource, StreamSource, Template
+from pressroom.local.workers import Workers
 from pressroom.parallel import one_at_a_time
-from pressroom.pipeline import Pipeline
+from pressroom.pipeline import NothingAhead, Pipeline
 from pressroom.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -194,17 +196,25 @@ class Engine:
         wiring: Wiring,
         whole_stream: bool = False,
         search: bool = False,
+        workers: int | None = 0,
     ) -> None:
         """`whole_stream`: hand the listing function everything the stream holds as one batch,
         with no time budget (a build's choice: in process there is no payload limit and no
         timeout, and one fold renders each listing once instead of once per 3,000 records);
-        otherwise the template's batch size and the function's timeout, as on Lambda."""
+        otherwise the template's batch size and the function's timeout, as on Lambda.
+        `workers`: processes that parse and render ahead (`local.workers`; None: one per
+        core), as Lambda would run the work side by side."""
         self.backend = backend
         self.wiring = wiring
         self.whole_stream = whole_stream
-        # `search`: once everything else is done, the search index function's scheduled run
-        # (on AWS it runs every few minutes; a build wants the index at its end).
+        self.workers = Workers(backend.pipeline, workers)
+        # `search`: the search index function's scheduled run (on AWS every few minutes,
+        # whatever else runs): beside the listing function's once the uploads are ingested,
+        # and again at the end if its records changed since (a build wants the index complete).
         self.search = search
+        self._records_changed = True  # since the search index last started from them
+        self._searching: threading.Thread | None = None
+        self._search_failure: BaseException | None = None
         self.report = EngineReport()
         self._cursor = 0  # the last stream change the listing function has been handed
         self._stream_attempts = 0
@@ -217,11 +227,12 @@ class Engine:
         whole_stream: bool = False,
         search: bool = False,
         clock: ManualClock | None = None,
+        workers: int | None = 0,
     ) -> Engine:
         wiring = Wiring.of(template)
         settings = settings_for(template, overrides)
         backend = InProcessBackend.create(settings, wiring.max_receives, clock)
-        return cls(backend, wiring, whole_stream, search)
+        return cls(backend, wiring, whole_stream, search, workers)
 
     def run(self, delivered: Callable[[str, int], None] = lambda function, count: None) -> None:
         """Until every queue is empty and the stream is read: ingest first (all of it, so the
@@ -237,8 +248,14 @@ class Engine:
         )
         if self.search:
             steps += ((SEARCH, self._search_run),)
-        with one_at_a_time():
-            self._run(steps, delivered)
+        pipeline = self.backend.pipeline
+        pipeline.ahead = self.workers
+        try:
+            with one_at_a_time():
+                self._run(steps, delivered)
+        finally:
+            pipeline.ahead = NothingAhead()
+            self.workers.close()
 
     def _run(
         self,
@@ -253,6 +270,8 @@ class Engine:
                     self.report.seconds.get(function, 0.0) + time.perf_counter() - began
                 )
                 if count:
+                    if function in (INGEST, REBUILD):  # the only writers of search records
+                        self._records_changed = True
                     self.report.delivered[function] = self.report.delivered.get(function, 0) + 1
                     delivered(function, count)
                     break  # start again from the top: earlier steps may have work now
@@ -272,6 +291,7 @@ class Engine:
         from pressroom.publishing.ingest import correlation_id_of, ingest_notifications
 
         queue = self.backend.ingest_queue
+        self.workers.parse(queue.waiting_bodies())
         messages = queue.receive(self.wiring.batch_sizes.get(INGEST, 10))
         readable: list[tuple[Message, S3Event, str]] = []
         for message in messages:
@@ -326,8 +346,13 @@ class Engine:
         def remaining_ms() -> int:
             return max(0, timeout_ms - int((time.monotonic() - started) * 1000))
 
+        folded = fold_records(records)
+        if self.whole_stream:  # the batch is all there is: its listings are rendered together
+            self.workers.render(folded)
+        # Started after the workers are forked: a fork copies no thread, but any lock it holds.
+        self._search_in_background()
         try:
-            outcome = render_batch(fold_records(records), self.backend.pipeline, remaining_ms)
+            outcome = render_batch(folded, self.backend.pipeline, remaining_ms)
         except Exception as error:
             self._stream_attempts += 1
             _failed_with(LISTING, error, f" (attempt {self._stream_attempts})")
@@ -378,12 +403,39 @@ class Engine:
                 queue.delete(message)
         return len(messages)
 
+    def _search_in_background(self) -> None:
+        if not self.search or self._searching is not None or not self._records_changed:
+            return
+        self._records_changed = False
+
+        def run() -> None:
+            try:
+                self._refresh_search()
+            except BaseException as error:  # raised by `_search_run`, in the engine's thread
+                self._search_failure = error
+
+        self._searching = threading.Thread(target=run, name="search-index", daemon=True)
+        self._searching.start()
+
     def _search_run(self) -> int:
+        """Once nothing else is left: the background run finished, and run again if records
+        changed since it started (it then counts as work: its writes may need a next pass)."""
+        if self._searching is not None:
+            self._searching.join()
+            self._searching = None
+            failure, self._search_failure = self._search_failure, None
+            if failure is not None:
+                raise failure
+        if not self._records_changed:
+            return 0
+        self._records_changed = False
+        return 1 if self._refresh_search() else 0
+
+    def _refresh_search(self) -> bool:
         from pressroom.adapters.pagefind import build_index
         from pressroom.publishing.search import refresh_site_search
 
-        result = refresh_site_search(self.backend.pipeline, build_index)
-        return 1 if result.rebuilt else 0
+        return refresh_site_search(self.backend.pipeline, build_index).rebuilt
 
     def _failed(self, queue: MemoryQueue, message: Message) -> None:
         queue.release(message)

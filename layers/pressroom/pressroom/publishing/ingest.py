@@ -544,6 +544,15 @@ def _parse(source: Source | None, p: Pipeline) -> Article | Rejection | None:
     """The article a source makes on its own (before the table is asked about its slug)."""
     if source is None:
         return None
+    parsed = p.ahead.parsed(source)
+    if parsed is None:
+        parsed = parse_source(source, p)
+    return parsed if isinstance(parsed, Rejection) else _with_asset_files(parsed, p)
+
+
+def parse_source(source: Source, p: Pipeline) -> Article | Rejection:
+    """What a source says on its own: its settings and the files it includes are all it is
+    read with (the table and the assets are not asked), so a worker may do it ahead."""
     if len(source.body) > p.settings.max_source_bytes:
         return Rejection(
             source.key,
@@ -554,7 +563,7 @@ def _parse(source: Source | None, p: Pipeline) -> Article | Rejection | None:
         article = read_article(source, p.settings, functools.partial(_text_of, p=p))
     except RejectedFile as rejected:
         return rejected.rejection
-    return _too_many_listings(article) or _with_asset_files(_listed_categories(article), p)
+    return _too_many_listings(article) or _listed_categories(article)
 
 
 def _with_asset_files(article: Article, p: Pipeline) -> Article:

@@ -42,9 +42,9 @@ from pressroom.publishing.catalog import (
     ListingId,
     display_of,
 )
+from pressroom.publishing.listing_pages import ListingRender, render_pages
 from pressroom.publishing.rebuild_queue import index_message
 from pressroom.publishing.site_writer import Changes, Output
-from pressroom.render import ListingPage
 from pressroom.table_layout import (
     ENTRY_PREFIX,
     RENDER_REQUEST_PREFIX,
@@ -176,7 +176,7 @@ def render_batch(
             outcome.unfinished_from = batch.sequence_numbers[change.first]
             break
         began = time.monotonic()
-        changes, head = _render_listing(listing, change, correlation_id, p)
+        changes, head = render_listing(listing, change, correlation_id, p)
         outcome.changes.merge(changes)
         if head.owed:
             owing.append(head)
@@ -212,7 +212,7 @@ def _refresh_index(name: str, correlation_id: str, p: Pipeline) -> Changes:
     return Changes()
 
 
-def _render_listing(
+def render_listing(
     listing: ListingId, change: ListingChange, correlation_id: str, p: Pipeline
 ) -> tuple[Changes, Head]:
     """Render one listing from a fresh read, until its head records that render. Returns the
@@ -321,8 +321,8 @@ def _keys(path: str, listing: ListingId) -> list[str]:
 def _render(
     listing: ListingId, title: str, layout: Layout, wanted: dict[str, Spec], p: Pipeline
 ) -> list[Output]:
-    renderer = p.renderer
-    outputs: list[Output] = []
+    """The objects of `wanted`, from a fresh read of the listing's entries (rendered here,
+    unless the same render was made ahead: `ports.WorkAhead`)."""
     newest: list[Card] = []
     if any(spec.kind in ("root", "feeds") for spec in wanted.values()):
         count = max(layout.root_count, FEED_SIZE)
@@ -333,37 +333,12 @@ def _render(
     read = sorted({spec.page.period for spec in wanted.values() if spec.page is not None})
     entries = map_all(lambda period: p.store.period_entries(listing, period), read)
     periods = {period: [e.card for e in found] for period, found in zip(read, entries, strict=True)}
-    for path, spec in sorted(wanted.items()):
-        if spec.kind == "feeds":
-            feeds = renderer.feeds(listing, title, newest[:FEED_SIZE], _bodies(newest, p))
-            outputs += [
-                Output(page_key(feed_path(listing.kind, listing.name, fmt)), body)
-                for fmt, body in feeds.items()
-            ]
-            continue
-        if spec.kind == "index":
-            html = renderer.period_index(listing, title, path, spec.period, spec.links)
-        else:
-            cards = newest[: layout.root_count]
-            if spec.page is not None:
-                cards = periods[spec.page.period][spec.page.start : spec.page.stop][::-1]
-            html = renderer.listing_page(
-                ListingPage(
-                    listing=listing,
-                    title=title,
-                    path=path,
-                    cards=cards,
-                    period=spec.page.period if spec.page else "",
-                    number=spec.page.number if spec.page else 1,
-                    count=spec.count,
-                    newer_path=spec.newer,
-                    older_path=spec.older,
-                    years=spec.links,
-                    introduction=introduction if spec.kind == "root" else "",
-                )
-            )
-        outputs.append(Output(page_key(path), html.encode()))
-    return outputs
+    bodies = _bodies(newest, p) if any(spec.kind == "feeds" for spec in wanted.values()) else {}
+    job = ListingRender(
+        listing, title, layout.root_count, wanted, newest, introduction, periods, bodies
+    )
+    outputs = p.ahead.rendered(job)
+    return render_pages(job, p.renderer) if outputs is None else outputs
 
 
 def _bodies(newest: list[Card], p: Pipeline) -> dict[str, str]:

@@ -30,7 +30,6 @@ import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from pressroom.model import Article
@@ -70,7 +69,7 @@ def record_of(article: Article) -> SearchRecord:
         url=article.path,
         title=article.title,
         summary=article.summary,
-        text=plain_text(article.body_html),
+        text=article.text,
         published=article.published.isoformat(),
         language=article.language,
         tags=tuple(tag.name for tag in article.tags),
@@ -82,45 +81,6 @@ def record_of(article: Article) -> SearchRecord:
 def is_searchable(article: Article) -> bool:
     """Published and listed: drafts, scheduled and unlisted articles are never in the index."""
     return article.is_listed
-
-
-class _Text(HTMLParser):
-    """The text a reader sees in (sanitised) body HTML, blocks on their own lines."""
-
-    _SKIP = frozenset({"script", "style", "template", "svg", "math"})
-    _BLOCK = frozenset(
-        {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "tr", "br",
-         "figcaption", "dt", "dd", "section", "article", "table", "ul", "ol", "hr"}
-    )  # fmt: skip
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skipping += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
-def plain_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
-    return "\n".join(line for line in lines if line)
 
 
 def update_records(

@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from pressroom.parallel import map_all
@@ -79,7 +80,7 @@ class Output:
     # policy's TTL refreshes it, no invalidation is paid for.
     invalidate: bool = True
 
-    @property
+    @cached_property  # compared with the stored hash, then stored
     def sha256(self) -> str:
         return hashlib.sha256(self.body).hexdigest()
 

@@ -73,6 +73,7 @@ from pressroom.readers.migration import (
 )
 from pressroom.readers.prose import (
     first_sentence,
+    plain_text,
     shorten,
     text_of,
     without_final_period,
@@ -130,7 +131,7 @@ def build_article(
         return include_file(source)
     title, body_html = _title_and_body(metadata, body_html, names)
     published, date_source = _published(metadata, names, source)
-    body_text = text_of(body_html)
+    text = plain_text(body_html)
     language, language_warnings = _language(metadata, names, settings.site_language)
     base_slug = _slug(metadata, names, title)
     slug = _translated_slug(base_slug, language, settings.site_language, _is_translation(metadata))
@@ -150,7 +151,8 @@ def build_article(
         language=language,
         translation_key=_translation_key(metadata, names, base_slug, language),
         status="draft" if names.is_draft_file else _status(metadata),
-        reading_minutes=max(1, round(word_count(body_text) / WORDS_PER_MINUTE)),
+        text=text,
+        reading_minutes=max(1, round(word_count(text) / WORDS_PER_MINUTE)),
         date_source=date_source,
         warnings=file_warnings(metadata, names) + language_warnings + redirects.warnings,
         toc=table_of_contents(body_html) if _wants_toc(metadata) else (),

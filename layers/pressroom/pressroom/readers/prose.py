@@ -15,38 +15,37 @@ _ABBREVIATIONS = frozenset(
 _SENTENCE_END = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s+[“‘\"'(\[]?[A-Z0-9])")
 
 
-# Elements that separate words; inline ones (`<em>`, `<a>`) must not add spaces ("<em>a</em>,").
+# Elements that separate words, each on a line of its own; inline ones (`<em>`, `<a>`) must not
+# add spaces ("<em>a</em>,").
 _BLOCK_TAGS = frozenset(
     {"p", "br", "div", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "hr", "table"}
     | {"tr", "td", "th", "caption", "figure", "figcaption", "section", "article", "aside"}
     | {"header", "footer", "details", "summary", "h1", "h2", "h3", "h4", "h5", "h6", "img"}
 )
-
-
-_NOT_TEXT = frozenset({"script", "style", "template"})
+_NOT_TEXT = frozenset({"script", "style", "template", "svg", "math"})  # code and drawings
 
 
 class _TextCollector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self._hidden: str | None = None  # inside <script>/<style>: code, not text
+        self._hidden = 0  # inside <script>, <svg>...: not text a reader reads
 
     def handle_data(self, data: str) -> None:
-        if self._hidden is None:
+        if not self._hidden:
             self.parts.append(data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _NOT_TEXT:
-            self._hidden = tag
+            self._hidden += 1
         elif tag in _BLOCK_TAGS:
-            self.parts.append(" ")
+            self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == self._hidden:
-            self._hidden = None
+        if tag in _NOT_TEXT:
+            self._hidden = max(0, self._hidden - 1)
         elif tag in _BLOCK_TAGS:
-            self.parts.append(" ")
+            self.parts.append("\n")
 
 
 def collapse_whitespace(text: str) -> str:
@@ -57,10 +56,16 @@ def text_of(html: str) -> str:
     """The readable text of an HTML fragment (or of plain text), on one line."""
     if "<" not in html and "&" not in html:
         return collapse_whitespace(html)
+    return collapse_whitespace(plain_text(html))
+
+
+def plain_text(html: str) -> str:
+    """The readable text of an HTML fragment, a line for each block."""
     collector = _TextCollector()
     collector.feed(html)
     collector.close()
-    return collapse_whitespace("".join(collector.parts))
+    lines = (collapse_whitespace(line) for line in "".join(collector.parts).splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def word_count(text: str) -> int:

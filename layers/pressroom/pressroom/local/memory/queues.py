@@ -82,6 +82,11 @@ class MemoryQueue:
         with self._lock:
             return len(self._waiting)
 
+    def waiting_bodies(self) -> list[str]:
+        """The bodies of the messages waiting, in the order they will be received."""
+        with self._lock:
+            return [message.body for message in self._waiting]
+
     @property
     def in_flight(self) -> int:
         with self._lock:
