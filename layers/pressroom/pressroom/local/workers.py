@@ -21,7 +21,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.utilities.data_classes import S3Event
@@ -34,6 +34,7 @@ from pressroom.publishing.ingest import parse_source
 from pressroom.publishing.listing_pages import ListingRender, render_pages
 from pressroom.publishing.listings import ListingBatch, ListingChange, render_listing
 from pressroom.publishing.site_writer import Changes, Output
+from pressroom.readers import load_readers
 from pressroom.render import Renderer
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class Workers:
         self._pool: ProcessPoolExecutor | None = None
         self._parses: dict[str, Future[Parsed]] = {}
         self._renders: dict[ListingId, Future[Rendered]] = {}
+        self._notifications_seen: set[str] = set()  # message bodies already looked at
         # What the functions took from the workers, and what they had to do themselves.
         self.taken = {"parsed": 0, "rendered": 0}
         self.missed = {"parsed": 0, "rendered": 0}
@@ -74,10 +76,14 @@ class Workers:
 
     def parse(self, notifications: Iterable[str]) -> None:
         """Start parsing the articles these S3 notifications (queue message bodies) name, from
-        the ingest bucket as it is now."""
-        keys = [key for key in _keys_notified(notifications) if key not in self._parses]
+        the ingest bucket as it is now (each body is read once: the engine hands over the whole
+        queue before every batch)."""
+        new = [body for body in notifications if body not in self._notifications_seen]
+        self._notifications_seen.update(new)
+        keys = [key for key in _keys_notified(new) if key not in self._parses]
         if len(keys) < MIN_WORK or not self.processes:
             return
+        load_readers(keys)
         pool = self._fork()
         for chunk in _chunks(keys, PARSES_A_TASK):
             future = pool.submit(_parse, chunk)
@@ -96,18 +102,22 @@ class Workers:
 
     def close(self) -> None:
         """Stop the workers (they hold copies of this process's files, such as the export's
-        pipe, which must close with the build)."""
+        pipe, which must close with the build) and forget their work."""
+        self._stop()
+        self._parses.clear()
+        self._renders.clear()
+        self._notifications_seen.clear()
+
+    def _stop(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-        self._parses.clear()
-        self._renders.clear()
 
     def _fork(self) -> ProcessPoolExecutor:
         """New workers, forked from this process as it is now (earlier ones are stopped: their
-        copy of the state is out of date)."""
+        copy of the state is out of date; what they finished may still be taken)."""
         global _pipeline
-        self.close()
+        self._stop()
         _pipeline = self.pipeline
         self._pool = ProcessPoolExecutor(
             self.processes,
@@ -145,7 +155,7 @@ class Workers:
 def _outcome(future: Future[Item], failed: Item) -> Item:
     try:
         return future.result()
-    except Exception:  # a broken worker: the function does the work itself
+    except (Exception, CancelledError):  # a broken or stopped worker: the function does the work
         logger.debug("a worker failed", exc_info=True)
         return failed
 

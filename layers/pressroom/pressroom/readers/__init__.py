@@ -19,7 +19,7 @@ step builds the `Article` (`article.py`). Modules:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from importlib import import_module
 from types import MappingProxyType
@@ -30,7 +30,7 @@ from pressroom.readers.base import Reader, Unreadable
 from pressroom.readers.decode import decode_text
 from pressroom.settings import Settings
 
-__all__ = ["READERS", "SUPPORTED_EXTENSIONS", "read_article", "reader_for"]
+__all__ = ["READERS", "SUPPORTED_EXTENSIONS", "load_readers", "read_article", "reader_for"]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -67,6 +67,17 @@ def reader_for(key: str) -> Reader:
     module, function = READERS[extension]
     reader: Reader = getattr(import_module(f"{__name__}.{module}"), function)
     return reader
+
+
+def load_readers(keys: Iterable[str]) -> None:
+    """Import now what `read_article` imports when it first reads these keys (a process about
+    to fork workers that will read them: once here, instead of once in every worker)."""
+    import pressroom.readers.article
+    import pressroom.readers.jekyll_liquid
+    import pressroom.readers.sanitize  # noqa: F401
+
+    for extension in {extension_of(key) for key in keys} & set(READERS):
+        import_module(f"{__name__}.{READERS[extension][0]}")
 
 
 def read_article(
