@@ -97,3 +97,6 @@ def on_moto(src: str, out: str, figures: str) -> None:
 
 if __name__ == "__main__":
     main(*sys.argv[1:5])
+    from pressroom.cli import exit_at_once
+
+    exit_at_once(0)  # as the `pressroom` console script ends a build

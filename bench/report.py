@@ -48,6 +48,7 @@ def _phases(build: BuildTime) -> str:
         "ListingFunction": "listings (stream, render pages and feeds)",
         "InvalidationFunction": "invalidations",
         "RebuildFunction": "rebuilds",
+        "SearchIndexFunction": "search index (what was left once the listings were done)",
         "export": "export (write files)",
     }
     always = ("upload", "IngestFunction", "ListingFunction", "export")  # the rest when they cost

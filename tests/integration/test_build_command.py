@@ -244,3 +244,34 @@ def test_given_files_with_warnings_when_built_then_each_warning_is_printed_once(
         "warning: articles/hello.md: The shortcode `notice` is not one Pressroom knows: its tags "
         "were removed and its inner content kept."
     ]
+
+
+def test_given_the_console_script_then_a_build_ends_at_once_with_its_status_and_output(
+    tmp_path: Path,
+):
+    """`pressroom build` ends without freeing what it built (`cli.run`): its status, its
+    messages and every file of the site are there all the same."""
+    import subprocess
+    import sys
+
+    src = sources(
+        tmp_path / "src",
+        {"good.md": "---\ntitle: Good\ndate: 2024-01-02\n---\nFine.\n", "bad.md": b"\x00\x01"},
+    )
+    script = Path(sys.executable).with_name("pressroom")
+    out = tmp_path / "site"
+
+    done = subprocess.run(
+        [str(script), "build", str(src), "--out", str(out)], capture_output=True, text=True
+    )
+
+    assert done.returncode == 1, done.stderr
+    assert "rejected: " in done.stderr and "bad.md" in done.stderr
+    assert done.stderr.rstrip().endswith(
+        f"published 1 article(s), 1 rejected; {_count(out)} objects written to {out}"
+    )
+    assert (out / "articles" / "good" / "index.html").is_file()
+
+
+def _count(site: Path) -> int:
+    return sum(1 for path in site.rglob("*") if path.is_file() and path.name != ".pressroom-build")

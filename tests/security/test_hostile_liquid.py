@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from pressroom.readers.jekyll_liquid import MAX_OUTPUT_BYTES, render_liquid
+from pressroom.readers.jekyll_liquid import render_liquid
+from pressroom.readers.liquid_sandbox import MAX_OUTPUT_BYTES
 from pressroom.readers.prose import text_of
 from tests.security.audit import audit_html
 from tests.security.corpus import TEMPLATE_EVALUATED, TEMPLATE_PAYLOADS, XSS_VECTORS
@@ -96,7 +97,7 @@ def test_given_includes_that_include_themselves_then_the_depth_is_bounded() -> N
 def test_given_liquid_slower_than_the_time_bound_when_rendered_then_it_stops(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("pressroom.readers.jekyll_liquid.MAX_SECONDS", 0.0)
+    monkeypatch.setattr("pressroom.readers.liquid_sandbox.MAX_SECONDS", 0.0)
     body = "{% for i in (1..99) %}{% for j in (1..99) %}{{ j | plus: i | sort }}{% endfor %}"
     started = time.perf_counter()
     text, warnings = render_liquid("a " + body + "{% endfor %} b", {})

@@ -115,7 +115,10 @@ LATE_IMPORTS = {
         "the listing renderer and Jinja2, once a message renders an index"
     ),
     ("pressroom.readers", "pressroom.readers.article"): "the parsers, with the first file read",
-    ("pressroom.readers", "pressroom.readers.jekyll_liquid"): "python-liquid, the same",
+    ("pressroom.readers", "pressroom.readers.jekyll_liquid"): "the includes, the same",
+    ("pressroom.readers.jekyll_liquid", "pressroom.readers.liquid_sandbox"): (
+        "python-liquid, once a post uses Liquid"
+    ),
     ("pressroom.readers", "pressroom.readers.sanitize"): "nh3, the same",
     ("pressroom.render", "pressroom.render.feeds"): "feedgen and lxml, once a feed renders",
 }

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -87,6 +89,31 @@ def unreachable(endpoint_url: str) -> CannotRun:
 @click.version_option(package_name="pressroom")
 def main() -> None:
     """Pressroom: publish articles from an S3 bucket to a CloudFront site."""
+
+
+_built = False  # `build` finished: nothing in this process is needed any more
+
+
+def run() -> None:
+    """The `pressroom` console script: `main`; once a build has finished, the process ends
+    without freeing what the build left in memory (its table, site bucket and renderer: a
+    million objects at 1,000 articles, half a second to free one by one for nothing), as mypy
+    ends its runs. Every other command exits as usual (`up` and `serve` stop their servers and
+    children in their own cleanup, and libraries' exit handlers still run)."""
+    try:
+        main()
+    except SystemExit as done:
+        if not _built:
+            raise
+        exit_at_once(done.code if isinstance(done.code, int) else 1)
+
+
+def exit_at_once(status: int) -> NoReturn:
+    """End the process now: logs and output flushed, nothing freed, no exit handlers."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def site_options(url_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -210,6 +237,8 @@ def build(
         f"{report.pages} objects written to {out}",
         err=True,
     )
+    global _built
+    _built = True
     sys.exit(0 if report.ok else 1)
 
 

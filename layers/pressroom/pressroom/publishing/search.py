@@ -123,9 +123,10 @@ class Snapshot:
             "files": self.files,
             "previous": self.previous,
         }
-        # Level 5: most of level 9's ratio at a fraction of its time (tens of MB at 10,000).
+        # Level 1: tens of MB at 10,000 articles, compressed in a third of level 5's time to a
+        # size 10% larger (50 MB of records: 0.65 s and 15.8 MB against 2.1 s and 14.3 MB).
         data = json.dumps(raw, ensure_ascii=False).encode("utf-8")
-        return gzip.compress(data, compresslevel=5, mtime=0)
+        return gzip.compress(data, compresslevel=1, mtime=0)
 
     @classmethod
     def decode(cls, data: bytes | None) -> Snapshot:
