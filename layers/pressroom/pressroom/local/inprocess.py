@@ -187,8 +187,9 @@ class EngineReport:
 
 class Engine:
     """Runs the functions' work over an `InProcessBackend` until nothing is left to do. One
-    batch at a time: the pipeline's own threads (`parallel.map_all`) are its only concurrency,
-    which the memory adapters' locks make safe."""
+    batch at a time; beside it, workers that parse and render ahead (`local.workers`, in other
+    processes, taken only for equal inputs) and, in a build, the search index's run in a thread
+    (the memory adapters' locks make that safe, as they do the pipeline's own `map_all`)."""
 
     def __init__(
         self,
