@@ -336,6 +336,9 @@ def chart(results: Results, path: Path) -> None:
         right.set_xlabel("milliseconds")
         right.set_title("Cold start")
         right.legend()
+    for axes in (left, middle, right):
+        if not axes.has_data():  # a part this run left out
+            figure.delaxes(axes)
     figure.suptitle(f"Pressroom bench ({results.mode})")
     figure.tight_layout()
     figure.savefig(path, dpi=110)
