@@ -49,7 +49,7 @@ def test_given_a_file_replaced_after_the_workers_read_it_then_its_new_version_is
     sources = engine.backend.sources
     for n in range(ARTICLES):
         sources.put_object(f"articles/story-{n}.md", article(n))
-    engine.workers.parse(engine.backend.ingest_queue.waiting_bodies())  # forked: they see v1
+    engine.workers.parse(f"articles/story-{n}.md" for n in range(ARTICLES))  # forked: v1
     sources.put_object("articles/story-3.md", article(3, title="Rewritten headline"))
 
     engine.run()
@@ -57,6 +57,20 @@ def test_given_a_file_replaced_after_the_workers_read_it_then_its_new_version_is
     page = engine.backend.site_bucket.get("articles/story-3/") or b""
     assert b"Rewritten headline" in page and b"Story 3<" not in page
     assert engine.workers.missed["parsed"] >= 1  # the old parse was not taken
+
+
+def test_given_a_rebuild_of_every_article_then_the_workers_parse_it_too():
+    from pressroom.publishing.rebuild_queue import rebuild_messages
+
+    engine = built(2)
+    before = engine.backend.site_bucket.objects()
+    keys = [f"articles/story-{n}.md" for n in range(ARTICLES)]
+    for run in (2, 3):  # a theme change's re-render, twice: the same messages each time
+        engine.backend.rebuilds.send_all(rebuild_messages(keys, []))
+        engine.run()
+
+        assert engine.workers.taken["parsed"] == run * ARTICLES  # each run's keys, ahead
+        assert engine.backend.site_bucket.objects() == before
 
 
 def test_given_the_table_changed_after_the_workers_rendered_then_the_listing_shows_the_change():

@@ -217,6 +217,7 @@ class Engine:
         self._searching: threading.Thread | None = None
         self._search_failure: BaseException | None = None
         self.report = EngineReport()
+        self._looked_at: set[str] = set()  # queue message bodies whose keys went to the workers
         self._cursor = 0  # the last stream change the listing function has been handed
         self._stream_attempts = 0
 
@@ -257,6 +258,7 @@ class Engine:
         finally:
             pipeline.ahead = NothingAhead()
             self.workers.close()
+            self._looked_at.clear()
 
     def _run(
         self,
@@ -292,7 +294,7 @@ class Engine:
         from pressroom.publishing.ingest import correlation_id_of, ingest_notifications
 
         queue = self.backend.ingest_queue
-        self.workers.parse(queue.waiting_bodies())
+        self.workers.parse(self._keys_waiting(queue, _notified_keys))
         messages = queue.receive(self.wiring.batch_sizes.get(INGEST, 10))
         readable: list[tuple[Message, S3Event, str]] = []
         for message in messages:
@@ -376,6 +378,7 @@ class Engine:
         from pressroom.publishing.rebuild import rebuild
 
         queue = self.backend.rebuilds
+        self.workers.parse(self._keys_waiting(queue, _rebuilt_keys))
         messages = queue.receive(self.wiring.batch_sizes.get(REBUILD, 10))
         for message in messages:
             try:
@@ -438,6 +441,13 @@ class Engine:
 
         return refresh_site_search(self.backend.pipeline, build_index).rebuilt
 
+    def _keys_waiting(self, queue: MemoryQueue, keys_of: Callable[[str], list[str]]) -> list[str]:
+        """The source keys the messages waiting in `queue` name, for the workers to parse
+        ahead; each message is read once (the queue is handed over before every batch)."""
+        bodies = [body for body in queue.waiting_bodies() if body not in self._looked_at]
+        self._looked_at.update(bodies)
+        return [key for body in bodies for key in keys_of(body)]
+
     def _failed(self, queue: MemoryQueue, message: Message) -> None:
         queue.release(message)
         if message in queue.dead:
@@ -449,6 +459,23 @@ def _failed_with(function: str, error: BaseException, attempt: str = "") -> None
     again, and the same error would print one per attempt)."""
     reason = next(iter(str(error).splitlines()), "")
     logger.warning("%s failed%s: %s: %s", function, attempt, type(error).__name__, reason)
+
+
+def _notified_keys(body: str) -> list[str]:
+    """The keys an S3 notification names (none for anything else: ingest says what it is)."""
+    try:
+        return [record.s3.get_object.key for record in S3Event(json.loads(body)).records]
+    except (ValueError, KeyError, TypeError):
+        return []
+
+
+def _rebuilt_keys(body: str) -> list[str]:
+    """The keys a rebuild message re-renders (`publishing.rebuild_queue`)."""
+    try:
+        keys = json.loads(body).get("keys", [])
+    except (ValueError, AttributeError):
+        return []
+    return [key for key in keys if isinstance(key, str)]
 
 
 def _image(change: StreamChange) -> dict[str, Any]:

@@ -15,7 +15,6 @@ would copy the backend). Elsewhere, or for a handful of files, nothing is done a
 
 from __future__ import annotations
 
-import json
 import logging
 import multiprocessing
 import os
@@ -23,8 +22,6 @@ import sys
 from collections.abc import Iterable, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
-
-from aws_lambda_powertools.utilities.data_classes import S3Event
 
 from pressroom.model import Article, Rejection, Source
 from pressroom.pipeline import NothingAhead, Pipeline
@@ -67,25 +64,21 @@ class Workers:
         self._pool: ProcessPoolExecutor | None = None
         self._parses: dict[str, Future[Parsed]] = {}
         self._renders: dict[ListingId, Future[Rendered]] = {}
-        self._notifications_seen: set[str] = set()  # message bodies already looked at
         # What the functions took from the workers, and what they had to do themselves.
         self.taken = {"parsed": 0, "rendered": 0}
         self.missed = {"parsed": 0, "rendered": 0}
 
     # -- the engine's side ------------------------------------------------------------------
 
-    def parse(self, notifications: Iterable[str]) -> None:
-        """Start parsing the articles these S3 notifications (queue message bodies) name, from
-        the ingest bucket as it is now (each body is read once: the engine hands over the whole
-        queue before every batch)."""
-        new = [body for body in notifications if body not in self._notifications_seen]
-        self._notifications_seen.update(new)
-        keys = [key for key in _keys_notified(new) if key not in self._parses]
-        if len(keys) < MIN_WORK or not self.processes:
+    def parse(self, keys: Iterable[str]) -> None:
+        """Start parsing these uploads (asset keys aside), from the ingest bucket as it is now;
+        keys already handed over are skipped."""
+        wanted = [k for k in dict.fromkeys(keys) if k not in self._parses and not is_asset_key(k)]
+        if len(wanted) < MIN_WORK or not self.processes:
             return
-        load_readers(keys)
+        load_readers(wanted)
         pool = self._fork()
-        for chunk in _chunks(keys, PARSES_A_TASK):
+        for chunk in _chunks(wanted, PARSES_A_TASK):
             future = pool.submit(_parse, chunk)
             self._parses.update(dict.fromkeys(chunk, future))
 
@@ -106,7 +99,6 @@ class Workers:
         self._stop()
         self._parses.clear()
         self._renders.clear()
-        self._notifications_seen.clear()
 
     def _stop(self) -> None:
         if self._pool is not None:
@@ -158,17 +150,6 @@ def _outcome(future: Future[Item], failed: Item) -> Item:
     except (Exception, CancelledError):  # a broken or stopped worker: the function does the work
         logger.debug("a worker failed", exc_info=True)
         return failed
-
-
-def _keys_notified(bodies: Iterable[str]) -> list[str]:
-    keys = []
-    for body in bodies:
-        try:
-            event = S3Event(json.loads(body))
-            keys += [record.s3.get_object.key for record in event.records]
-        except (ValueError, KeyError, TypeError):
-            continue  # not an S3 notification: the ingest function says so
-    return [key for key in dict.fromkeys(keys) if not is_asset_key(key)]
 
 
 def _chunks(items: Sequence[Item], size: int) -> list[Sequence[Item]]:
