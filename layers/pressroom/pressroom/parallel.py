@@ -1,6 +1,7 @@
 """Independent AWS calls made side by side: on AWS each takes tens of milliseconds, so a batch
 that makes hundreds of them one after another spends its time waiting (the clients' connection
-pools hold 32; botocore clients are thread-safe)."""
+pools hold 32; botocore clients are thread-safe). And work cut into pieces (`chunks`): queue
+messages, a worker process's tasks."""
 
 from __future__ import annotations
 
@@ -13,6 +14,18 @@ IN_FLIGHT = 16  # calls at once from one invocation
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+
+def chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """`items` in lists of `size` (the last may be shorter), in order."""
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def map_all(call: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:

@@ -24,6 +24,7 @@ from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from pressroom.model import Article, Rejection, Source
+from pressroom.parallel import chunks
 from pressroom.pipeline import NothingAhead, Pipeline
 from pressroom.publishing.asset_refs import is_asset_key
 from pressroom.publishing.catalog import ListingId
@@ -78,7 +79,7 @@ class Workers:
             return
         load_readers(wanted)
         pool = self._fork()
-        for chunk in _chunks(wanted, PARSES_A_TASK):
+        for chunk in chunks(wanted, PARSES_A_TASK):
             future = pool.submit(_parse, chunk)
             self._parses.update(dict.fromkeys(chunk, future))
 
@@ -89,7 +90,7 @@ class Workers:
             return
         order = sorted(batch.listings.items(), key=lambda item: item[1].first)
         pool = self._fork()
-        for chunk in _chunks(order, LISTINGS_A_TASK):
+        for chunk in chunks(order, LISTINGS_A_TASK):
             future = pool.submit(_render, chunk, batch.correlation_id)
             self._renders.update(dict.fromkeys((listing for listing, _ in chunk), future))
 
@@ -150,10 +151,6 @@ def _outcome(future: Future[Item], failed: Item) -> Item:
     except (Exception, CancelledError):  # a broken or stopped worker: the function does the work
         logger.debug("a worker failed", exc_info=True)
         return failed
-
-
-def _chunks(items: Sequence[Item], size: int) -> list[Sequence[Item]]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 # -- in a worker ---------------------------------------------------------------------------------

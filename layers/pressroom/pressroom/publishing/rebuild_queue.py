@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
+from pressroom.parallel import chunks
+
 KEYS_PER_MESSAGE = 10  # one worker renders ~10 articles: seconds, well inside the timeout
 LISTINGS_PER_MESSAGE = 50  # a request is one small write a month; rendering is downstream
 
@@ -19,25 +21,12 @@ def rebuild_messages(
     `invalidate=False` (`"invalidate": false`): the pages are refreshed for another article's
     sake, and their cache TTL may bring the change to readers instead of an invalidation."""
     extra = {} if invalidate else {"invalidate": False}
-    for chunk in _chunks(keys, KEYS_PER_MESSAGE):
+    for chunk in chunks(keys, KEYS_PER_MESSAGE):
         yield json.dumps({"keys": chunk, **extra})
-    yield from (
-        json.dumps({"listings": chunk}) for chunk in _chunks(listings, LISTINGS_PER_MESSAGE)
-    )
+    yield from (json.dumps({"listings": chunk}) for chunk in chunks(listings, LISTINGS_PER_MESSAGE))
 
 
 def index_message(name: str) -> str:
     """A message body that renders one index (`{"indexes": [name]}`: the tags, categories or
     authors index, or the sitemap index), sent delayed for a deferred refresh."""
     return json.dumps({"indexes": [name]})
-
-
-def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk

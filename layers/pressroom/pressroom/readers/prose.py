@@ -56,16 +56,20 @@ def text_of(html: str) -> str:
     """The readable text of an HTML fragment (or of plain text), on one line."""
     if "<" not in html and "&" not in html:
         return collapse_whitespace(html)
-    return collapse_whitespace(plain_text(html))
+    return collapse_whitespace(_text(html))
 
 
 def plain_text(html: str) -> str:
     """The readable text of an HTML fragment, a line for each block."""
+    lines = (collapse_whitespace(line) for line in _text(html).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _text(html: str) -> str:
     collector = _TextCollector()
     collector.feed(html)
     collector.close()
-    lines = (collapse_whitespace(line) for line in "".join(collector.parts).splitlines())
-    return "\n".join(line for line in lines if line)
+    return "".join(collector.parts)
 
 
 def word_count(text: str) -> int:
