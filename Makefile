@@ -33,9 +33,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## Create .venv and install Pressroom with everything tests and tools need
 
-demo: site serve ## Build $(SAMPLES) on the embedded backend and serve them on http://127.0.0.1:$(PORT)/
+demo: site serve ## Build $(SAMPLES) on the in-process backend and serve them on http://127.0.0.1:$(PORT)/
 
-site: $(STAMP) ## Build $(SAMPLES) into $(SITE)/ (embedded AWS, real functions)
+site: $(STAMP) ## Build $(SAMPLES) into $(SITE)/ (the functions' code on the in-process backend)
 	$(BIN)/pressroom build $(SAMPLES) --out $(SITE) --site-url http://127.0.0.1:$(PORT)
 
 serve: $(STAMP) ## Serve $(SITE)/ on http://127.0.0.1:$(PORT)/ as the CDN would (Ctrl-C stops)
