@@ -171,3 +171,48 @@ def test_given_a_build_engine_then_the_whole_stream_is_one_batch_without_a_budge
 
     [(count, remaining)] = batches
     assert count == 3500 and remaining > 10**12
+
+
+def _counted_search(monkeypatch: pytest.MonkeyPatch, fail: bool = False) -> list[int]:
+    """Stand in for the search index refresh: count its runs (or fail them)."""
+    from pressroom.publishing import search
+
+    runs: list[int] = []
+
+    def refresh(p: Any, build: Any) -> search.RefreshResult:
+        runs.append(len(list(p.site_bucket.keys(search.RECORDS_PREFIX))))
+        if fail:
+            raise RuntimeError("Pagefind failed: no disk")
+        return search.RefreshResult(True, runs[-1])
+
+    monkeypatch.setattr(search, "refresh_site_search", refresh)
+    return runs
+
+
+def test_given_a_build_then_the_search_index_runs_once_beside_the_listings_and_again_on_change(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    runs = _counted_search(monkeypatch)
+    engine = Engine.for_template(default_template(), whole_stream=True, search=True)
+    engine.backend.sources.put_object("articles/engine-post.md", POST)
+
+    engine.run()
+    engine.run()  # nothing changed: no refresh
+    assert runs == [1]
+
+    # (another tag: no related story to re-render, which would write records again)
+    other = POST.replace(b"Engine", b"Other").replace(b"Gears", b"Sprockets")
+    engine.backend.sources.put_object("articles/other.md", other)
+    engine.run()
+    assert runs == [1, 2]  # from complete records: the ingest was done before it started
+
+
+def test_given_the_background_search_run_fails_then_the_engine_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    _counted_search(monkeypatch, fail=True)
+    engine = Engine.for_template(default_template(), whole_stream=True, search=True)
+    engine.backend.sources.put_object("articles/engine-post.md", POST)
+
+    with pytest.raises(RuntimeError, match="Pagefind failed"):
+        engine.run()
